@@ -1,0 +1,227 @@
+"""One validated configuration: `SUPPORTBOT_*` environment variables over a TOML file.
+
+The file is `config/supportbot.toml` unless `SUPPORTBOT_CONFIG` (or the CLI's `--config`) names
+another. Nested keys take `__` in the environment: `SUPPORTBOT_SERVICES__BILLING__TIMEOUT_S=5`.
+Secrets never live in the file: a service names the environment variable that holds its token.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from ._errors import ConfigError
+
+__all__ = ["DEFAULT_CONFIG_PATH", "ServiceSettings", "Settings", "load_settings"]
+
+DEFAULT_CONFIG_PATH = Path("config/supportbot.toml")
+ENV_PREFIX = "SUPPORTBOT_"
+
+
+class ServiceSettings(BaseModel):
+    """One internal HTTP service that commands call through `ctx.services.<name>`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str = Field(description="Where the service listens, e.g. https://billing.internal")
+    timeout_s: float = Field(3.0, gt=0, le=300, description="Seconds to wait for an answer")
+    auth_header: str = Field("Authorization", description="Header that carries the credential")
+    auth_env: str | None = Field(
+        None, description="Name of the environment variable holding the credential (never the value)"
+    )
+    auth_scheme: str | None = Field(
+        "Bearer", description="Prefix put before the credential, e.g. Bearer; empty for none"
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    def auth_value(self) -> str | None:
+        """The header value to send, read from the environment at call time; None without one."""
+        if not self.auth_env:
+            return None
+        secret = os.environ.get(self.auth_env)
+        if not secret:
+            return None
+        return f"{self.auth_scheme} {secret}" if self.auth_scheme else secret
+
+
+class Settings(BaseSettings):
+    """Everything supportbot can be told. See the README's configuration reference."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    data_dir: Path = Field(Path("data"), description="Folder for the SQLite database and history")
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL; default: SQLite file <data_dir>/supportbot.db. "
+        "postgresql://user:pass@host/db selects PostgreSQL",
+    )
+    command_folders: list[Path] = Field(
+        default_factory=lambda: [Path("commands")],
+        description="Folders whose *.py files are loaded as command plugins",
+    )
+    load_entry_points: bool = Field(
+        True, description="Also load plugins from installed packages' `supportbot.commands`"
+    )
+    phone_region: str = Field(
+        "ID", min_length=2, max_length=2, description="Region for numbers typed without +country"
+    )
+    command_timeout_s: float = Field(
+        10.0, gt=0, le=600, description="Deadline for one command, service calls included"
+    )
+    services: dict[str, ServiceSettings] = Field(
+        default_factory=dict, description="Internal HTTP services by name"
+    )
+    demo_latency_ms: int = Field(
+        0, ge=0, le=120_000, description="Artificial latency of every sample-service endpoint"
+    )
+    log_level: str = Field("WARNING", description="Python logging level name")
+    log_file: Path | None = Field(
+        None, description="Where logs go; default <data_dir>/supportbot.log in the terminal"
+    )
+
+    @field_validator("phone_region")
+    @classmethod
+    def _upper_region(cls, value: str) -> str:
+        return value.upper()
+
+    @field_validator("services")
+    @classmethod
+    def _service_names(cls, value: dict[str, ServiceSettings]) -> dict[str, ServiceSettings]:
+        for name in value:
+            if not name.isidentifier():
+                raise ValueError(f"service name {name!r} must be a Python identifier")
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL in use, with the default SQLite file filled in."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'supportbot.db'}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML file is read by load_settings() and passed as init values of lowest rank
+        # (see _FileValues), so that the file path can be chosen at run time.
+        return (init_settings, env_settings)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from exc
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _env_overrides() -> dict[str, Any]:
+    """SUPPORTBOT_* variables as a nested dict, so they can be merged key by key over the file."""
+    values: dict[str, Any] = {}
+    for name, raw in os.environ.items():
+        if not name.startswith(ENV_PREFIX) or name == "SUPPORTBOT_CONFIG":
+            continue
+        if name.startswith("SUPPORTBOT_TEST_"):
+            continue
+        path = name[len(ENV_PREFIX) :].lower().split("__")
+        node = values
+        for part in path[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                break
+            node = child
+        else:
+            node[path[-1]] = _env_value(raw)
+    return values
+
+
+def _env_value(raw: str) -> Any:
+    # Lists and tables come as JSON (SUPPORTBOT_COMMAND_FOLDERS='["commands", "more"]').
+    stripped = raw.strip()
+    if stripped[:1] in "[{":
+        import json
+
+        try:
+            return json.loads(stripped)
+        except ValueError:
+            return raw
+    return raw
+
+
+def _where(loc: tuple[str | int, ...], env: dict[str, Any], path: Path | None) -> str:
+    node: Any = env
+    for part in loc:
+        if isinstance(node, dict) and str(part) in node:
+            node = node[str(part)]
+        else:
+            node = None
+            break
+    if node is not None:
+        return ENV_PREFIX + "__".join(str(p).upper() for p in loc)
+    return str(path) if path else "settings"
+
+
+def load_settings(config_path: Path | str | None = None, **overrides: Any) -> Settings:
+    """Build the Settings: keyword overrides, then environment, then the TOML file, then defaults.
+
+    Raises ConfigError naming the file (or variable), the key and the reason.
+    """
+    explicit = config_path or os.environ.get("SUPPORTBOT_CONFIG")
+    path = Path(explicit) if explicit else DEFAULT_CONFIG_PATH
+    if explicit and not path.is_file():
+        raise ConfigError(f"{path}: no such configuration file (set by --config/SUPPORTBOT_CONFIG)")
+    file_values = _read_toml(path) if path.is_file() else {}
+    env_values = _env_overrides()
+    values = _merge(_merge(file_values, env_values), overrides)
+    try:
+        # Environment already merged above; init values are the only source here.
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            key = ".".join(str(part) for part in loc) or "(top level)"
+            origin = _where(loc, env_values, path if path.is_file() else None)
+            reason = error["msg"]
+            if error["type"] == "extra_forbidden":
+                reason = "unknown key (check the spelling; see the README's configuration reference)"
+            lines.append(f"{origin}: {key}: {reason}")
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines)) from None
