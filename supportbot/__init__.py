@@ -1,0 +1,101 @@
+"""supportbot: support lookups and safe actions from one chat command.
+
+This module is the whole public face for command plugins: the `@command` decorator, the
+argument types, the `Context`, the `Reply` model and the errors. Everything else is private.
+"""
+
+from __future__ import annotations
+
+from ._argtypes import (
+    ArgType,
+    ConvertContext,
+    Email,
+    MerchantId,
+    MerchantRef,
+    PhoneNumber,
+    Rest,
+    TransactionId,
+    register_arg_type,
+)
+from ._commands import CommandRegistry, CommandSpec, command
+from ._context import Context
+from ._errors import (
+    ArgumentError,
+    ConfigError,
+    DuplicateCommandError,
+    NotAllowed,
+    ParseError,
+    PluginError,
+    ServiceBadResponse,
+    ServiceError,
+    ServiceHTTPError,
+    ServiceNotFound,
+    ServiceTimeout,
+    ServiceUnavailable,
+    SupportbotError,
+    UnknownCommandError,
+    UsageError,
+)
+from ._formatting import format_money, format_when
+from ._help import describe_command, describe_commands
+from ._masking import mask_email, mask_phone, mask_text
+from ._message import Message, User
+from ._reply import Button, Choice, Confirmation, Field, Outcome, Reply, Section, ServiceWarning
+from ._services import ServiceCall, ServiceResult, Services
+from ._settings import ServiceSettings, Settings, load_settings
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ArgType",
+    "ArgumentError",
+    "Button",
+    "Choice",
+    "CommandRegistry",
+    "CommandSpec",
+    "ConfigError",
+    "Confirmation",
+    "Context",
+    "ConvertContext",
+    "DuplicateCommandError",
+    "Email",
+    "Field",
+    "MerchantId",
+    "MerchantRef",
+    "Message",
+    "NotAllowed",
+    "Outcome",
+    "ParseError",
+    "PhoneNumber",
+    "PluginError",
+    "Reply",
+    "Rest",
+    "Section",
+    "ServiceBadResponse",
+    "ServiceCall",
+    "ServiceError",
+    "ServiceHTTPError",
+    "ServiceNotFound",
+    "ServiceResult",
+    "ServiceSettings",
+    "ServiceTimeout",
+    "ServiceUnavailable",
+    "ServiceWarning",
+    "Services",
+    "Settings",
+    "SupportbotError",
+    "TransactionId",
+    "UnknownCommandError",
+    "UsageError",
+    "User",
+    "command",
+    "describe_command",
+    "describe_commands",
+    "format_money",
+    "format_when",
+    "load_settings",
+    "mask_email",
+    "mask_phone",
+    "mask_text",
+    "register_arg_type",
+]

@@ -127,9 +127,304 @@ def service_bad_response(service: str) -> str:
 def service_http_error(service: str, status: int) -> str:
     """A service answered with an error status."""
     if status in (401, 403):
-        return f"{service} refused our credentials (HTTP {status}); engineering must fix the bot's access"
+        return (
+            f"{service} refused our credentials (HTTP {status}); "
+            "engineering must fix the bot's access"
+        )
     if status == 429:
         return f"{service} is rate limiting us (HTTP 429); try again in a minute"
     if status >= 500:
         return f"{service} failed (HTTP {status})"
     return f"{service} answered HTTP {status}"
+
+
+# --- confirmations ---------------------------------------------------------------------------
+
+
+def confirmation_unknown() -> str:
+    """A confirm/cancel for something we have no record of (already used, or never existed)."""
+    return (
+        "That confirmation is no longer open (it was already used or cancelled). Nothing was done."
+    )
+
+
+def confirmation_not_yours(command: str) -> str:
+    """Someone clicked another person's confirm button."""
+    return f"Only the person who asked for /{command} can confirm or cancel it. Nothing was done."
+
+
+def confirmation_expired(command: str) -> str:
+    """The confirmation came too late."""
+    return (
+        f"This /{command} request expired before it was confirmed. Nothing was done; run it again."
+    )
+
+
+def cancelled(command: str) -> str:
+    """The user said no."""
+    return f"Cancelled /{command}. Nothing was changed."
+
+
+# --- storage ---------------------------------------------------------------------------------
+
+
+def database_not_migrated() -> str:
+    """The production database is behind the code."""
+    return (
+        "The database schema is not up to date. Run `supportbot db upgrade` "
+        "(the Procfile's release step does this on deploy), then start again."
+    )
+
+
+# --- service clients -------------------------------------------------------------------------
+
+
+def service_request_invalid(service: str) -> str:
+    """A request could not even be sent (e.g. a control character in a header): our fault."""
+    return f"{service} could not be asked: the bot built an invalid request (a problem on our side)"
+
+
+def unknown_service(name: str, configured: Sequence[str]) -> str:
+    """A command asked for a service that the configuration does not name."""
+    known = ", ".join(configured) if configured else "none"
+    return (
+        f"No service named {name!r} is configured (configured: {known}). "
+        f"Add it as [services.{name}] with a base_url in config/supportbot.toml."
+    )
+
+
+# --- argument values and options ------------------------------------------------------------
+# A reason follows the argument's name: "<who> is not a valid phone number: too short".
+
+_PHONE_PROBLEMS = {
+    "too_short": "too short",
+    "too_long": "too long",
+    "length": "wrong number of digits",
+    "characters": "use only digits, spaces, +, - and brackets",
+    "country": "unknown country code",
+    "not_in_use": "no such number (check the digits)",
+}
+_EMAIL_PROBLEMS = {
+    "too_long": "longer than 254 characters",
+    "spaces": "it contains spaces",
+    "at": "it needs exactly one @",
+    "local": "nothing before the @",
+    "domain": "after the @ comes a domain like example.id",
+}
+
+
+def empty_value() -> str:
+    """An argument was given as empty quotes."""
+    return "is empty"
+
+
+def invalid_phone(problem: str) -> str:
+    """Not a phone number; `problem` is a key of _PHONE_PROBLEMS ("too_short", ...)."""
+    return f"is not a valid phone number: {_PHONE_PROBLEMS.get(problem, 'check the digits')}"
+
+
+def invalid_email(problem: str) -> str:
+    """Not an email address; `problem` is a key of _EMAIL_PROBLEMS ("at", "domain", ...)."""
+    return f"is not a valid email address: {_EMAIL_PROBLEMS.get(problem, 'check it')}"
+
+
+def invalid_merchant_id() -> str:
+    """Not a merchant id."""
+    return "is not a merchant id: write M- and 4 to 9 digits, e.g. M-10001"
+
+
+def invalid_transaction_id() -> str:
+    """Not a transaction id."""
+    return "is not a transaction id: write TX- and up to 12 digits, e.g. TX-1042"
+
+
+def invalid_merchant_ref() -> str:
+    """Neither a phone number, an email nor a merchant id."""
+    return "is not a phone number, email or merchant id (M-12345)"
+
+
+def invalid_whole_number() -> str:
+    """Not a whole number (Indonesian agents often type 1.000 for a thousand)."""
+    return "is not a whole number: type digits only, without dots or commas (e.g. 1000)"
+
+
+def number_too_large(max_digits: int) -> str:
+    """A number with more digits than any real amount."""
+    return f"is too large (more than {max_digits} digits)"
+
+
+def invalid_choice(choices: Sequence[str]) -> str:
+    """A value outside a fixed list."""
+    return "must be one of: " + ", ".join(choices)
+
+
+def invalid_option_value(option: str, reason: str) -> str:
+    """An --option was given a value that is not valid."""
+    return f"{option} {reason}"
+
+
+def missing_option(option: str) -> str:
+    """A required --option was not given."""
+    return f"{option} is required."
+
+
+def option_needs_value(option: str, example: str) -> str:
+    """An --option was given without its value."""
+    return f"{option} needs a value, e.g. {option} {example}"
+
+
+def option_takes_no_value(option: str) -> str:
+    """A --switch was given a value."""
+    return f"{option} is a switch and takes no value: write just {option}"
+
+
+def option_repeated(option: str) -> str:
+    """The same --option was given twice."""
+    return f"{option} is given more than once; give it once."
+
+
+def command_help_hint(command: str) -> str:
+    """Shown if --help reaches the user as an error (the dispatcher normally shows the help)."""
+    return f"Type /help {command} to see how /{command} is used."
+
+
+# --- Slack -----------------------------------------------------------------------------------
+
+
+def looking_up(command: str) -> str:
+    """The instant acknowledgement of a Slack command, personal data already masked."""
+    return f"Looking up {command}…"
+
+
+def slack_truncated(count: int) -> str:
+    """Part of an answer did not fit in one Slack message."""
+    return (
+        f"… and {count:,} more not shown: too long for one Slack message. "
+        "Narrow the command to see the rest."
+    )
+
+
+def slack_empty_reply() -> str:
+    """A command finished without saying anything."""
+    return "Done. The command had nothing to show."
+
+
+def slack_pick_label() -> str:
+    """The button beside each entry of a pick-list."""
+    return "Pick"
+
+
+def slack_choose_placeholder() -> str:
+    """The placeholder of a long pick-list's menu."""
+    return "Pick one…"
+
+
+def slack_share_label() -> str:
+    """The button that posts a masked copy of a private answer to the channel."""
+    return "Share in channel"
+
+
+def slack_escalate_label() -> str:
+    """The button that sends a failed command's context to engineering."""
+    return "Escalate to engineering"
+
+
+def slack_shared_by(name: str) -> str:
+    """Footer of an answer shared to a channel."""
+    return f"Shared by {name} · personal data masked"
+
+
+def slack_not_your_button(requester: str) -> str:
+    """Someone clicked a button meant for the person who ran the command."""
+    return (
+        f"Sorry, these buttons are for {requester}, who ran this command. "
+        "Run it yourself to get your own answer. Nothing was done."
+    )
+
+
+def slack_button_expired() -> str:
+    """A button whose state is gone (too old, or the bot lost it)."""
+    return "This button has expired. Run the command again to get fresh buttons. Nothing was done."
+
+
+def slack_button_used() -> str:
+    """A second click on a button that acts once."""
+    return "That button was already used. Nothing more was done."
+
+
+def slack_escalation_title(command: str) -> str:
+    """Heading of the post in the engineering channel."""
+    return f"Escalation: {command}"
+
+
+def slack_escalation_text(
+    requester: str, channel: str | None, outcome: str, error_ref: str | None
+) -> str:
+    """What engineering needs to start: who, where, what happened, and the reference."""
+    where = f" in {channel}" if channel else ""
+    reference = (
+        f" Error reference {error_ref} (in the log and `supportbot audit`)." if error_ref else ""
+    )
+    return f"Escalated by {requester}{where}. Outcome: {outcome}.{reference}"
+
+
+def slack_escalated(channel: str) -> str:
+    """The escalation was posted."""
+    return f"Sent to {channel} with the full context. Engineering will follow up there."
+
+
+def slack_escalation_failed(channel: str) -> str:
+    """The escalation could not be posted."""
+    return (
+        f"Could not post to {channel}. Invite the bot to that channel (or fix "
+        "`slack_engineering_channel`), then click again, or tell engineering yourself."
+    )
+
+
+def slack_how_to_get(variable: str) -> str:
+    """Where a Slack credential comes from, for start-up errors."""
+    where = {
+        "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) under OAuth & Permissions, after "
+        "installing the app to your workspace",
+        "SLACK_APP_TOKEN": "an App-Level Token (xapp-…) with the connections:write scope, "
+        "generated under Basic Information → App-Level Tokens",
+        "SLACK_SIGNING_SECRET": "the Signing Secret under Basic Information → App Credentials",
+    }.get(variable, "the app's settings")
+    return (
+        f"Copy {where} at https://api.slack.com/apps (your app). "
+        "`supportbot manifest` creates the app."
+    )
+
+
+def slack_token_missing(variable: str) -> str:
+    """A Slack credential is not set."""
+    return f"{variable} is not set. {slack_how_to_get(variable)}"
+
+
+def slack_token_malformed(variable: str, expected: str) -> str:
+    """A Slack credential does not look like one."""
+    return f"{variable} does not look right: expected {expected}. {slack_how_to_get(variable)}"
+
+
+def slack_token_refused(variable: str, error: str) -> str:
+    """Slack refused a credential at start."""
+    return f"Slack refused {variable} ({error}). {slack_how_to_get(variable)}"
+
+
+def slack_unreachable(url: str, reason: str) -> str:
+    """The Slack Web API could not be reached at start."""
+    return (
+        f"Could not reach Slack at {url}: {reason}. Check the network, or SUPPORTBOT_SLACK_API_URL."
+    )
+
+
+def slack_connected(bot: str, team: str, mode: str) -> str:
+    """Printed when the bot is up."""
+    return f"Connected to Slack as @{bot} in {team} ({mode}). Press Ctrl-C to stop."
+
+
+def slack_serving(url: str) -> str:
+    """Printed when HTTP mode listens."""
+    return (
+        f"Serving Slack requests at {url} (set it as the Request URL; health at /healthz, /readyz)."
+    )

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
+from pydantic import Field as ReplyField  # pydantic's; `Field` below is ours
 
 __all__ = [
     "Button",
@@ -18,8 +19,6 @@ __all__ = [
     "Section",
     "ServiceWarning",
 ]
-
-ReplyField = Field  # pydantic's Field, kept under another name; `Field` below is ours
 
 
 class Outcome(StrEnum):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -36,7 +36,8 @@ class ServiceSettings(BaseModel):
     timeout_s: float = Field(3.0, gt=0, le=300, description="Seconds to wait for an answer")
     auth_header: str = Field("Authorization", description="Header that carries the credential")
     auth_env: str | None = Field(
-        None, description="Name of the environment variable holding the credential (never the value)"
+        None,
+        description="Name of the environment variable holding the credential (never the value)",
     )
     auth_scheme: str | None = Field(
         "Bearer", description="Prefix put before the credential, e.g. Bearer; empty for none"
@@ -98,6 +99,32 @@ class Settings(BaseSettings):
     log_file: Path | None = Field(
         None, description="Where logs go; default <data_dir>/supportbot.log in the terminal"
     )
+
+    slack_api_url: str = Field(
+        "https://slack.com/api/",
+        description="Base URL of Slack's Web API; tests and local runs point it at a fake",
+    )
+    slack_visibility: Literal["ephemeral", "in_channel"] = Field(
+        "ephemeral",
+        description="Who sees a command's answer in a Slack channel: only the requester "
+        "(ephemeral, with a Share button that masks personal data) or everyone (in_channel)",
+    )
+    slack_command_visibility: dict[str, Literal["ephemeral", "in_channel"]] = Field(
+        default_factory=dict,
+        description='slack_visibility per command name, e.g. {help = "in_channel"}',
+    )
+    slack_engineering_channel: str | None = Field(
+        None,
+        description="Slack channel (id or #name) where Escalate posts a failed command's "
+        "context; no Escalate button without it",
+    )
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _slack_api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value if value.endswith("/") else value + "/"
 
     @field_validator("phone_region")
     @classmethod
@@ -222,6 +249,8 @@ def load_settings(config_path: Path | str | None = None, **overrides: Any) -> Se
             origin = _where(loc, env_values, path if path.is_file() else None)
             reason = error["msg"]
             if error["type"] == "extra_forbidden":
-                reason = "unknown key (check the spelling; see the README's configuration reference)"
+                reason = (
+                    "unknown key (check the spelling; see the README's configuration reference)"
+                )
             lines.append(f"{origin}: {key}: {reason}")
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines)) from None

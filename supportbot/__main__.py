@@ -1,0 +1,5 @@
+"""`python -m supportbot` is the `supportbot` command."""
+
+from .cli import main
+
+main()

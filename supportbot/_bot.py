@@ -1,0 +1,128 @@
+"""The running bot: loaded commands, service clients, the store, and the dispatch chain.
+
+Adapters (terminal, Slack, tests) hold one Bot and hand it Messages; that is all they do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+import httpx
+
+from . import _messages as messages
+from ._commands import CommandRegistry, CommandSpec
+from ._confirmations import ConfirmationBook, ConfirmationError
+from ._dispatch import Middleware, Request, run_chain
+from ._invoke import run_handler
+from ._message import Message, User
+from ._middleware import DEFAULT_CHAIN
+from ._plugins import PluginFailure, load_plugins
+from ._reply import Outcome, Reply
+from ._services import Services
+from ._settings import Settings
+from .storage import Store, create_store, is_up_to_date, upgrade
+
+__all__ = ["Bot", "open_bot", "open_store"]
+
+log = logging.getLogger("supportbot")
+
+
+class Bot:
+    """One bot: hand it messages, get replies. Create it with `open_bot`."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        registry: CommandRegistry,
+        services: Services,
+        store: Store | None,
+        plugin_failures: Sequence[PluginFailure] = (),
+        chain: Sequence[Middleware] = DEFAULT_CHAIN,
+    ) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.services = services
+        self.store = store
+        self.plugin_failures = list(plugin_failures)
+        self.confirmations = ConfirmationBook()
+        self._dispatch = run_chain(chain, run_handler)
+
+    def timeout_for(self, spec: CommandSpec | None) -> float:
+        """The deadline of one run of `spec`, in seconds."""
+        if spec is not None and spec.timeout_s is not None:
+            return spec.timeout_s
+        return self.settings.command_timeout_s
+
+    async def handle(self, message: Message) -> Reply:
+        """Run one message through the chain. Never raises for anything the user typed."""
+        return await self._dispatch(Request(bot=self, message=message))
+
+    async def confirm(
+        self, token: str, user: User, *, adapter: str = "terminal", channel: str | None = None
+    ) -> Reply:
+        """The requester said yes: run the pending action once, as that same user.
+
+        A token that is unknown, used, expired or someone else's gets a refusal, never a run.
+        """
+        try:
+            pending = self.confirmations.take(token, user.id)
+        except ConfirmationError as exc:
+            return Reply(outcome=Outcome.REJECTED, text=exc.user_message)
+        message = Message(text=pending.text, user=user, adapter=adapter, channel=channel)
+        request = Request(bot=self, message=message, confirmed_token=pending.token)
+        return await self._dispatch(request)
+
+    async def cancel(self, token: str, user: User) -> Reply:
+        """The requester said no: drop the pending action."""
+        try:
+            pending = self.confirmations.take(token, user.id)
+        except ConfirmationError as exc:
+            return Reply(outcome=Outcome.REJECTED, text=exc.user_message)
+        return Reply(outcome=Outcome.CANCELLED, text=messages.cancelled(pending.command))
+
+
+async def open_store(settings: Settings) -> Store:
+    """Open the database; migrate an embedded SQLite file, insist on migrations elsewhere."""
+    url = settings.effective_database_url
+    if url.startswith("sqlite"):
+        await asyncio.to_thread(upgrade, url)
+    elif not await asyncio.to_thread(is_up_to_date, url):
+        from ._errors import ConfigError
+
+        raise ConfigError(messages.database_not_migrated())
+    return create_store(url)
+
+
+@asynccontextmanager
+async def open_bot(
+    settings: Settings,
+    *,
+    registry: CommandRegistry | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    with_store: bool = True,
+) -> AsyncIterator[Bot]:
+    """Load the plugins, open the service clients and the store; close them all on exit."""
+    failures: list[PluginFailure] = []
+    if registry is None:
+        report = load_plugins(settings.command_folders, entry_points=settings.load_entry_points)
+        registry, failures = report.registry, report.failures
+        for failure in failures:
+            log.error("plugin failed to load: %s", failure)
+    store = await open_store(settings) if with_store else None
+    services = Services(settings.services, transport=transport)
+    try:
+        yield Bot(
+            settings=settings,
+            registry=registry,
+            services=services,
+            store=store,
+            plugin_failures=failures,
+        )
+    finally:
+        await services.close()
+        if store is not None:
+            await store.close()

@@ -1,0 +1,79 @@
+"""The context a command receives: who asked, the services, the store, and the deadline.
+
+A command reaches the world only through it, so the same handler runs in Slack, in the terminal
+and in tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any
+
+from ._message import Message, User
+from ._services import ServiceCall, ServiceResult, Services, gather
+from ._settings import Settings
+
+if TYPE_CHECKING:
+    from ._commands import CommandRegistry, CommandSpec
+    from .storage import Store
+
+__all__ = ["Context"]
+
+
+class Context:
+    """What a running command can use. Built by the dispatcher, one per command run."""
+
+    def __init__(
+        self,
+        *,
+        message: Message,
+        spec: CommandSpec,
+        settings: Settings,
+        services: Services,
+        store: Store | None,
+        commands: CommandRegistry,
+        request_id: str,
+        deadline: float,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self.message = message
+        self.spec = spec
+        self.settings = settings
+        self.services = services
+        self.store = store
+        self.commands = commands
+        self.request_id = request_id
+        self.deadline = deadline
+        self.idempotency_key = idempotency_key
+        #: The customer this command is about (masked), for the audit trail; set by the handler.
+        self.audit_target: str | None = None
+        #: Every service result that failed (404 excepted), in call order; the dispatcher turns
+        #: them into warnings on the reply and into the audit record.
+        self.service_failures: list[ServiceResult[Any]] = []
+
+    @property
+    def user(self) -> User:
+        """The person who sent the command."""
+        return self.message.user
+
+    def remaining(self) -> float:
+        """Seconds left before the command's deadline (never negative)."""
+        return max(0.0, self.deadline - asyncio.get_running_loop().time())
+
+    async def gather(
+        self, *calls: ServiceCall | Awaitable[ServiceResult[Any]]
+    ) -> list[ServiceResult[Any]]:
+        """Run service calls concurrently; one result per call, in order, never raising.
+
+        A call that fails, or is still running at the command's deadline, becomes a failed result
+        and costs only its own part of the answer.
+        """
+        results = await gather(*calls, timeout=self.remaining())
+        self.service_failures.extend(r for r in results if not r.ok and not r.not_found)
+        return results
+
+    async def call(self, call: ServiceCall | Awaitable[ServiceResult[Any]]) -> ServiceResult[Any]:
+        """One service call under the command's deadline; see `gather`."""
+        (result,) = await self.gather(call)
+        return result

@@ -1,0 +1,15 @@
+"""The links of the dispatcher chain, outermost first. See `supportbot._dispatch`."""
+
+from __future__ import annotations
+
+from .._dispatch import Middleware
+from .audit import audit
+from .confirm import confirm
+from .recover import recover
+from .resolve import resolve
+
+__all__ = ["DEFAULT_CHAIN", "audit", "confirm", "recover", "resolve"]
+
+#: audit sees every outcome; recover turns errors into replies; resolve parses and validates;
+#: confirm holds actions until their requester says yes. The handler runs at the end.
+DEFAULT_CHAIN: tuple[Middleware, ...] = (audit, recover, resolve, confirm)

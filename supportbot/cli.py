@@ -1,0 +1,270 @@
+"""The `supportbot` command line. Every subcommand is documented in the README's CLI reference."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from ._errors import ConfigError, PluginError, SupportbotError
+from ._settings import Settings, load_settings
+
+__all__ = ["main"]
+
+
+class Env:
+    """What the group options decided, handed to every subcommand."""
+
+    def __init__(self, config: Path | None) -> None:
+        self.config = config
+        self._settings: Settings | None = None
+
+    def settings(self, **overrides: Any) -> Settings:
+        """Load (once) and return the settings; exit 2 with the reason when they are invalid."""
+        if self._settings is None or overrides:
+            try:
+                settings = load_settings(self.config, **overrides)
+            except ConfigError as exc:
+                fail(str(exc))
+            _setup_logging(settings)
+            if overrides:
+                return settings
+            self._settings = settings
+        return self._settings
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print an error for a person and exit."""
+    click.echo(f"supportbot: {message}", err=True)
+    sys.exit(code)
+
+
+def _setup_logging(settings: Settings) -> None:
+    log_file = settings.log_file or settings.data_dir / "supportbot.log"
+    try:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(getattr(logging, settings.log_level.upper(), logging.WARNING))
+    logging.getLogger("supportbot").setLevel(min(root.level, logging.INFO))
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="SUPPORTBOT_CONFIG",
+    help="Configuration file (default config/supportbot.toml).",
+)
+@click.version_option(package_name="supportbot")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None) -> None:
+    """supportbot: support lookups and safe actions from one chat command."""
+    ctx.obj = Env(config)
+
+
+def _open_runtime(env: Env, *, demo: bool, latency_ms: int | None = None) -> Any:
+    from ._runtime import BotThread
+
+    overrides = {} if latency_ms is None else {"demo_latency_ms": latency_ms}
+    settings = env.settings(**overrides)
+    if not demo and not settings.services:
+        click.echo(
+            "supportbot: no services are configured; commands that look things up will fail. "
+            "Add [services.*] to the config, or use --demo for the sample services.",
+            err=True,
+        )
+    runtime = BotThread(settings, demo=demo)
+    try:
+        bot = runtime.start()
+    except (ConfigError, PluginError) as exc:
+        runtime.stop()
+        fail(str(exc))
+    except SupportbotError as exc:
+        runtime.stop()
+        fail(exc.user_message)
+    for failure in bot.plugin_failures:
+        click.echo(f"supportbot: plugin not loaded: {failure}", err=True)
+    return runtime
+
+
+def _chat(env: Env, *, demo: bool, user: str | None, latency_ms: int | None = None) -> None:
+    from ._terminal import TerminalSession, terminal_user
+
+    runtime = _open_runtime(env, demo=demo, latency_ms=latency_ms)
+    try:
+        session = TerminalSession(runtime, terminal_user(user))
+        session.repl(history_file=runtime.bot.settings.data_dir / ".supportbot_history")
+    finally:
+        runtime.stop()
+
+
+@cli.command()
+@click.option("--as", "user", metavar="USER", help="Act as this user (default: login name).")
+@click.option("--latency-ms", type=click.IntRange(0, 120_000), help="Slow every sample service.")
+@pass_env
+def demo(env: Env, user: str | None, latency_ms: int | None) -> None:
+    """Chat with the bot against the bundled sample services."""
+    _chat(env, demo=True, user=user, latency_ms=latency_ms)
+
+
+@cli.command()
+@click.option("--demo", is_flag=True, help="Use the bundled sample services.")
+@click.option("--as", "user", metavar="USER", help="Act as this user (default: login name).")
+@pass_env
+def shell(env: Env, demo: bool, user: str | None) -> None:
+    """Chat with the bot in the terminal, against the configured services."""
+    _chat(env, demo=demo, user=user)
+
+
+@cli.command(name="exec")
+@click.argument("text")
+@click.option("--demo", is_flag=True, help="Use the bundled sample services.")
+@click.option("--json", "json_output", is_flag=True, help="Print the reply as JSON.")
+@click.option("--as", "user", metavar="USER", help="Act as this user (default: login name).")
+@click.option("--yes", "assume_yes", is_flag=True, help="Confirm an action without asking.")
+@pass_env
+def exec_(
+    env: Env, text: str, demo: bool, json_output: bool, user: str | None, assume_yes: bool
+) -> None:
+    """Run one command and exit: 0 ok, 1 failed or found nothing, 2 usage error."""
+    from ._terminal import TerminalSession, exit_code, terminal_user
+
+    runtime = _open_runtime(env, demo=demo)
+    try:
+        session = TerminalSession(
+            runtime, terminal_user(user), json_output=json_output, assume_yes=assume_yes
+        )
+        reply = session.run(text)
+    finally:
+        runtime.stop()
+    sys.exit(exit_code(reply))
+
+
+@cli.command()
+@click.option("--json", "json_output", is_flag=True, help="Print as JSON.")
+@pass_env
+def config(env: Env, json_output: bool) -> None:
+    """Print the effective configuration, secrets masked."""
+    from ._config_view import effective_config, render_config
+
+    view = effective_config(env.settings(), env.config)
+    click.echo(json.dumps(view, indent=2) if json_output else render_config(view))
+
+
+@cli.group()
+def db() -> None:
+    """Database schema commands."""
+
+
+@db.command()
+@pass_env
+def upgrade(env: Env) -> None:
+    """Create or migrate the database schema to the newest version."""
+    from .storage import current_revision
+    from .storage import upgrade as run_upgrade
+
+    url = env.settings().effective_database_url
+    try:
+        run_upgrade(url)
+        revision = current_revision(url)
+    except ConfigError as exc:
+        fail(str(exc))
+    click.echo(f"database is at revision {revision}")
+
+
+@cli.command()
+@click.option("--since", help="Only after this: 30m, 2h, 7d, or an ISO date/time.")
+@click.option("--command", "command_name", help="Only this command (without /).")
+@click.option("--outcome", help="Only this outcome: ok, not_found, rejected, denied, error, ...")
+@click.option("--user", help="Only this user id.")
+@click.option("--target", help="Only this customer reference (as stored, masked).")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.File("w", encoding="utf-8"),
+    help="Write CSV here (- for stdout).",
+)
+@pass_env
+def audit(
+    env: Env,
+    since: str | None,
+    command_name: str | None,
+    outcome: str | None,
+    user: str | None,
+    target: str | None,
+    limit: int,
+    csv_file: Any,
+) -> None:
+    """List or export audit records, newest first."""
+    from ._audit_view import parse_since, render_audit_table
+    from ._bot import open_store
+    from .storage import write_csv
+
+    try:
+        since_at = parse_since(since, now=datetime.now(UTC)) if since else None
+    except ValueError as exc:
+        fail(str(exc))
+
+    async def query() -> list[Any]:
+        store = await open_store(env.settings())
+        try:
+            return await store.audit.query(
+                since=since_at,
+                command=command_name.lstrip("/") if command_name else None,
+                outcome=outcome,
+                user=user,
+                target=target,
+                limit=limit,
+            )
+        finally:
+            await store.close()
+
+    try:
+        entries = asyncio.run(query())
+    except ConfigError as exc:
+        fail(str(exc))
+    if csv_file is not None:
+        write_csv(entries, csv_file)
+    else:
+        click.echo(render_audit_table(entries))
+
+
+@cli.command(name="sample-services")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", "base_port", type=click.IntRange(1, 65530), default=8101, show_default=True)
+@click.option("--latency-ms", type=click.IntRange(0, 120_000), default=0, show_default=True)
+def sample_services(host: str, base_port: int, latency_ms: int) -> None:
+    """Serve the sample services on fixed ports until Ctrl-C (for `shell` and your own tests)."""
+    from .sample import serve_forever
+
+    def ready(urls: dict[str, str]) -> None:
+        for name, url in urls.items():
+            click.echo(f"{name:<13} {url}")
+        click.echo("Serving the sample services until Ctrl-C.")
+
+    try:
+        asyncio.run(serve_forever(host, base_port, latency_ms=latency_ms, on_ready=ready))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{base_port}..{base_port + 4}: {exc.strerror}")
+
+
+def main() -> None:
+    """Entry point of the `supportbot` console script."""
+    cli()

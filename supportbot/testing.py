@@ -1,0 +1,175 @@
+"""The plugin author's test harness: run a command as a user would, with no Slack.
+
+Against the bundled sample services::
+
+    async with BotTester.demo() as bot:
+        reply = await bot.run("/merchant 0812-3456-7890")
+        assert reply.title.startswith("Toko Sinar Jaya")
+
+Against responses the test provides (service name -> "METHOD /path" or "/path" -> answer)::
+
+    async with BotTester.fake({"billing": {"/accounts/M-10001": {"plan": "Pro"}}}) as bot:
+        ...
+
+An answer is a dict or list (200 JSON), an int (that status), an `httpx.Response`, or a
+callable taking the `httpx.Request` and returning any of those.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ._bot import Bot, open_bot
+from ._commands import CommandRegistry, spec_of
+from ._message import Message, User
+from ._plugins import load_plugins
+from ._reply import Reply
+from ._settings import ServiceSettings, Settings, load_settings
+
+__all__ = ["BotTester", "FakeAnswer", "fake_transport"]
+
+FakeAnswer = Any
+DEFAULT_USER = User(id="test:agent", name="agent", email="agent@example.id")
+
+
+def _answer(value: FakeAnswer, request: httpx.Request) -> httpx.Response:
+    if callable(value) and not isinstance(value, httpx.Response):
+        value = value(request)
+    if isinstance(value, httpx.Response):
+        return value
+    if isinstance(value, int):
+        return httpx.Response(value, json={"error": f"fake status {value}"})
+    return httpx.Response(
+        200, content=json.dumps(value), headers={"content-type": "application/json"}
+    )
+
+
+def fake_transport(responses: Mapping[str, Mapping[str, FakeAnswer]]) -> httpx.MockTransport:
+    """An httpx transport answering from `responses`; unmatched requests get a 404."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        routes = responses.get(request.url.host, {})
+        path = request.url.path
+        if request.url.query:
+            with_query = f"{path}?{request.url.query.decode()}"
+            for key in (f"{request.method} {with_query}", with_query):
+                if key in routes:
+                    return _answer(routes[key], request)
+        for key in (f"{request.method} {path}", path):
+            if key in routes:
+                return _answer(routes[key], request)
+        return httpx.Response(404, json={"error": f"no fake answer for {request.method} {path}"})
+
+    return httpx.MockTransport(handle)
+
+
+def _registry(commands: Iterable[Any] | None, settings: Settings) -> CommandRegistry | None:
+    if commands is None:
+        return None
+    registry = CommandRegistry()
+    folders: list[Path] = []
+    for item in commands:
+        spec = spec_of(item)
+        if spec is not None:
+            registry.add(spec)
+        else:
+            folders.append(Path(item))
+    if folders:
+        for spec in load_plugins(folders, entry_points=False).registry:
+            registry.add(spec)
+    return registry
+
+
+class BotTester:
+    """A bot for tests. Use `BotTester.demo()` or `BotTester.fake(...)` as async contexts."""
+
+    def __init__(self, bot: Bot, *, user: User = DEFAULT_USER, sample: Any = None) -> None:
+        self.bot = bot
+        self.user = user
+        #: The running sample services (demo only): `stop_service`, `set_latency`, ...
+        self.sample = sample
+
+    async def run(
+        self,
+        text: str,
+        *,
+        user: User | None = None,
+        confirm: bool | None = None,
+        channel: str | None = None,
+    ) -> Reply:
+        """Run `text` as `user`. For an action, `confirm=True` says yes, `False` says no;
+        None returns the confirmation prompt itself."""
+        who = user or self.user
+        reply = await self.bot.handle(Message(text=text, user=who, adapter="test", channel=channel))
+        if reply.confirmation is not None and confirm is not None:
+            token = reply.confirmation.token
+            if confirm:
+                return await self.bot.confirm(token, who, adapter="test", channel=channel)
+            return await self.bot.cancel(token, who)
+        return reply
+
+    @classmethod
+    @asynccontextmanager
+    async def demo(
+        cls,
+        *,
+        commands: Iterable[Any] | None = ("commands",),
+        settings: Settings | None = None,
+        latency_ms: int = 0,
+        user: User = DEFAULT_USER,
+        with_store: bool = True,
+    ) -> AsyncIterator[BotTester]:
+        """A bot against freshly started sample services and a throwaway SQLite database.
+
+        `commands`: command functions and/or plugin folders (default: ./commands).
+        """
+        from .sample import run_sample_services
+
+        async with AsyncExitStack() as stack:
+            base = settings or _throwaway_settings(stack)
+            async with run_sample_services(latency_ms=latency_ms) as sample:
+                services = {
+                    name: ServiceSettings(base_url=url) for name, url in sample.urls.items()
+                }
+                merged = base.model_copy(update={"services": {**base.services, **services}})
+                async with open_bot(
+                    merged, registry=_registry(commands, merged), with_store=with_store
+                ) as bot:
+                    yield cls(bot, user=user, sample=sample)
+
+    @classmethod
+    @asynccontextmanager
+    async def fake(
+        cls,
+        responses: Mapping[str, Mapping[str, FakeAnswer]],
+        *,
+        commands: Iterable[Any] | None = ("commands",),
+        user: User = DEFAULT_USER,
+        with_store: bool = True,
+    ) -> AsyncIterator[BotTester]:
+        """A bot whose services answer from `responses` (see the module docstring)."""
+        async with AsyncExitStack() as stack:
+            base = _throwaway_settings(stack)
+            services = {name: ServiceSettings(base_url=f"http://{name}") for name in responses}
+            merged = base.model_copy(update={"services": services})
+            async with open_bot(
+                merged,
+                registry=_registry(commands, merged),
+                transport=fake_transport(responses),
+                with_store=with_store,
+            ) as bot:
+                yield cls(bot, user=user)
+
+
+def _throwaway_settings(stack: AsyncExitStack) -> Settings:
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="supportbot-test-")))
+    return load_settings(
+        None, data_dir=str(folder), database_url=f"sqlite:///{folder / 'supportbot.db'}"
+    )

@@ -1,0 +1,54 @@
+"""/resend-receipt: confirmed first, sent once, recorded."""
+
+from __future__ import annotations
+
+from supportbot import Outcome
+from supportbot.sample import DEMO_TRANSACTION_ID
+from supportbot.testing import BotTester
+
+
+async def resends(bot: BotTester) -> int:
+    return len(bot.sample.resends(DEMO_TRANSACTION_ID))
+
+
+async def test_asks_first_showing_amount_and_masked_destination(bot: BotTester) -> None:
+    reply = await bot.run(f"/resend-receipt {DEMO_TRANSACTION_ID}")
+    assert reply.outcome is Outcome.PENDING
+    assert reply.text == (
+        f"Resend the receipt for {DEMO_TRANSACTION_ID} (Rp 150.000, merchant M-10001) "
+        "to r•••@example.id?"
+    )
+    assert await resends(bot) == 0
+
+
+async def test_confirmed_resend_happens_once_and_is_audited(bot: BotTester) -> None:
+    reply = await bot.run(f"/resend-receipt {DEMO_TRANSACTION_ID}", confirm=True)
+    assert reply.outcome is Outcome.OK
+    assert "was resent to r•••@example.id" in (reply.text or "")
+    assert await resends(bot) == 1
+    assert bot.bot.store is not None
+    outcomes = [r.outcome for r in await bot.bot.store.audit.query(command="resend-receipt")]
+    assert outcomes == ["ok", "pending"]
+
+
+async def test_cancelled_resend_sends_nothing(bot: BotTester) -> None:
+    reply = await bot.run(f"/resend-receipt {DEMO_TRANSACTION_ID}", confirm=False)
+    assert reply.outcome is Outcome.CANCELLED and await resends(bot) == 0
+
+
+async def test_another_address_can_be_given_and_is_masked(bot: BotTester) -> None:
+    reply = await bot.run(f"/resend-receipt {DEMO_TRANSACTION_ID} --to Rina.New@Example.ID")
+    assert reply.text and reply.text.endswith("to R•••@example.id?")
+
+
+async def test_unknown_transaction_stops_before_the_confirmation(bot: BotTester) -> None:
+    reply = await bot.run("/resend-receipt TX-999999999")
+    assert reply.outcome is Outcome.NOT_FOUND and reply.confirmation is None
+
+
+async def test_receipts_down_reports_that_nothing_may_have_happened(bot: BotTester) -> None:
+    await bot.sample.stop_service("receipts")
+    reply = await bot.run(f"/resend-receipt {DEMO_TRANSACTION_ID}", confirm=True)
+    assert reply.outcome is Outcome.ERROR
+    assert "may not have been sent" in (reply.text or "")
+    assert [w.service for w in reply.warnings] == ["receipts"]

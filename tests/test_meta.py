@@ -1,0 +1,57 @@
+"""Meta-tests that keep the project honest: public API, docs and tests stay in step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+import supportbot
+from supportbot._plugins import load_plugins
+from supportbot._settings import ServiceSettings, Settings
+from supportbot.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_all_lists_exactly_the_public_names() -> None:
+    public = {name for name in vars(supportbot) if not name.startswith("_")}
+    modules = {"cli", "testing", "sample", "storage"}  # submodules, imported on demand
+    assert set(supportbot.__all__) == public - modules
+    for name in supportbot.__all__:
+        assert getattr(supportbot, name).__doc__, f"{name} has no docstring"
+
+
+def test_every_bundled_command_has_a_test_file() -> None:
+    registry = load_plugins([ROOT / "commands"], entry_points=False).registry
+    for spec in registry:
+        module = Path(spec.source.rsplit(":", 1)[0]).stem
+        assert (ROOT / "tests" / "commands" / f"test_{module}.py").is_file(), spec.name
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    for name in Settings.model_fields:
+        assert f"`{name}`" in README, f"setting {name} is missing from README.md"
+        assert f"SUPPORTBOT_{name.upper()}" in README, f"SUPPORTBOT_{name.upper()} undocumented"
+    for name in ServiceSettings.model_fields:
+        assert f"`{name}`" in README, f"service setting {name} is missing from README.md"
+
+
+def _commands(group: click.Group, prefix: str = "supportbot") -> list[str]:
+    found = []
+    for name, sub in group.commands.items():
+        found.append(f"{prefix} {name}")
+        if isinstance(sub, click.Group):
+            found += _commands(sub, f"{prefix} {name}")
+    return found
+
+
+def test_every_cli_command_is_documented_in_the_readme() -> None:
+    for command in _commands(cli):
+        assert f"`{command}" in README, f"{command} is missing from README.md"
+
+
+def test_every_bundled_command_is_in_the_readme() -> None:
+    for spec in load_plugins([ROOT / "commands"], entry_points=False).registry:
+        assert f"/{spec.name}" in README, f"/{spec.name} is missing from README.md"

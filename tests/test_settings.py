@@ -1,0 +1,135 @@
+"""Settings: environment over the TOML file over defaults, and errors that say where and why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from supportbot import ConfigError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("SUPPORTBOT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # no config/supportbot.toml here
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "bot.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_any_file() -> None:
+    settings = load_settings()
+    assert settings.phone_region == "ID"
+    assert settings.command_folders == [Path("commands")]
+    assert settings.effective_database_url == "sqlite:///data/supportbot.db"
+    assert settings.services == {}
+
+
+def test_file_values_are_read(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        'command_timeout_s = 4\n[services.billing]\nbase_url = "http://127.0.0.1:9/"\n',
+    )
+    settings = load_settings(path)
+    assert settings.command_timeout_s == 4
+    assert settings.services["billing"].base_url == "http://127.0.0.1:9"  # trailing / dropped
+    assert settings.services["billing"].timeout_s == 3.0
+
+
+def test_environment_overrides_the_file_key_by_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, '[services.billing]\nbase_url = "http://127.0.0.1:9"\ntimeout_s = 2\n')
+    monkeypatch.setenv("SUPPORTBOT_SERVICES__BILLING__TIMEOUT_S", "7.5")
+    monkeypatch.setenv("SUPPORTBOT_PHONE_REGION", "sg")
+    settings = load_settings(path)
+    assert settings.services["billing"].timeout_s == 7.5
+    assert settings.services["billing"].base_url == "http://127.0.0.1:9"
+    assert settings.phone_region == "SG"
+
+
+def test_config_path_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "command_timeout_s = 3\n")
+    monkeypatch.setenv("SUPPORTBOT_CONFIG", str(path))
+    assert load_settings().command_timeout_s == 3
+
+
+def test_list_settings_accept_json_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUPPORTBOT_COMMAND_FOLDERS", '["commands", "more commands"]')
+    assert load_settings().command_folders == [Path("commands"), Path("more commands")]
+
+
+def test_invalid_value_names_the_file_key_and_reason(tmp_path: Path) -> None:
+    path = write(tmp_path, '[services.billing]\nbase_url = "ftp://x"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert str(path) in message
+    assert "services.billing.base_url" in message
+    assert "http://" in message
+
+
+def test_invalid_environment_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUPPORTBOT_COMMAND_TIMEOUT_S", "soon")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert "SUPPORTBOT_COMMAND_TIMEOUT_S" in str(caught.value)
+    assert "number" in str(caught.value)
+
+
+def test_misspelt_key_is_reported_as_unknown(tmp_path: Path) -> None:
+    path = write(tmp_path, "comand_timeout_s = 3\n")
+    with pytest.raises(ConfigError, match="comand_timeout_s: unknown key"):
+        load_settings(path)
+
+
+def test_broken_toml_names_the_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "phone_region = \n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert str(path) in str(caught.value) and "line 1" in str(caught.value)
+
+
+def test_missing_explicit_config_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such configuration file"):
+        load_settings(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize("bad", ["", "ü" * 3, "x" * 10_000, "\x00\x01", "'; DROP TABLE x; --"])
+def test_hostile_values_fail_cleanly(tmp_path: Path, bad: str) -> None:
+    path = write(tmp_path, f"phone_region = {json.dumps(bad)}\n")
+    try:
+        settings = load_settings(path)
+    except ConfigError as exc:
+        assert "phone_region" in str(exc) or str(path) in str(exc)
+    else:  # only a two-letter value can pass
+        assert len(settings.phone_region) == 2
+
+
+def test_service_names_must_be_identifiers(tmp_path: Path) -> None:
+    path = write(tmp_path, '[services."bill ing"]\nbase_url = "http://x"\n')
+    with pytest.raises(ConfigError, match="identifier"):
+        load_settings(path)
+
+
+def test_credential_is_read_from_the_named_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(
+        tmp_path, '[services.billing]\nbase_url = "http://x"\nauth_env = "BILLING_TOKEN"\n'
+    )
+    service = load_settings(path).services["billing"]
+    assert service.auth_value() is None
+    monkeypatch.setenv("BILLING_TOKEN", "s3cret")
+    assert service.auth_value() == "Bearer s3cret"
