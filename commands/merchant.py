@@ -14,8 +14,8 @@ from supportbot import (
     ServiceResult,
     command,
     format_money,
+    format_phone,
     format_when,
-    mask_phone,
 )
 
 STATUS_MARK = {"active": "🟢", "suspended": "⛔", "closed": "⚫"}
@@ -120,7 +120,8 @@ def _card(
         _devices_section(reply, devices.data.get("devices", []))
     if transactions.ok:
         _transactions_section(reply, transactions.data.get("transactions", []))
-    reply.footer = f"Merchant {merchant_id}"
+    shown = [s.source for s in reply.sections if s.source]
+    reply.footer = "From " + ", ".join(dict.fromkeys(shown)) if shown else None
     return reply
 
 
@@ -133,7 +134,9 @@ def _profile_section(reply: Reply, data: dict[str, Any]) -> None:
     phones = data.get("phones") or []
     section.fields += [
         Field(label="Owner", value=data.get("owner") or "—"),
-        Field(label="Phone", value=", ".join(_national(p) for p in phones) or "—", personal=True),
+        Field(
+            label="Phone", value=", ".join(format_phone(p) for p in phones) or "—", personal=True
+        ),
         Field(label="Email", value=data.get("email") or "—", personal=True),
         Field(label="Category", value=data.get("category") or "—"),
         Field(label="City", value=data.get("city") or "—"),
@@ -141,16 +144,6 @@ def _profile_section(reply: Reply, data: dict[str, Any]) -> None:
         Field(label="KYC", value=data.get("kyc") or "—"),
         Field(label="Joined", value=format_when(data.get("joined"))),
     ]
-
-
-def _national(e164: str) -> str:
-    # Agents read numbers the way customers say them: 0812-3456-7890.
-    from supportbot import PhoneNumber
-
-    try:
-        return PhoneNumber.parse(e164).national
-    except ValueError:
-        return mask_phone(e164)
 
 
 def _billing_section(reply: Reply, data: dict[str, Any]) -> None:
@@ -190,7 +183,9 @@ def _transactions_section(reply: Reply, transactions: list[dict[str, Any]]) -> N
         section.text = "No transactions yet."
     for tx in transactions:
         receipt = (tx.get("receipt") or {}).get("status")
-        note = f", receipt {receipt}" if receipt and receipt != "delivered" else ""
+        # A receipt that never arrived is what customers call about; failed payments have none.
+        needs_attention = receipt in ("bounced", "not_sent") and tx.get("status") == "settled"
+        note = f", receipt {receipt.replace('_', ' ')}" if needs_attention and receipt else ""
         amount = format_money(tx.get("amount"), tx.get("currency", "IDR"))
         when = format_when(tx.get("created_at"))
         section.items.append(

@@ -13,6 +13,7 @@ from supportbot import (
     TransactionId,
     command,
     format_money,
+    format_phone,
     format_when,
 )
 
@@ -61,7 +62,9 @@ def _card(
         Field(label="Merchant", value=f"{merchant_name or '?'} ({merchant_id or '?'})"),
         Field(label="Created", value=format_when(data.get("created_at"))),
         Field(label="Customer email", value=data.get("customer_email") or "—", personal=True),
-        Field(label="Customer phone", value=data.get("customer_phone") or "—", personal=True),
+        Field(
+            label="Customer phone", value=format_phone(data.get("customer_phone")), personal=True
+        ),
     ]
     receipt = data.get("receipt") or {}
     status = receipt.get("status", "unknown")

@@ -36,7 +36,7 @@ from ._errors import (
     UnknownCommandError,
     UsageError,
 )
-from ._formatting import format_money, format_when
+from ._formatting import format_money, format_phone, format_when
 from ._help import describe_command, describe_commands
 from ._masking import mask_email, mask_phone, mask_text
 from ._message import Message, User
@@ -92,6 +92,7 @@ __all__ = [
     "describe_command",
     "describe_commands",
     "format_money",
+    "format_phone",
     "format_when",
     "load_settings",
     "mask_email",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-__all__ = ["format_money", "format_when"]
+__all__ = ["format_money", "format_phone", "format_when"]
 
 
 def format_money(amount: int | float | None, currency: str = "IDR") -> str:
@@ -17,6 +17,18 @@ def format_money(amount: int | float | None, currency: str = "IDR") -> str:
     return f"{amount:,.2f} {currency.upper()}"
 
 
+def format_phone(value: str | None, region: str = "ID") -> str:
+    """'+6281234567890' -> '0812-3456-7890', as customers say it; anything unparseable as is."""
+    from ._argtypes import PhoneNumber
+
+    if not value:
+        return "—"
+    try:
+        return PhoneNumber.parse(value, region).national
+    except ValueError:
+        return value
+
+
 def format_when(value: str | None) -> str:
     """An ISO 8601 timestamp as '2026-11-20 14:02 UTC'; dates stay dates; junk is shown as is."""
     if not value:
@@ -27,5 +39,20 @@ def format_when(value: str | None) -> str:
         return value
     if len(value) <= 10:
         return parsed.strftime("%Y-%m-%d")
-    zone = parsed.strftime("%Z") or ""
-    return f"{parsed:%Y-%m-%d %H:%M} {zone}".strip()
+    return f"{parsed:%Y-%m-%d %H:%M} {_zone(parsed)}".strip()
+
+
+# Indonesia's three time zones by the names agents and customers use.
+_ZONE_NAMES = {7 * 3600: "WIB", 8 * 3600: "WITA", 9 * 3600: "WIT", 0: "UTC"}
+
+
+def _zone(moment: datetime) -> str:
+    offset = moment.utcoffset()
+    if offset is None:
+        return ""
+    seconds = int(offset.total_seconds())
+    if seconds in _ZONE_NAMES:
+        return _ZONE_NAMES[seconds]
+    sign = "+" if seconds >= 0 else "-"
+    hours, minutes = divmod(abs(seconds) // 60, 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"

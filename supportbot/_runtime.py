@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Coroutine, Sequence
 from concurrent.futures import Future
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, TypeVar
@@ -23,9 +23,14 @@ T = TypeVar("T")
 
 
 @asynccontextmanager
-async def demo_settings(settings: Settings) -> AsyncIterator[Settings]:
-    """Start the sample services and point the settings' services at them."""
+async def demo_settings(settings: Settings, *, down: Sequence[str] = ()) -> AsyncIterator[Settings]:
+    """Start the sample services and point the settings' services at them.
+
+    `down` names sample services to stop right away, to show how a dead service looks.
+    """
     async with run_sample_services(latency_ms=settings.demo_latency_ms) as sample:
+        for name in down:
+            await sample.stop_service(name)
         services = {
             name: ServiceSettings(base_url=url, timeout_s=3.0) for name, url in sample.urls.items()
         }
@@ -37,9 +42,10 @@ async def demo_settings(settings: Settings) -> AsyncIterator[Settings]:
 class BotThread:
     """A Bot living on an event loop in a daemon thread; `call` runs a coroutine there."""
 
-    def __init__(self, settings: Settings, *, demo: bool = False) -> None:
+    def __init__(self, settings: Settings, *, demo: bool = False, down: Sequence[str] = ()) -> None:
         self._settings = settings
         self._demo = demo
+        self._down = tuple(down)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._stack = AsyncExitStack()
@@ -54,7 +60,9 @@ class BotThread:
     async def _open(self) -> Bot:
         settings = self._settings
         if self._demo:
-            settings = await self._stack.enter_async_context(demo_settings(settings))
+            settings = await self._stack.enter_async_context(
+                demo_settings(settings, down=self._down)
+            )
         return await self._stack.enter_async_context(open_bot(settings))
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> Future[T]:

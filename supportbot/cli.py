@@ -76,7 +76,17 @@ def cli(ctx: click.Context, config: Path | None) -> None:
     ctx.obj = Env(config)
 
 
-def _open_runtime(env: Env, *, demo: bool, latency_ms: int | None = None) -> Any:
+DOWN_OPTION = click.option(
+    "--down",
+    multiple=True,
+    type=click.Choice(["merchants", "billing", "devices", "transactions", "receipts"]),
+    help="With the sample services: stop this one, to see how a dead service looks. Repeatable.",
+)
+
+
+def _open_runtime(
+    env: Env, *, demo: bool, latency_ms: int | None = None, down: tuple[str, ...] = ()
+) -> Any:
     from ._runtime import BotThread
 
     overrides = {} if latency_ms is None else {"demo_latency_ms": latency_ms}
@@ -87,7 +97,9 @@ def _open_runtime(env: Env, *, demo: bool, latency_ms: int | None = None) -> Any
             "Add [services.*] to the config, or use --demo for the sample services.",
             err=True,
         )
-    runtime = BotThread(settings, demo=demo)
+    if down and not demo:
+        fail("--down stops sample services; use it with --demo (or `supportbot demo`)")
+    runtime = BotThread(settings, demo=demo, down=down)
     try:
         bot = runtime.start()
     except (ConfigError, PluginError) as exc:
@@ -101,10 +113,17 @@ def _open_runtime(env: Env, *, demo: bool, latency_ms: int | None = None) -> Any
     return runtime
 
 
-def _chat(env: Env, *, demo: bool, user: str | None, latency_ms: int | None = None) -> None:
+def _chat(
+    env: Env,
+    *,
+    demo: bool,
+    user: str | None,
+    latency_ms: int | None = None,
+    down: tuple[str, ...] = (),
+) -> None:
     from ._terminal import TerminalSession, terminal_user
 
-    runtime = _open_runtime(env, demo=demo, latency_ms=latency_ms)
+    runtime = _open_runtime(env, demo=demo, latency_ms=latency_ms, down=down)
     try:
         session = TerminalSession(runtime, terminal_user(user))
         session.repl(history_file=runtime.bot.settings.data_dir / ".supportbot_history")
@@ -115,10 +134,11 @@ def _chat(env: Env, *, demo: bool, user: str | None, latency_ms: int | None = No
 @cli.command()
 @click.option("--as", "user", metavar="USER", help="Act as this user (default: login name).")
 @click.option("--latency-ms", type=click.IntRange(0, 120_000), help="Slow every sample service.")
+@DOWN_OPTION
 @pass_env
-def demo(env: Env, user: str | None, latency_ms: int | None) -> None:
+def demo(env: Env, user: str | None, latency_ms: int | None, down: tuple[str, ...]) -> None:
     """Chat with the bot against the bundled sample services."""
-    _chat(env, demo=True, user=user, latency_ms=latency_ms)
+    _chat(env, demo=True, user=user, latency_ms=latency_ms, down=down)
 
 
 @cli.command()
@@ -136,14 +156,21 @@ def shell(env: Env, demo: bool, user: str | None) -> None:
 @click.option("--json", "json_output", is_flag=True, help="Print the reply as JSON.")
 @click.option("--as", "user", metavar="USER", help="Act as this user (default: login name).")
 @click.option("--yes", "assume_yes", is_flag=True, help="Confirm an action without asking.")
+@DOWN_OPTION
 @pass_env
 def exec_(
-    env: Env, text: str, demo: bool, json_output: bool, user: str | None, assume_yes: bool
+    env: Env,
+    text: str,
+    demo: bool,
+    json_output: bool,
+    user: str | None,
+    assume_yes: bool,
+    down: tuple[str, ...],
 ) -> None:
     """Run one command and exit: 0 ok, 1 failed or found nothing, 2 usage error."""
     from ._terminal import TerminalSession, exit_code, terminal_user
 
-    runtime = _open_runtime(env, demo=demo)
+    runtime = _open_runtime(env, demo=demo, down=down)
     try:
         session = TerminalSession(
             runtime, terminal_user(user), json_output=json_output, assume_yes=assume_yes

@@ -166,3 +166,17 @@ def test_shell_reads_lines_until_exit(tmp_path: Path) -> None:
     assert "You are ani" in result.stdout
     assert "Toko Sinar Jaya · M-10001" in result.stdout
     assert "Usage:   /merchant" in result.stdout
+
+
+def test_a_stopped_sample_service_costs_only_its_section(tmp_path: Path) -> None:
+    result = supportbot(
+        "exec", "--demo", "--down", "billing", "/merchant M-10001", tmp_path=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Devices (2)" in result.stdout and "\nBilling\n" not in result.stdout
+    assert "⚠ billing could not be reached" in result.stdout
+
+
+def test_down_needs_the_demo(tmp_path: Path) -> None:
+    result = supportbot("exec", "--down", "billing", "/help", tmp_path=tmp_path)
+    assert result.returncode == 2 and "--demo" in result.stderr
