@@ -35,6 +35,7 @@ class Context:
         commands: CommandRegistry,
         request_id: str,
         deadline: float,
+        timeout_s: float,
         idempotency_key: str | None = None,
     ) -> None:
         self.message = message
@@ -45,6 +46,8 @@ class Context:
         self.commands = commands
         self.request_id = request_id
         self.deadline = deadline
+        #: The whole deadline of this run in seconds, as configured.
+        self.timeout_s = timeout_s
         self.idempotency_key = idempotency_key
         #: The customer this command is about (masked), for the audit trail; set by the handler.
         self.audit_target: str | None = None
@@ -58,8 +61,14 @@ class Context:
         return self.message.user
 
     def remaining(self) -> float:
-        """Seconds left before the command's deadline (never negative)."""
-        return max(0.0, self.deadline - asyncio.get_running_loop().time())
+        """Seconds left for service calls before the command's deadline (never negative).
+
+        A little time is held back (a tenth, at most half a second) so that, when services are
+        slow, the command still has time to answer with what it has instead of timing out whole.
+        """
+        left = self.deadline - asyncio.get_running_loop().time()
+        reserve = min(0.5, 0.1 * self.timeout_s)
+        return max(0.0, left - reserve)
 
     async def gather(
         self, *calls: ServiceCall | Awaitable[ServiceResult[Any]]

@@ -39,6 +39,7 @@ def build_context(request: Request) -> Context:
     spec = request.spec
     assert spec is not None, "resolve finds the command first"
     bot = request.bot
+    timeout = bot.timeout_for(spec)
     return Context(
         message=request.message,
         spec=spec,
@@ -47,7 +48,8 @@ def build_context(request: Request) -> Context:
         store=bot.store,
         commands=bot.registry,
         request_id=request.request_id,
-        deadline=asyncio.get_running_loop().time() + bot.timeout_for(spec),
+        deadline=asyncio.get_running_loop().time() + timeout,
+        timeout_s=timeout,
         idempotency_key=request.confirmed_token,
     )
 

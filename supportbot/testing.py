@@ -12,11 +12,12 @@ Against responses the test provides (service name -> "METHOD /path" or "/path" -
         ...
 
 An answer is a dict or list (200 JSON), an int (that status), an `httpx.Response`, or a
-callable taking the `httpx.Request` and returning any of those.
+callable (plain or async) taking the `httpx.Request` and returning any of those.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import tempfile
 from collections.abc import AsyncIterator, Iterable, Mapping
@@ -39,9 +40,11 @@ FakeAnswer = Any
 DEFAULT_USER = User(id="test:agent", name="agent", email="agent@example.id")
 
 
-def _answer(value: FakeAnswer, request: httpx.Request) -> httpx.Response:
+async def _answer(value: FakeAnswer, request: httpx.Request) -> httpx.Response:
     if callable(value) and not isinstance(value, httpx.Response):
         value = value(request)
+        if inspect.isawaitable(value):
+            value = await value
     if isinstance(value, httpx.Response):
         return value
     if isinstance(value, int):
@@ -54,17 +57,17 @@ def _answer(value: FakeAnswer, request: httpx.Request) -> httpx.Response:
 def fake_transport(responses: Mapping[str, Mapping[str, FakeAnswer]]) -> httpx.MockTransport:
     """An httpx transport answering from `responses`; unmatched requests get a 404."""
 
-    def handle(request: httpx.Request) -> httpx.Response:
+    async def handle(request: httpx.Request) -> httpx.Response:
         routes = responses.get(request.url.host, {})
         path = request.url.path
         if request.url.query:
             with_query = f"{path}?{request.url.query.decode()}"
             for key in (f"{request.method} {with_query}", with_query):
                 if key in routes:
-                    return _answer(routes[key], request)
+                    return await _answer(routes[key], request)
         for key in (f"{request.method} {path}", path):
             if key in routes:
-                return _answer(routes[key], request)
+                return await _answer(routes[key], request)
         return httpx.Response(404, json={"error": f"no fake answer for {request.method} {path}"})
 
     return httpx.MockTransport(handle)

@@ -209,3 +209,24 @@ async def test_hostile_input_gets_an_answer_never_an_exception(bot: BotTester, t
     assert reply.outcome in (Outcome.REJECTED, Outcome.OK)
     assert reply.text
     assert "Traceback" not in reply.model_dump_json()
+
+
+@command("partial", timeout_s=1.0)
+async def partial(ctx: Context) -> Reply:
+    """One service hangs past the command's deadline; the other answers."""
+    good, hung = await ctx.gather(
+        ctx.services.merchants.get("/merchants/M-1"), ctx.services.billing.get("/hang")
+    )
+    return Reply(text=f"name={good.data['name']} billing={hung.error.kind if hung.error else 'ok'}")
+
+
+async def test_a_service_hanging_past_the_deadline_still_leaves_an_answer() -> None:
+    async def hang(request: Any) -> Any:
+        await asyncio.sleep(30)
+
+    responses = {"merchants": {"/merchants/M-1": {"name": "Toko Satu"}}, "billing": {"/hang": hang}}
+    async with BotTester.fake(responses, commands=[partial]) as tester:
+        reply = await tester.run("/partial")
+    assert reply.outcome is Outcome.OK
+    assert reply.text == "name=Toko Satu billing=timeout"
+    assert [w.service for w in reply.warnings] == ["billing"]
