@@ -1,52 +1,137 @@
 #!/usr/bin/env bash
-# Start a throwaway PostgreSQL server on 127.0.0.1 for the storage tests, and export
-# SUPPORTBOT_TEST_POSTGRES_URL. Source it (". .ci/postgres.sh") so the variable reaches pytest.
-# On a machine without PostgreSQL it installs Debian's package (needs root and the registry).
-# Stop it with: supportbot_pg_stop
-set -eu
+# A throwaway PostgreSQL server on 127.0.0.1 for the storage tests.
+#
+#   . .ci/postgres.sh              start one (or reuse the running one) and export
+#                                  SUPPORTBOT_TEST_POSTGRES_URL; defines supportbot_pg_stop
+#   eval "$(bash .ci/postgres.sh)" the same from any shell: prints the export line
+#   bash .ci/postgres.sh stop      stop it and delete its files (supportbot_pg_stop does this too)
+#
+# Without PostgreSQL's server binaries it installs Debian's `postgresql` package (as root). The
+# server runs as an unprivileged user (initdb refuses root), keeps its files in
+# $SUPPORTBOT_TEST_PG_DIR (default /tmp/supportbot-test-pg), listens only on loopback with a
+# random password, and trades durability for speed (fsync off): test data only.
+# Sourcing leaves the caller's shell options alone; failures return non-zero.
 
-_pg_bin() {
+_supportbot_pg_dir() {
+  echo "${SUPPORTBOT_TEST_PG_DIR:-${TMPDIR:-/tmp}/supportbot-test-pg}"
+}
+
+_supportbot_pg_bin() {
   local found
-  found=$(command -v initdb 2>/dev/null || true)
+  found=$(command -v pg_ctl 2>/dev/null || true)
   if [ -z "$found" ]; then
-    found=$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1 || true)
+    found=$(ls -d /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -n 1 || true)
   fi
-  [ -n "$found" ] && dirname "$(readlink -f "$found")"
+  [ -n "$found" ] || return 1
+  found=$(dirname "$(readlink -f "$found")")
+  [ -x "$found/initdb" ] && [ -x "$found/postgres" ] && echo "$found"
 }
 
-PG_BIN=$(_pg_bin || true)
-if [ -z "${PG_BIN:-}" ]; then
-  echo "postgres.sh: installing PostgreSQL from Debian's packages"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq postgresql >/dev/null
-  PG_BIN=$(_pg_bin)
-fi
-
-# initdb refuses to run as root: run the server as the unprivileged postgres user when root.
-PG_USER=$(id -un)
-if [ "$(id -u)" = "0" ]; then
-  id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
-  PG_USER=postgres
-fi
-_as_pg() {
-  if [ "$PG_USER" = "$(id -un)" ]; then "$@"; else runuser -u "$PG_USER" -- "$@"; fi
+# Run a command as the server's owner: ourselves, or `postgres` when we are root.
+_supportbot_pg_as_owner() {
+  if [ "$(id -u)" != "0" ]; then
+    "$@"
+  elif command -v runuser >/dev/null 2>&1; then
+    runuser -u postgres -- "$@"
+  else
+    su -s /bin/sh postgres -c "$(printf '%q ' "$@")"
+  fi
 }
 
-PGDATA_DIR=$(mktemp -d /tmp/supportbot-pg.XXXXXX)
-chown "$PG_USER" "$PGDATA_DIR"
-PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+# Prints the URL of a running server, starting one if needed. Runs in a subshell.
+_supportbot_pg_start() (
+  set -euo pipefail
+  dir=$(_supportbot_pg_dir)
 
-_as_pg "$PG_BIN/initdb" -D "$PGDATA_DIR/data" -U supportbot --auth=trust -E UTF8 --no-locale >/dev/null
-_as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR/data" -l "$PGDATA_DIR/server.log" -w \
-  -o "-h 127.0.0.1 -p $PG_PORT -k $PGDATA_DIR -c fsync=off -c full_page_writes=off" start >/dev/null
-"$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U supportbot supportbot_test
+  bin=$(_supportbot_pg_bin || true)
+  if [ -z "$bin" ]; then
+    echo "postgres.sh: installing PostgreSQL from Debian's packages" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends postgresql >&2
+    bin=$(_supportbot_pg_bin) || { echo "postgres.sh: no pg_ctl after install" >&2; exit 1; }
+  fi
+
+  if [ -f "$dir/url" ] && _supportbot_pg_as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1
+  then
+    echo "postgres.sh: reusing the server in $dir" >&2
+    cat "$dir/url"
+    exit 0
+  fi
+
+  if [ "$(id -u)" = "0" ] && ! id postgres >/dev/null 2>&1; then
+    useradd --system --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin postgres
+  fi
+  # A stale folder (a server that died, a half-made cluster): start again from nothing.
+  if [ -d "$dir/data" ]; then
+    _supportbot_pg_as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  chmod 700 "$dir"
+  if [ "$(id -u)" = "0" ]; then chown postgres "$dir"; fi
+  if ! _supportbot_pg_as_owner test -w "$dir"; then
+    echo "postgres.sh: the server's user cannot write $dir; set SUPPORTBOT_TEST_PG_DIR" >&2
+    exit 1
+  fi
+
+  password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+  _supportbot_pg_as_owner sh -c "umask 077 && echo '$password' > '$dir/password'"
+  _supportbot_pg_as_owner "$bin/initdb" -D "$dir/data" -U supportbot --pwfile="$dir/password" \
+    --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C --no-sync >/dev/null
+  rm -f "$dir/password"
+
+  for attempt in 1 2 3; do
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    if _supportbot_pg_as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null; then
+      break
+    fi
+    echo "postgres.sh: start on port $port failed (attempt $attempt); see $dir/server.log" >&2
+    [ "$attempt" = 3 ] && { tail -n 20 "$dir/server.log" >&2; exit 1; }
+  done
+
+  _supportbot_pg_as_owner "$bin/createdb" -h "$dir" -p "$port" -U supportbot supportbot_test
+  url="postgresql://supportbot:$password@127.0.0.1:$port/supportbot_test"
+  echo "$url" > "$dir/url"
+  chmod 600 "$dir/url"
+  echo "postgres.sh: PostgreSQL ready on 127.0.0.1:$port (files in $dir)" >&2
+  echo "$url"
+)
 
 supportbot_pg_stop() {
-  _as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR/data" -m fast stop >/dev/null
+  local dir bin
+  dir=$(_supportbot_pg_dir)
+  bin=$(_supportbot_pg_bin || true)
+  if [ -n "$bin" ] && [ -d "$dir/data" ]; then
+    _supportbot_pg_as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
+  fi
+  rm -rf "$dir"
+  unset SUPPORTBOT_TEST_POSTGRES_URL
 }
 
-export SUPPORTBOT_TEST_POSTGRES_URL="postgresql://supportbot@127.0.0.1:$PG_PORT/supportbot_test"
-export SUPPORTBOT_TEST_PGDATA="$PGDATA_DIR/data"
-echo "postgres.sh: PostgreSQL ready at $SUPPORTBOT_TEST_POSTGRES_URL"
-set +eu
+if [ "${BASH_SOURCE[0]}" != "$0" ]; then
+  # Sourced: export into the caller's shell. (Not `if url=$(...)`: in an if condition bash
+  # would ignore the start's `set -e`.)
+  _supportbot_pg_url=$(_supportbot_pg_start)
+  _supportbot_pg_status=$?
+  if [ "$_supportbot_pg_status" = 0 ]; then
+    export SUPPORTBOT_TEST_POSTGRES_URL="$_supportbot_pg_url"
+  else
+    echo "postgres.sh: could not start PostgreSQL" >&2
+  fi
+  unset _supportbot_pg_url
+  return "$_supportbot_pg_status"
+fi
+
+case "${1:-start}" in
+  start)
+    url=$(_supportbot_pg_start)
+    status=$?
+    [ "$status" = 0 ] || { echo "postgres.sh: could not start PostgreSQL" >&2; exit "$status"; }
+    printf 'export SUPPORTBOT_TEST_POSTGRES_URL=%q\n' "$url"
+    ;;
+  stop) supportbot_pg_stop ;;
+  *) echo "usage: $0 [start|stop]" >&2; exit 2 ;;
+esac

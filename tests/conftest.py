@@ -1,8 +1,12 @@
 """Shared fixtures: a database URL for SQLite and (when available) PostgreSQL, and a Store.
 
-PostgreSQL cases run when SUPPORTBOT_TEST_POSTGRES_URL is set (`. .ci/postgres.sh` starts a
-throwaway server and sets it). Without it they are skipped, except under CI=true, where a missing
-server is a failure: CI must never skip PostgreSQL silently.
+A test that takes `database_url` (or `store`) runs once per database:
+
+- `sqlite`: a new file in the test's tmp_path (its folder not yet created);
+- `postgresql`: a new schema on the server in SUPPORTBOT_TEST_POSTGRES_URL, made the URL's
+  search_path and dropped after the test. `. .ci/postgres.sh` starts a throwaway server and sets
+  the variable. Without it these cases are skipped, except under CI=true, where a missing server
+  is a failure: CI must never skip PostgreSQL silently.
 """
 
 from __future__ import annotations
@@ -14,21 +18,29 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from supportbot.storage import Store, create_store, sync_url, upgrade
 
 POSTGRES_ENV = "SUPPORTBOT_TEST_POSTGRES_URL"
 
 
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
 def _postgres_schema_url(base: str) -> Iterator[str]:
-    """A URL whose search_path is a fresh schema, dropped afterwards: one clean database a test."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(sync_url(base), isolation_level="AUTOCOMMIT")
+    """A URL whose search_path is a fresh schema, dropped afterwards: one clean database a test.
+
+    Much faster than CREATE DATABASE, and migrations and queries see only this schema.
+    """
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(sync_url(base), isolation_level="AUTOCOMMIT", poolclass=NullPool)
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        separator = "&" if "?" in base else "?"
-        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+        url = sync_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     finally:
@@ -43,15 +55,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     base = os.environ.get(POSTGRES_ENV)
     if not base:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {POSTGRES_ENV} is not set: start PostgreSQL first")
-        pytest.skip(f"{POSTGRES_ENV} is not set (. .ci/postgres.sh starts a server)")
+        if _in_ci():
+            pytest.fail(f"CI is set but {POSTGRES_ENV} is not: run `. .ci/postgres.sh` first")
+        pytest.skip(f"{POSTGRES_ENV} is not set (`. .ci/postgres.sh` starts a server)")
     yield from _postgres_schema_url(base)
 
 
 @pytest.fixture
 async def store(database_url: str) -> AsyncIterator[Store]:
-    """A migrated Store on `database_url`."""
+    """A migrated Store on `database_url`, closed after the test."""
     upgrade(database_url)
     opened = create_store(database_url)
     try:

@@ -2,14 +2,24 @@
 
 The user gives one URL: `sqlite:///data/supportbot.db` (the default), or
 `postgresql://user:password@host:5432/name` (also `postgres://` and `postgresql+psycopg://`).
+
+    upgrade(url)                      # sync: schema to head (`supportbot db upgrade`); idempotent
+    store = create_store(url)         # async engine + sessions; `await store.close()` when done
+    await store.audit.record(AuditEntry(request_id=..., user_id=..., ...))
+    await store.audit.query(since=..., command="merchant", limit=50)   # newest first
+
+Unusable URLs (unknown scheme, unreachable server, unwritable SQLite folder) raise
+`supportbot.ConfigError` with a sentence that says what to change.
 """
 
 from __future__ import annotations
 
-from ._audit import AuditEntry, AuditLog, write_csv
-from ._engine import async_url, make_async_engine, make_sync_engine, sync_url
-from ._migrate import current_revision, head_revision, is_up_to_date, upgrade
-from ._models import AuditRecord, Base
+from ._audit import AuditEntry, AuditLog
+from ._csv import write_csv
+from ._engine import async_url, make_async_engine, make_sync_engine, safe_url, sync_url
+from ._events import ProcessedEvent, SlackInteraction
+from ._migrate import alembic_config, current_revision, head_revision, is_up_to_date, upgrade
+from ._models import AuditRecord, Base, UTCDateTime
 from ._store import Store, create_store
 
 __all__ = [
@@ -17,7 +27,11 @@ __all__ = [
     "AuditLog",
     "AuditRecord",
     "Base",
+    "ProcessedEvent",
+    "SlackInteraction",
     "Store",
+    "UTCDateTime",
+    "alembic_config",
     "async_url",
     "create_store",
     "current_revision",
@@ -25,6 +39,7 @@ __all__ = [
     "is_up_to_date",
     "make_async_engine",
     "make_sync_engine",
+    "safe_url",
     "sync_url",
     "upgrade",
     "write_csv",

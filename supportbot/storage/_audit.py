@@ -2,30 +2,58 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable
+import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ._models import AuditRecord
 
-__all__ = ["AuditEntry", "AuditLog", "write_csv"]
+__all__ = ["AuditEntry", "AuditLog"]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _clean(text: str | None) -> str | None:
-    # PostgreSQL refuses NUL in text; it carries no meaning here, so it is the one thing dropped.
-    return text.replace("\x00", "") if text is not None else None
+# Characters that would cost the whole record: PostgreSQL refuses NUL in text (it carries nothing
+# here, so it is dropped: "a\0b" reads back as "ab"), and no driver can encode a lone surrogate
+# (what undecodable bytes become), which reads back as U+FFFD, the replacement character.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-@dataclass
+def _clean(text: str) -> str:
+    return _SURROGATES.sub("\ufffd", text.replace("\x00", ""))
+
+
+def _cleaned(value: Any) -> Any:
+    """`value` with every string inside it cleaned (lists and dicts of JSON included)."""
+    if isinstance(value, str):
+        return _clean(value)
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    if isinstance(value, dict):
+        return {_clean(str(key)): _cleaned(item) for key, item in value.items()}
+    return value
+
+
+# Longer text in a bounded column would make PostgreSQL refuse the row (SQLite would keep it):
+# cut it to the column's size instead, on both, so the record is kept and reads back the same.
+_LIMITS = {
+    column.name: column.type.length
+    for column in AuditRecord.__table__.columns
+    if isinstance(column.type, String) and column.type.length
+}
+# ...except the request id, which must stay unique: one too long is the caller's bug.
+_REQUEST_ID_MAX = _LIMITS.pop("request_id")
+
+
+@dataclass(frozen=True, kw_only=True)
 class AuditEntry:
-    """What the audit trail holds about one run. `arguments` must already be masked."""
+    """What the audit trail holds about one command run.
+
+    `arguments` and `target` must already be masked: the store never sees raw personal data.
+    `at` must be timezone-aware; it reads back in UTC. Text the database cannot hold is made
+    storable on write: NUL characters are dropped, bounded fields are cut to their column size.
+    """
 
     request_id: str
     user_id: str
@@ -43,11 +71,20 @@ class AuditEntry:
 
     @classmethod
     def from_record(cls, record: AuditRecord) -> AuditEntry:
-        """The entry of a stored row; times always come back timezone-aware (UTC)."""
-        values = {f.name: getattr(record, f.name) for f in fields(cls)}
-        at = values["at"]
-        values["at"] = at if at.tzinfo else at.replace(tzinfo=UTC)
-        return cls(**values)
+        """The entry of a stored row."""
+        return cls(**{f.name: getattr(record, f.name) for f in fields(cls)})
+
+
+def _row(entry: AuditEntry) -> dict[str, Any]:
+    if not entry.request_id or len(entry.request_id) > _REQUEST_ID_MAX:
+        raise ValueError(f"request_id must have 1 to {_REQUEST_ID_MAX} characters")
+    if entry.at.tzinfo is None:
+        raise ValueError("AuditEntry.at must be timezone-aware, e.g. datetime.now(UTC)")
+    values: dict[str, Any] = _cleaned(asdict(entry))
+    for name, limit in _LIMITS.items():
+        if values[name] is not None:
+            values[name] = values[name][:limit]
+    return values
 
 
 class AuditLog:
@@ -57,12 +94,13 @@ class AuditLog:
         self._sessions = sessions
 
     async def record(self, entry: AuditEntry) -> None:
-        """Store one entry (one INSERT, one transaction)."""
-        values = asdict(entry)
-        for key in ("user_id", "user_name", "channel", "command", "arguments", "error", "target"):
-            values[key] = _clean(values[key])
+        """Store one entry: one INSERT in its own transaction.
+
+        A second entry with the same `request_id` raises `sqlalchemy.exc.IntegrityError`.
+        """
+        values = _row(entry)
         async with self._sessions.begin() as session:
-            session.add(AuditRecord(**values))
+            await session.execute(insert(AuditRecord).values(values))
 
     async def get(self, request_id: str) -> AuditEntry | None:
         """The entry with this request id (the error reference users see), or None."""
@@ -83,7 +121,13 @@ class AuditLog:
         target: str | None = None,
         limit: int = 100,
     ) -> list[AuditEntry]:
-        """Entries matching every given filter, newest first."""
+        """Entries matching every given filter, newest first, at most `limit` of them.
+
+        `since` is inclusive and `until` exclusive (both timezone-aware); `user` is a user id;
+        `target` is the masked customer reference as stored.
+        """
+        if limit < 0:
+            raise ValueError("limit must be 0 or more")
         statement = select(AuditRecord)
         if since is not None:
             statement = statement.where(AuditRecord.at >= since)
@@ -101,40 +145,3 @@ class AuditLog:
         async with self._sessions() as session:
             records = (await session.scalars(statement)).all()
             return [AuditEntry.from_record(record) for record in records]
-
-
-CSV_COLUMNS = [
-    "at",
-    "request_id",
-    "user_id",
-    "user_name",
-    "adapter",
-    "channel",
-    "command",
-    "arguments",
-    "target",
-    "outcome",
-    "duration_ms",
-    "service_errors",
-    "error",
-]
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, list):
-        value = " ".join(f"{item.get('service')}:{item.get('kind')}" for item in value)
-    text = str(value)
-    # A cell starting like a formula would run in a spreadsheet: defuse it.
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def write_csv(entries: Iterable[AuditEntry], file: TextIO) -> None:
-    """Write entries as CSV with a header row; safe to open in a spreadsheet."""
-    writer = csv.writer(file)
-    writer.writerow(CSV_COLUMNS)
-    for entry in entries:
-        writer.writerow([_cell(getattr(entry, column)) for column in CSV_COLUMNS])

@@ -3,13 +3,41 @@ two in step."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Dialect, Float, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
-__all__ = ["AuditRecord", "Base"]
+__all__ = ["AuditRecord", "Base", "UTCDateTime"]
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime that goes in and comes out in UTC, on every database.
+
+    SQLite has no time zones: SQLAlchemy would store an aware time's wall clock and drop its
+    offset, so 10:00+07:00 would read back as 10:00 UTC. PostgreSQL hands times back in the
+    session's zone. Both are normalized here; a naive datetime is refused, not guessed at.
+    The column is a plain `DateTime(timezone=True)`, so migrations need nothing special.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: give a timezone-aware time (UTC)")
+        value = value.astimezone(UTC)
+        # SQLite keeps text: store UTC without an offset so that text order is time order.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -23,7 +51,7 @@ class AuditRecord(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     request_id: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
     user_id: Mapped[str] = mapped_column(String(200))
     user_name: Mapped[str] = mapped_column(String(200), default="")
     adapter: Mapped[str] = mapped_column(String(32))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import TracebackType
+
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from ._audit import AuditLog
@@ -11,7 +13,10 @@ __all__ = ["Store", "create_store"]
 
 
 class Store:
-    """Everything the bot keeps in its database. Close it when done."""
+    """Everything the bot keeps in its database. Close it when done (or use `async with`).
+
+    `engine` and `sessions` are there for repositories of other packages (Slack's dedupe, ...).
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -22,7 +27,23 @@ class Store:
         """Close every pooled connection."""
         await self.engine.dispose()
 
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
 
 def create_store(url: str) -> Store:
-    """A Store on `url` (see `supportbot.storage` for the accepted forms). Run `upgrade` first."""
+    """A Store on `url` (see `supportbot.storage` for the accepted forms).
+
+    Checks without connecting what can be checked (the URL's form, the SQLite folder) and raises
+    ConfigError for those. The server itself is reached on first use: call `upgrade(url)` or
+    `is_up_to_date(url)` first, which raise ConfigError when it cannot be reached.
+    """
     return Store(make_async_engine(url))

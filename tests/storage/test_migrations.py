@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from supportbot import ConfigError
 from supportbot.storage import (
     Base,
     current_revision,
@@ -25,7 +23,7 @@ def test_upgrade_creates_the_schema_and_twice_is_a_no_op(database_url: str) -> N
     assert not is_up_to_date(database_url)
     upgrade(database_url)
     upgrade(database_url)
-    assert current_revision(database_url) == head_revision()
+    assert current_revision(database_url) == head_revision() is not None
     assert is_up_to_date(database_url)
     engine = make_sync_engine(database_url)
     try:
@@ -45,34 +43,31 @@ def test_migrated_schema_equals_the_models(database_url: str) -> None:
         engine.dispose()
 
 
-def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
+def test_the_audit_table_has_the_indexes_its_queries_need(database_url: str) -> None:
+    upgrade(database_url)
+    engine = make_sync_engine(database_url)
+    try:
+        inspector = inspect(engine)
+        indexed = {tuple(index["column_names"]) for index in inspector.get_indexes("audit_records")}
+        unique = {
+            tuple(constraint["column_names"])
+            for constraint in inspector.get_unique_constraints("audit_records")
+        }
+    finally:
+        engine.dispose()
+    assert {("at",), ("command",), ("outcome",), ("user_id",), ("target",)} <= indexed
+    assert ("request_id",) in unique
+
+
+def test_sqlite_is_set_up_for_several_processes(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new' / 'folder' / 'bot.db'}"
     upgrade(url)  # the folder is created
     engine = make_sync_engine(url)
     try:
         with engine.connect() as connection:
-            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            pragma = connection.exec_driver_sql
+            assert pragma("PRAGMA journal_mode").scalar() == "wal"
+            assert pragma("PRAGMA foreign_keys").scalar() == 1
+            assert pragma("PRAGMA busy_timeout").scalar() == 5000
     finally:
         engine.dispose()
-
-
-@pytest.mark.parametrize(
-    ("url", "says"),
-    [
-        ("mysql://root@127.0.0.1/x", "not supported"),
-        ("not a url at all", "not a database URL"),
-        ("", "not a database URL"),
-        ("postgresql://u:secret@127.0.0.1:1/nothing", "cannot use the database"),
-    ],
-)
-def test_unusable_urls_say_what_is_wrong(url: str, says: str) -> None:
-    with pytest.raises(ConfigError, match=says) as caught:
-        upgrade(url)
-    assert "secret" not in str(caught.value)
-
-
-def test_an_unwritable_data_folder_is_a_clear_error(tmp_path: Path) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("")
-    with pytest.raises(ConfigError, match="cannot create the database folder"):
-        upgrade(f"sqlite:///{blocker / 'sub' / 'bot.db'}")

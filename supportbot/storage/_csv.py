@@ -1,0 +1,59 @@
+"""Audit records as CSV that is safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, TextIO
+
+from ._audit import AuditEntry
+
+__all__ = ["CSV_COLUMNS", "write_csv"]
+
+CSV_COLUMNS = (
+    "at",
+    "request_id",
+    "user_id",
+    "user_name",
+    "adapter",
+    "channel",
+    "command",
+    "arguments",
+    "target",
+    "outcome",
+    "duration_ms",
+    "service_errors",
+    "error",
+)
+
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        value = " ".join(f"{item.get('service')}:{item.get('kind')}" for item in value)
+    text = str(value)
+    # The leading ' makes a spreadsheet show the text as text; the value itself stays readable.
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_csv(entries: Iterable[AuditEntry], file: TextIO) -> int:
+    """Write a header row and one row per entry to `file`; return the number of entries.
+
+    Text is kept as is (unicode included), except that a value a spreadsheet would run as a
+    formula (starting with = + - @, tab or carriage return) gets a leading '. Open `file` with
+    `newline=""` when it is a real file, as the csv module asks.
+    """
+    writer = csv.writer(file)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for entry in entries:
+        writer.writerow([_cell(getattr(entry, column)) for column in CSV_COLUMNS])
+        count += 1
+    return count

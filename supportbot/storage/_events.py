@@ -1,0 +1,41 @@
+"""Tables of the Slack adapter: deliveries already claimed, and the state behind buttons.
+
+Both live in the shared database so that several replicas agree: a Slack redelivery or a double
+click is recognised whichever replica it reaches, and a button works whichever replica posted it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ._models import Base
+
+__all__ = ["ProcessedEvent", "SlackInteraction"]
+
+
+class ProcessedEvent(Base):
+    """One delivery or click that was acted on; the primary key makes the first claim win."""
+
+    __tablename__ = "processed_events"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_processed_events_claimed_at", "claimed_at"),)
+
+
+class SlackInteraction(Base):
+    """What the buttons of one posted Slack message do (their values are only this id)."""
+
+    __tablename__ = "slack_interactions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    requester: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_slack_interactions_expires_at", "expires_at"),)
