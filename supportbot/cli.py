@@ -292,6 +292,17 @@ def sample_services(host: str, base_port: int, latency_ms: int) -> None:
         fail(f"cannot listen on {host}:{base_port}..{base_port + 4}: {exc.strerror}")
 
 
+def _register_adapters() -> None:
+    # Slack's commands import slack-bolt only when they run, so the terminal stays light.
+    from .slack._cli import SLACK_COMMANDS
+
+    for command in SLACK_COMMANDS:
+        cli.add_command(command)
+
+
+_register_adapters()
+
+
 def main() -> None:
     """Entry point of the `supportbot` console script."""
     cli()

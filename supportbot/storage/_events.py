@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ._models import Base
+from ._models import Base, UTCDateTime
 
 __all__ = ["ProcessedEvent", "SlackInteraction"]
 
@@ -22,7 +22,7 @@ class ProcessedEvent(Base):
     __tablename__ = "processed_events"
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
-    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_processed_events_claimed_at", "claimed_at"),)
 
@@ -34,8 +34,8 @@ class SlackInteraction(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     requester: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     payload: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_slack_interactions_expires_at", "expires_at"),)

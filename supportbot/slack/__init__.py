@@ -1,0 +1,98 @@
+"""The Slack adapter: slash commands, @mentions and DMs over Socket Mode or HTTP mode.
+
+It only converts: Slack payloads become core `Message`s, `Reply`s become Block Kit. Start it
+from the CLI (`supportbot run`, `supportbot serve`, `supportbot manifest`) or in code::
+
+    async with open_bot(settings) as bot, open_slack(bot, bot_token=token) as adapter:
+        async with run_socket_mode(adapter, app_token):
+            ...
+
+Test helpers (a fake Slack, a request signer, payload builders) are in
+`supportbot.slack.testing`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._app import SlackAdapter, open_slack
+    from ._blocks import Interactive, SlackMessage, render_reply
+    from ._credentials import SlackCredentials, read_credentials
+    from ._dedupe import Dedupe, MemoryDedupe, delivery_key
+    from ._http import build_web_app, serve_http
+    from ._identity import SlackIdentity, authenticate
+    from ._interactions import Interaction, InteractionStore, MemoryInteractions
+    from ._manifest import build_manifest, events_url, to_yaml
+    from ._share import shareable
+    from ._socket import SocketModeRunner, run_socket_mode, serve_socket_health
+    from ._users import UserDirectory
+
+# Imported on first use: `supportbot --help` should not pay for slack-bolt.
+_LAZY = {
+    "Dedupe": "._dedupe",
+    "Interaction": "._interactions",
+    "InteractionStore": "._interactions",
+    "Interactive": "._blocks",
+    "MemoryDedupe": "._dedupe",
+    "MemoryInteractions": "._interactions",
+    "SlackAdapter": "._app",
+    "SlackCredentials": "._credentials",
+    "SlackIdentity": "._identity",
+    "SlackMessage": "._blocks",
+    "SocketModeRunner": "._socket",
+    "UserDirectory": "._users",
+    "authenticate": "._identity",
+    "build_manifest": "._manifest",
+    "build_web_app": "._http",
+    "delivery_key": "._dedupe",
+    "events_url": "._manifest",
+    "open_slack": "._app",
+    "read_credentials": "._credentials",
+    "render_reply": "._blocks",
+    "run_socket_mode": "._socket",
+    "serve_http": "._http",
+    "serve_socket_health": "._socket",
+    "shareable": "._share",
+    "to_yaml": "._manifest",
+}
+
+__all__ = [
+    "Dedupe",
+    "Interaction",
+    "InteractionStore",
+    "Interactive",
+    "MemoryDedupe",
+    "MemoryInteractions",
+    "SlackAdapter",
+    "SlackCredentials",
+    "SlackIdentity",
+    "SlackMessage",
+    "SocketModeRunner",
+    "UserDirectory",
+    "authenticate",
+    "build_manifest",
+    "build_web_app",
+    "delivery_key",
+    "events_url",
+    "open_slack",
+    "read_credentials",
+    "render_reply",
+    "run_socket_mode",
+    "serve_http",
+    "serve_socket_health",
+    "shareable",
+    "to_yaml",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

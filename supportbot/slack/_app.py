@@ -1,0 +1,423 @@
+"""The Slack adapter: a slack-bolt `AsyncApp` in front of one `Bot`.
+
+It only converts: a slash command, an @mention or a DM becomes a core `Message`; the `Reply`
+becomes Block Kit. Every listener acknowledges at once (Slack wants it within 3 s) and does the
+real work in a task of its own, so a slow lookup never delays any ack. Results go back through
+the `response_url` or the Web API, whenever they are ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
+from contextlib import asynccontextmanager
+from typing import Any, Literal
+
+import aiohttp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.error import BoltUnhandledRequestError
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from .. import _messages as messages
+from .._bot import Bot
+from .._masking import mask_text
+from .._message import Message, User
+from .._reply import Outcome, Reply
+from ._actions import ActionRunner
+from ._background import Background
+from ._blocks import ACTION_PREFIX, Interactive, SlackMessage, render_reply
+from ._dedupe import Dedupe, MemoryDedupe, delivery_key
+from ._identity import SlackIdentity, authenticate
+from ._interactions import (
+    Interaction,
+    InteractionStore,
+    MemoryInteractions,
+    StoredButton,
+    new_interaction_id,
+)
+from ._outbox import Outbox
+from ._payloads import command_text, event_text, is_direct_message, typed_command_name
+from ._share import shareable
+from ._users import UserDirectory
+
+__all__ = ["SlackAdapter", "SlackIdentity", "authenticate", "open_slack"]
+
+log = logging.getLogger("supportbot.slack")
+
+Visibility = Literal["ephemeral", "in_channel"]
+#: An answer to an @mention or a DM that takes longer than this first gets "Looking up …".
+PROGRESS_AFTER_S = 1.0
+CLAIM_CONTEXT_KEY = "supportbot_delivery_claim"
+#: Outcomes that only concern the requester, whatever the command's visibility.
+PRIVATE_OUTCOMES = frozenset({Outcome.REJECTED, Outcome.DENIED, Outcome.PENDING})
+FAILED_OUTCOMES = frozenset({Outcome.ERROR, Outcome.TIMEOUT})
+
+
+class SlackAdapter:
+    """Turns Slack payloads into Messages for `bot` and its Replies into Slack messages.
+
+    Build it with `open_slack`. `app` is the Bolt app (HTTP mode hands it requests, Socket Mode
+    envelopes); `dispatch` runs one request through it.
+    """
+
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        client: AsyncWebClient,
+        session: aiohttp.ClientSession,
+        identity: SlackIdentity,
+        signing_secret: str | None = None,
+        dedupe: Dedupe | None = None,
+        interactions: InteractionStore | None = None,
+        users: UserDirectory | None = None,
+    ) -> None:
+        self.bot = bot
+        self.settings = bot.settings
+        self.identity = identity
+        self.client = client
+        self.outbox = Outbox(client, session)
+        self.dedupe: Dedupe = dedupe or MemoryDedupe()
+        self._seen = MemoryDedupe(ttl_s=3600.0)
+        self.interactions: InteractionStore = interactions or MemoryInteractions()
+        self._fallback_interactions = MemoryInteractions()
+        self.users = users or UserDirectory(client)
+        self._background = Background()
+        self._closing = False
+        self.actions = ActionRunner(self)
+        #: Whether requests are checked against the signing secret (HTTP mode must be).
+        self.verifies_signatures = signing_secret is not None
+        self.app = self._build_app(signing_secret)
+
+    # --- the Bolt app ---------------------------------------------------------------------
+
+    def _build_app(self, signing_secret: str | None) -> AsyncApp:
+        identity, token = self.identity, self.client.token
+
+        async def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+            # Bolt reads the argument names; a bound method would offer it `self`.
+            return AuthorizeResult(
+                enterprise_id=identity.enterprise_id,
+                team_id=identity.team_id,
+                team=identity.team,
+                url=identity.url,
+                bot_user_id=identity.bot_user_id,
+                bot_id=identity.bot_id,
+                bot_token=token,
+            )
+
+        app = AsyncApp(
+            name="supportbot",
+            logger=logging.getLogger("supportbot.slack.bolt"),
+            # A client without a token: `authorize` hands Bolt the token and the identity that
+            # auth.test gave at start, so no request waits for an auth.test of its own.
+            client=AsyncWebClient(
+                base_url=self.client.base_url,
+                session=self.client.session,
+                timeout=self.client.timeout,
+            ),
+            authorize=authorize,
+            signing_secret=signing_secret or "",
+            request_verification_enabled=signing_secret is not None,
+            # Unmatched requests must still be acknowledged, or Slack redelivers them.
+            raise_error_for_unhandled_request=True,
+            # Our listeners only ack and hand the work to a task of their own, so they can run
+            # inline: otherwise Bolt runs them in a task and polls for the ack every 10 ms.
+            process_before_response=True,
+        )
+        app.middleware(self._skip_duplicates)
+        app.command(re.compile(r"^/"))(self._on_command)
+        app.event("app_mention")(self._on_mention)
+        app.event("message")(self._on_message)
+        app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_action)
+        app.error(self._on_error)
+        return app
+
+    async def dispatch(self, request: AsyncBoltRequest) -> BoltResponse:
+        """Run one request through the Bolt app and return the response to send to Slack."""
+        return await self.app.async_dispatch(request)
+
+    async def _skip_duplicates(
+        self,
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse:
+        key = delivery_key(body)
+        if key is not None:
+            # This process's memory answers at once, so a repeat it has seen gets an empty
+            # ack. The database (shared by replicas, kept across restarts) has the last word,
+            # but the ack does not wait for it: the work does.
+            if not await self._seen.claim(key):
+                log.info("skipped a repeated delivery %s", key)
+                # Still a 200: anything else makes Slack deliver it yet again.
+                return BoltResponse(status=200, body="")
+            context[CLAIM_CONTEXT_KEY] = self._background.claim(self._claim(key))
+        return await next()
+
+    async def _claim(self, key: str) -> bool:
+        try:
+            return await self.dedupe.claim(key)
+        except Exception:
+            # Better a rare double lookup than a lost command; actions are protected by their
+            # single-use confirmation tokens anyway.
+            log.exception("could not record the delivery %s; running it anyway", key)
+            return True
+
+    async def _on_error(self, error: Exception) -> BoltResponse | None:
+        if isinstance(error, BoltUnhandledRequestError):
+            return BoltResponse(status=200, body="")
+        log.error("Slack request failed: %r", error)
+        return None
+
+    # --- the three ways in ----------------------------------------------------------------
+
+    async def _on_command(
+        self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        text = command_text(body)
+        await ack(response_type="ephemeral", text=self._looking_up(text))
+        self.spawn(self._run_command(body, text), claim=context.get(CLAIM_CONTEXT_KEY))
+
+    async def _on_mention(
+        self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        await ack()
+        self.spawn(self._run_event(body, event, direct=False), claim=context.get(CLAIM_CONTEXT_KEY))
+
+    async def _on_message(
+        self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        await ack()
+        if is_direct_message(event):
+            self.spawn(
+                self._run_event(body, event, direct=True), claim=context.get(CLAIM_CONTEXT_KEY)
+            )
+
+    async def _on_action(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack()
+        self.spawn(self.actions.run(body, action), claim=context.get(CLAIM_CONTEXT_KEY))
+
+    # --- running and answering ------------------------------------------------------------
+
+    async def _run_command(self, body: Mapping[str, Any], text: str) -> None:
+        user = await self.users.resolve(
+            str(body.get("user_id")), fallback_name=str(body.get("user_name") or "")
+        )
+        channel = body.get("channel_id")
+        reply = await self.bot.handle(
+            Message(
+                text=text,
+                user=user,
+                adapter="slack",
+                channel=channel,
+                id=str(body.get("trigger_id") or new_interaction_id()),
+            )
+        )
+        public = self.is_public(text, reply)
+        message = await self.prepare(reply, user=user, channel=channel, command=text, public=public)
+        delivered = await self.outbox.respond(
+            str(body["response_url"]),
+            message,
+            response_type="in_channel" if public else "ephemeral",
+            replace_original=not public,  # the answer takes the place of "Looking up …"
+        )
+        if not delivered and channel:
+            # A response_url lasts 30 minutes and 5 uses; the Web API is the way left.
+            if public:
+                await self.outbox.post(str(channel), message)
+            else:
+                await self.outbox.post_ephemeral(str(channel), user.id, message)
+
+    async def _run_event(
+        self, body: Mapping[str, Any], event: Mapping[str, Any], *, direct: bool
+    ) -> None:
+        text = event_text(event, self.identity.bot_user_id)
+        user = await self.users.resolve(str(event.get("user")))
+        channel = str(event.get("channel"))
+        thread = event.get("thread_ts")
+        request = Message(
+            text=text,
+            user=user,
+            adapter="slack",
+            channel=channel,
+            id=str(body.get("event_id") or new_interaction_id()),
+        )
+        running = asyncio.ensure_future(self.bot.handle(request))
+        done, _ = await asyncio.wait({running}, timeout=PROGRESS_AFTER_S)
+        public = direct or self.is_public(text, None)
+        # In a channel a visible answer goes in the thread of the mention, keeping it tidy.
+        reply_thread = thread if direct or not public else (thread or event.get("ts"))
+        notice_ts: str | None = None
+        if not done:
+            notice = render_reply(Reply(text=self._looking_up(text)))
+            if public:
+                notice_ts = await self.outbox.post(channel, notice, thread_ts=reply_thread)
+            else:
+                await self.outbox.post_ephemeral(channel, user.id, notice, thread_ts=thread)
+        reply = await running
+        public = direct or self.is_public(text, reply)
+        message = await self.prepare(
+            reply, user=user, channel=channel, command=text, public=public, shareable_=not direct
+        )
+        if not public:
+            await self.outbox.post_ephemeral(channel, user.id, message, thread_ts=thread)
+        elif notice_ts is not None and await self.outbox.update(channel, notice_ts, message):
+            return
+        else:
+            await self.outbox.post(channel, message, thread_ts=reply_thread)
+
+    def is_public(self, text: str, reply: Reply | None) -> bool:
+        """Whether the answer to `text` is shown to the channel (configured per command)."""
+        if reply is not None and reply.outcome in PRIVATE_OUTCOMES:
+            return False
+        name = typed_command_name(text)
+        spec = self.bot.registry.get(name) if name else None
+        key = spec.name if spec is not None else name
+        visibility = self.settings.slack_command_visibility.get(key, self.settings.slack_visibility)
+        return visibility == "in_channel"
+
+    async def prepare(
+        self,
+        reply: Reply,
+        *,
+        user: User,
+        channel: str | None,
+        command: str,
+        public: bool,
+        shareable_: bool = True,
+        thread_ts: str | None = None,
+    ) -> SlackMessage:
+        """Render `reply`, storing what its buttons need (their values are only an id)."""
+        region = self.settings.phone_region
+        share = shareable_ and not public and reply.outcome is Outcome.OK and not reply.choices
+        share = share and not reply.buttons and bool(reply.sections or reply.text)
+        core_escalate = any(button.action == "escalate" for button in reply.buttons)
+        escalate = bool(self.settings.slack_engineering_channel) and (
+            core_escalate or reply.outcome in FAILED_OUTCOMES
+        )
+        if not (share or escalate or reply.choices or reply.buttons):
+            return render_reply(reply)
+        masked_reply = shareable(reply, region=region, shared_by=user.display)
+        interaction = Interaction(
+            id=new_interaction_id(),
+            requester=user.id,
+            requester_name=user.display,
+            channel=channel,
+            command=mask_text(command, region),
+            choices=tuple(choice.command for choice in reply.choices),
+            buttons=tuple(
+                StoredButton(action=b.action, value=b.value, requester_only=b.requester_only)
+                for b in reply.buttons
+            ),
+            shared=masked_reply.model_dump(mode="json") if share else None,
+            escalation=masked_reply.model_dump(mode="json") if escalate else None,
+            thread_ts=thread_ts,
+        )
+        await self.save_interaction(interaction)
+        return render_reply(
+            reply,
+            Interactive(interaction.id, share=share, escalate=escalate and not core_escalate),
+        )
+
+    async def save_interaction(self, interaction: Interaction) -> None:
+        """Store an interaction; in this process only if the database fails, so buttons work."""
+        try:
+            await self.interactions.save(interaction)
+        except Exception:
+            log.exception("could not store the buttons' state; keeping it in memory")
+            await self._fallback_interactions.save(interaction)
+
+    async def load_interaction(self, interaction_id: str) -> Interaction | None:
+        """The stored interaction, or None when it is unknown or expired."""
+        found = await self._fallback_interactions.load(interaction_id)
+        if found is not None:
+            return found
+        return await self.interactions.load(interaction_id)
+
+    def _looking_up(self, text: str) -> str:
+        return messages.looking_up(mask_text(text, self.settings.phone_region))
+
+    # --- background work ------------------------------------------------------------------
+
+    def spawn(
+        self, work: Coroutine[Any, Any, None], *, claim: asyncio.Future[bool] | None = None
+    ) -> None:
+        """Run `work` after the ack, once `claim` (if any) says this is the first delivery."""
+        self._background.spawn(work, claim=claim)
+
+    @property
+    def busy(self) -> int:
+        """How many commands and clicks are being worked on."""
+        return self._background.busy
+
+    @property
+    def ready(self) -> bool:
+        """True while the adapter takes new work."""
+        return not self._closing
+
+    async def drain(self, timeout: float | None = None) -> bool:
+        """Wait until all started work is done (for tests, and graceful stops). True if it is."""
+        return await self._background.drain(timeout)
+
+    async def aclose(self, grace_s: float = 10.0) -> None:
+        """Stop taking work, let running work finish for `grace_s`, cancel the rest."""
+        self._closing = True
+        await self._background.aclose(grace_s)
+
+
+def _default_state(bot: Bot) -> tuple[Dedupe, InteractionStore]:
+    if bot.store is None:
+        return MemoryDedupe(), MemoryInteractions()
+    from ._store import StoreDedupe, StoreInteractions
+
+    return StoreDedupe(bot.store), StoreInteractions(bot.store)
+
+
+@asynccontextmanager
+async def open_slack(
+    bot: Bot,
+    *,
+    bot_token: str,
+    signing_secret: str | None = None,
+    api_url: str | None = None,
+    dedupe: Dedupe | None = None,
+    interactions: InteractionStore | None = None,
+) -> AsyncIterator[SlackAdapter]:
+    """An adapter for `bot`, its token checked with auth.test; closed (and drained) on exit.
+
+    `signing_secret` turns on request signature checks (HTTP mode); Socket Mode needs none.
+    `api_url` defaults to the `slack_api_url` setting. Dedupe and button state default to the
+    bot's database (memory when it has none).
+    """
+    base_url = api_url or bot.settings.slack_api_url
+    if not base_url.endswith("/"):
+        base_url += "/"
+    async with aiohttp.ClientSession() as session:
+        client = AsyncWebClient(token=bot_token, base_url=base_url, session=session, timeout=10)
+        identity = await authenticate(client)
+        default_dedupe, default_interactions = _default_state(bot)
+        adapter = SlackAdapter(
+            bot,
+            client=client,
+            session=session,
+            identity=identity,
+            signing_secret=signing_secret,
+            dedupe=dedupe or default_dedupe,
+            interactions=interactions or default_interactions,
+        )
+        try:
+            yield adapter
+        finally:
+            await adapter.aclose()

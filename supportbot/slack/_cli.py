@@ -1,0 +1,178 @@
+"""`supportbot run`, `supportbot serve` and `supportbot manifest`: Slack on the command line.
+
+The CLI group registers `SLACK_COMMANDS` (`cli.add_command`). Like every subcommand they take
+the group's context object (anything with `settings()`), print errors for a person, and exit 2
+on configuration errors: a missing or malformed token fails before anything starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+from contextlib import AsyncExitStack
+from typing import Any, Literal, NoReturn, Protocol
+
+import click
+
+from .. import _messages as messages
+from .._errors import ConfigError, PluginError, SupportbotError
+from .._settings import Settings
+
+__all__ = ["SLACK_COMMANDS", "manifest", "run", "serve"]
+
+
+class _Env(Protocol):
+    def settings(self, **overrides: Any) -> Settings: ...
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    click.echo(f"supportbot: {message}", err=True)
+    sys.exit(code)
+
+
+async def _serve(
+    settings: Settings,
+    *,
+    mode: Literal["socket", "http"],
+    demo: bool,
+    host: str,
+    port: int | None,
+) -> None:
+    from .._bot import open_bot
+    from ._app import open_slack
+    from ._credentials import read_credentials
+    from ._http import serve_http
+    from ._socket import run_socket_mode, serve_socket_health
+
+    credentials = read_credentials(mode)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with AsyncExitStack() as stack:
+        if demo:
+            from .._runtime import demo_settings
+
+            settings = await stack.enter_async_context(demo_settings(settings))
+        elif not settings.services:
+            click.echo(
+                "supportbot: no services are configured; commands that look things up will "
+                "fail. Add [services.*] to the config, or use --demo for the sample services.",
+                err=True,
+            )
+        bot = await stack.enter_async_context(open_bot(settings))
+        for failure in bot.plugin_failures:
+            click.echo(f"supportbot: plugin not loaded: {failure}", err=True)
+        adapter = await stack.enter_async_context(
+            open_slack(
+                bot,
+                bot_token=credentials.bot_token,
+                signing_secret=credentials.signing_secret if mode == "http" else None,
+            )
+        )
+        identity = adapter.identity
+        if mode == "socket":
+            assert credentials.app_token is not None
+            runner = await stack.enter_async_context(
+                run_socket_mode(adapter, credentials.app_token)
+            )
+            click.echo(messages.slack_connected(identity.user, identity.team, "Socket Mode"))
+            if port is not None:
+                url = await stack.enter_async_context(
+                    serve_socket_health(runner, host=host, port=port)
+                )
+                click.echo(f"supportbot: health at {url}/healthz and {url}/readyz")
+        else:
+            url = await stack.enter_async_context(serve_http(adapter, host=host, port=port or 3000))
+            click.echo(messages.slack_connected(identity.user, identity.team, "HTTP mode"))
+            click.echo(messages.slack_serving(f"{url}/slack/events"))
+        await stop.wait()
+        click.echo("supportbot: stopping; letting running commands finish…", err=True)
+
+
+def _run_server(
+    env: _Env,
+    *,
+    mode: Literal["socket", "http"],
+    demo: bool,
+    host: str,
+    port: int | None,
+) -> None:
+    settings = env.settings()
+    try:
+        asyncio.run(_serve(settings, mode=mode, demo=demo, host=host, port=port))
+    except (ConfigError, PluginError) as exc:
+        _fail(str(exc))
+    except SupportbotError as exc:
+        _fail(exc.user_message)
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    except KeyboardInterrupt:
+        pass
+
+
+@click.command()
+@click.option("--demo", is_flag=True, help="Use the bundled sample services.")
+@click.option(
+    "--health-port",
+    type=click.IntRange(0, 65535),
+    help="Also serve /healthz and /readyz (the connection's state) on this port.",
+)
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address of the health port.")
+@click.pass_obj
+def run(env: _Env, demo: bool, health_port: int | None, host: str) -> None:
+    """Connect to Slack over Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_TOKEN); no public URL."""
+    _run_server(env, mode="socket", demo=demo, host=host, port=health_port)
+
+
+@click.command()
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    envvar="PORT",
+    default=3000,
+    show_default=True,
+    help="Port to listen on (also $PORT).",
+)
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--demo", is_flag=True, help="Use the bundled sample services.")
+@click.pass_obj
+def serve(env: _Env, port: int, host: str, demo: bool) -> None:
+    """Serve Slack's HTTP mode at /slack/events (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)."""
+    _run_server(env, mode="http", demo=demo, host=host, port=port)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of YAML.")
+@click.option(
+    "--http-url",
+    metavar="URL",
+    help="HTTP mode: the bot's public base URL (requests go to URL/slack/events). "
+    "Without it the manifest turns Socket Mode on.",
+)
+@click.option("--name", default="supportbot", show_default=True, help="The app's name in Slack.")
+@click.pass_obj
+def manifest(env: _Env, as_json: bool, http_url: str | None, name: str) -> None:
+    """Print the Slack app manifest for the registered commands (create the app from it)."""
+    from .._plugins import load_plugins
+    from ._manifest import build_manifest, to_yaml
+
+    settings = env.settings()
+    report = load_plugins(settings.command_folders, entry_points=settings.load_entry_points)
+    for failure in report.failures:
+        click.echo(f"supportbot: plugin not loaded: {failure}", err=True)
+    try:
+        data = build_manifest(report.registry, name=name, http_url=http_url)
+    except ConfigError as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    # No comment header: the output goes straight into Slack's manifest editor.
+    click.echo(to_yaml(data), nl=False)
+
+
+#: The Slack subcommands, for `cli.add_command`.
+SLACK_COMMANDS: list[click.Command] = [run, serve, manifest]

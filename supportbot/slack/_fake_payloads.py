@@ -1,0 +1,213 @@
+"""Slack's request payloads and signatures, exactly as Slack sends them (for tests).
+
+Shapes follow Slack's documentation of slash commands (form-encoded), the Events API
+(`event_callback` JSON) and interactivity (form-encoded `payload=` JSON), trimmed to the
+fields that matter plus the ones every real payload carries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+__all__ = [
+    "SlackSigner",
+    "app_mention_event",
+    "block_actions",
+    "direct_message_event",
+    "event_callback",
+    "form_body",
+    "interactive_body",
+    "slash_command",
+]
+
+TEAM_ID = "T0FAKE"
+APP_ID = "A0FAKE"
+_counter = itertools.count(1)
+
+
+def _next_id(prefix: str) -> str:
+    return f"{prefix}{next(_counter):08d}"
+
+
+class SlackSigner:
+    """Signs requests as Slack does: HMAC-SHA256 over `v0:<timestamp>:<raw body>`."""
+
+    def __init__(self, signing_secret: str) -> None:
+        self.signing_secret = signing_secret
+
+    def signature(self, body: str | bytes, timestamp: int) -> str:
+        """The `X-Slack-Signature` value for `body` sent at `timestamp`."""
+        raw = body.encode() if isinstance(body, str) else body
+        base = b"v0:" + str(timestamp).encode() + b":" + raw
+        digest = hmac.new(self.signing_secret.encode(), base, hashlib.sha256).hexdigest()
+        return f"v0={digest}"
+
+    def headers(
+        self,
+        body: str | bytes,
+        *,
+        content_type: str,
+        timestamp: int | None = None,
+        retry_num: int | None = None,
+    ) -> dict[str, str]:
+        """All headers of a signed request (content type, timestamp, signature, retry)."""
+        at = int(time.time()) if timestamp is None else timestamp
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(at),
+            "X-Slack-Signature": self.signature(body, at),
+        }
+        if retry_num is not None:
+            headers["X-Slack-Retry-Num"] = str(retry_num)
+            headers["X-Slack-Retry-Reason"] = "http_timeout"
+        return headers
+
+
+def form_body(fields: Mapping[str, Any]) -> str:
+    """`application/x-www-form-urlencoded`, as slash commands arrive."""
+    return urlencode({key: str(value) for key, value in fields.items()})
+
+
+def interactive_body(payload: Mapping[str, Any]) -> str:
+    """Interactivity's encoding: one form field `payload` holding JSON."""
+    return urlencode({"payload": json.dumps(payload, separators=(",", ":"))})
+
+
+def slash_command(
+    command: str,
+    text: str = "",
+    *,
+    response_url: str,
+    user_id: str = "U0AGENT",
+    user_name: str = "agent",
+    channel_id: str = "C0SUPPORT",
+    channel_name: str = "support",
+    trigger_id: str | None = None,
+) -> dict[str, str]:
+    """The fields of a slash command invocation (form-encode them with `form_body`)."""
+    return {
+        "token": "deprecated-verification-token",
+        "team_id": TEAM_ID,
+        "team_domain": "fake",
+        "channel_id": channel_id,
+        "channel_name": channel_name,
+        "user_id": user_id,
+        "user_name": user_name,
+        "command": command,
+        "text": text,
+        "api_app_id": APP_ID,
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": trigger_id or _next_id("13345224609.738474920.") + "8f4f",
+    }
+
+
+def app_mention_event(
+    text: str,
+    *,
+    user: str = "U0AGENT",
+    channel: str = "C0SUPPORT",
+    bot_user_id: str = "U0BOT",
+    thread_ts: str | None = None,
+) -> dict[str, Any]:
+    """An `app_mention` event; `text` is what follows the @mention."""
+    ts = f"{time.time():.6f}"
+    event: dict[str, Any] = {
+        "type": "app_mention",
+        "user": user,
+        "text": f"<@{bot_user_id}> {text}",
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def direct_message_event(
+    text: str, *, user: str = "U0AGENT", channel: str = "D0AGENT"
+) -> dict[str, Any]:
+    """A `message` event in the bot's DM (`message.im`)."""
+    ts = f"{time.time():.6f}"
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+    }
+
+
+def event_callback(event: Mapping[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
+    """The Events API envelope around `event` (send it as JSON)."""
+    return {
+        "token": "deprecated-verification-token",
+        "team_id": TEAM_ID,
+        "api_app_id": APP_ID,
+        "event": dict(event),
+        "type": "event_callback",
+        "event_id": event_id or _next_id("Ev0"),
+        "event_time": int(time.time()),
+        "authorizations": [
+            {"team_id": TEAM_ID, "user_id": "U0BOT", "is_bot": True, "is_enterprise_install": False}
+        ],
+        "is_ext_shared_channel": False,
+    }
+
+
+def block_actions(
+    action_id: str,
+    *,
+    value: str | None = None,
+    selected_value: str | None = None,
+    response_url: str,
+    user_id: str = "U0AGENT",
+    user_name: str = "agent",
+    channel_id: str = "C0SUPPORT",
+    message_ts: str = "1700000000.000100",
+    ephemeral: bool = True,
+    trigger_id: str | None = None,
+) -> dict[str, Any]:
+    """A `block_actions` payload for a click on a button (`value`) or a menu choice."""
+    action: dict[str, Any] = {
+        "action_id": action_id,
+        "block_id": "b0",
+        "action_ts": f"{time.time():.6f}",
+    }
+    if selected_value is not None:
+        action["type"] = "static_select"
+        action["selected_option"] = {
+            "text": {"type": "plain_text", "text": "choice"},
+            "value": selected_value,
+        }
+    else:
+        action["type"] = "button"
+        action["value"] = value or ""
+        action["text"] = {"type": "plain_text", "text": "button"}
+    return {
+        "type": "block_actions",
+        "user": {"id": user_id, "username": user_name, "name": user_name, "team_id": TEAM_ID},
+        "api_app_id": APP_ID,
+        "token": "deprecated-verification-token",
+        "container": {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel_id,
+            "is_ephemeral": ephemeral,
+        },
+        "trigger_id": trigger_id or _next_id("13345224609.738474920.") + "b1c2",
+        "team": {"id": TEAM_ID, "domain": "fake"},
+        "channel": {"id": channel_id, "name": "support"},
+        "response_url": response_url,
+        "actions": [action],
+    }

@@ -1,0 +1,197 @@
+"""The Slack app manifest, generated from the registered commands.
+
+Paste it into "Create New App → From a manifest" at https://api.slack.com/apps and the app
+has every command as a slash command (with its usage hint), the scopes and events the adapter
+needs, interactivity for the buttons, and Socket Mode on (or, with an HTTP URL, every request
+URL pointing at `/slack/events`). A command named like one of Slack's own (`/status`) becomes
+`/sb-status`, because Slack refuses a manifest that names a built-in command.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .._commands import CommandSpec
+from .._errors import ConfigError
+from ._payloads import slash_name
+
+__all__ = [
+    "BOT_EVENTS",
+    "BOT_SCOPES",
+    "EVENTS_PATH",
+    "build_manifest",
+    "events_url",
+    "to_yaml",
+]
+
+#: What the adapter uses, and why.
+BOT_SCOPES = (
+    "commands",  # the slash commands
+    "app_mentions:read",  # @supportbot merchant ... in channels
+    "im:history",  # plain text in a DM with the bot
+    "chat:write",  # answers, "Looking up …", shared cards
+    "chat:write.public",  # the escalation post, even in a public channel the bot has not joined
+    "users:read",  # the requester's name
+    "users:read.email",  # ... and email, for roles granted by email
+    "usergroups:read",  # ... and user groups, for roles granted by group
+)
+BOT_EVENTS = ("app_mention", "message.im")
+#: Where HTTP mode takes every request from Slack (Bolt's conventional path).
+EVENTS_PATH = "/slack/events"
+MAX_SLASH_COMMANDS = 50
+MAX_COMMAND_CHARS = 32
+DESCRIPTION = "Support lookups and safe actions from one chat command."
+
+
+def _bot_name(name: str) -> str:
+    """The bot's @name: Slack takes lower case letters, digits, `.`, `-` and `_` there."""
+    cleaned = re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-._")
+    return cleaned[:80] or "supportbot"
+
+
+def events_url(http_url: str) -> str:
+    """The request URL for a base URL: `https://bot.example.com` -> `.../slack/events`."""
+    url = http_url.strip()
+    if not re.match(r"^https?://[^/\s]+", url):
+        raise ConfigError(f"--http-url {url!r} must be a full URL, e.g. https://bot.example.com")
+    if url.rstrip("/").endswith(EVENTS_PATH):
+        return url.rstrip("/")
+    return url.rstrip("/") + EVENTS_PATH
+
+
+def _usage_hint(spec: CommandSpec) -> str | None:
+    # The usage line starts with the command itself; Slack shows the hint after the command.
+    usage = spec.usage.strip()
+    prefix = f"/{spec.name}"
+    hint = usage[len(prefix) :].strip() if usage.startswith(prefix) else usage
+    return hint[:1000] or None
+
+
+def _slash_command(spec: CommandSpec, url: str | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "command": slash_name(spec.name),
+        "description": (" ".join(spec.help.split()) or spec.name)[:2000],
+        "should_escape": False,
+    }
+    hint = _usage_hint(spec)
+    if hint:
+        entry["usage_hint"] = hint
+    if url:
+        entry["url"] = url
+    return entry
+
+
+def build_manifest(
+    commands: Iterable[CommandSpec], *, name: str = "supportbot", http_url: str | None = None
+) -> dict[str, Any]:
+    """The manifest as data: Socket Mode, or HTTP mode when `http_url` is given.
+
+    Raises ConfigError when Slack could not take the commands (too many, or a name too long).
+    """
+    specs = sorted(commands, key=lambda spec: spec.name)
+    too_long = [slash_name(s.name) for s in specs if len(slash_name(s.name)) > MAX_COMMAND_CHARS]
+    if too_long:
+        raise ConfigError(
+            f"Slack takes slash commands of at most {MAX_COMMAND_CHARS} characters: "
+            + ", ".join(too_long)
+            + " must be renamed."
+        )
+    if len(specs) > MAX_SLASH_COMMANDS:
+        raise ConfigError(
+            f"Slack takes at most {MAX_SLASH_COMMANDS} slash commands per app; "
+            f"{len(specs)} are registered."
+        )
+    app_name = name.strip()[:35] or "supportbot"
+    url = events_url(http_url) if http_url else None
+    settings: dict[str, Any] = {
+        "event_subscriptions": {"bot_events": list(BOT_EVENTS)},
+        "interactivity": {"is_enabled": True},
+        "org_deploy_enabled": False,
+        "socket_mode_enabled": url is None,
+        "token_rotation_enabled": False,
+    }
+    if url:
+        settings["event_subscriptions"]["request_url"] = url
+        settings["interactivity"]["request_url"] = url
+    features: dict[str, Any] = {
+        "app_home": {
+            "home_tab_enabled": False,
+            "messages_tab_enabled": True,
+            "messages_tab_read_only_enabled": False,
+        },
+        "bot_user": {"display_name": _bot_name(app_name), "always_online": True},
+    }
+    if specs:
+        features["slash_commands"] = [_slash_command(spec, url) for spec in specs]
+    return {
+        "display_information": {
+            "name": app_name,
+            "description": DESCRIPTION,
+            "background_color": "#1d4e89",
+        },
+        "features": features,
+        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "settings": settings,
+    }
+
+
+# --- YAML --------------------------------------------------------------------------------------
+# A tiny emitter for the manifest's shapes (mappings, lists, strings, booleans, numbers): no
+# YAML library is needed. Every string is double-quoted JSON, which is also valid YAML.
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+
+
+def _key(key: str) -> str:
+    return key if _PLAIN_KEY.match(key) else json.dumps(key, ensure_ascii=False)
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _lines(value: Any, indent: int) -> list[str]:
+    pad = " " * indent
+    lines: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, dict | list) and item:
+                lines.append(f"{pad}{_key(key)}:")
+                lines += _lines(item, indent + 2)
+            else:
+                lines.append(f"{pad}{_key(key)}: {_empty_or_scalar(item)}")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict) and item:
+                nested = _lines(item, indent + 2)
+                lines.append(f"{pad}- {nested[0].lstrip()}")
+                lines += nested[1:]
+            elif isinstance(item, list) and item:
+                lines.append(f"{pad}-")
+                lines += _lines(item, indent + 2)
+            else:
+                lines.append(f"{pad}- {_empty_or_scalar(item)}")
+    return lines
+
+
+def _empty_or_scalar(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{}"
+    if isinstance(value, list):
+        return "[]"
+    return _scalar(value)
+
+
+def to_yaml(manifest: dict[str, Any], *, header: str | None = None) -> str:
+    """`manifest` as YAML, with an optional comment header."""
+    lines = [f"# {line}" if line else "#" for line in (header or "").splitlines()]
+    return "\n".join(lines + _lines(manifest, 0)) + "\n"

@@ -1,0 +1,93 @@
+"""From Slack payloads to the command text the core runs; nothing else is read from them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ._text import unescape_input
+
+__all__ = [
+    "RESERVED_PREFIX",
+    "SLACK_BUILT_INS",
+    "command_text",
+    "event_text",
+    "is_direct_message",
+    "slash_name",
+    "typed_command_name",
+]
+
+#: Slack's own slash commands (and their aliases): an app may not register these names, and a
+#: manifest naming one is refused whole.
+SLACK_BUILT_INS = frozenset(
+    {
+        "active", "apps", "archive", "away", "call", "close", "collapse", "dm", "dnd", "expand",
+        "feed", "feedback", "invite", "invite_people", "join", "keys", "kick", "leave", "me",
+        "msg", "mute", "open", "part", "remind", "remove", "rename", "s", "search", "shortcuts",
+        "shrug", "star", "status", "topic", "who",
+    }
+)  # fmt: skip
+#: A command named like one of them is the slash command `/sb-<name>` instead.
+RESERVED_PREFIX = "sb-"
+
+
+def slash_name(command: str) -> str:
+    """The slash command of a registered command: `/merchant`, but `/sb-status`."""
+    return f"/{RESERVED_PREFIX}{command}" if command in SLACK_BUILT_INS else f"/{command}"
+
+
+def _command_of(slash: str) -> str:
+    """The inverse of `slash_name`: `/sb-status` -> `/status`."""
+    name = slash.lstrip("/")
+    if name.startswith(RESERVED_PREFIX) and name[len(RESERVED_PREFIX) :] in SLACK_BUILT_INS:
+        return "/" + name[len(RESERVED_PREFIX) :]
+    return slash
+
+
+_LEADING_MENTION = re.compile(r"^\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>[\s:,]*")
+
+
+def _as_command(text: str) -> str:
+    """Chat text as a command line: `merchant 0812` and `/merchant 0812` run the same."""
+    stripped = text.strip()
+    if stripped and not stripped.startswith("/"):
+        return "/" + stripped
+    return stripped
+
+
+def command_text(body: Mapping[str, Any]) -> str:
+    """The command line of a slash command payload: `/merchant 0812-3456-7890`."""
+    name = _command_of(str(body.get("command") or "").strip())
+    arguments = unescape_input(str(body.get("text") or "")).strip()
+    return _as_command(f"{name} {arguments}" if arguments else name)
+
+
+def event_text(event: Mapping[str, Any], bot_user_id: str | None) -> str:
+    """The command line of an `app_mention` or a DM: the text without the leading @mention."""
+    text = str(event.get("text") or "")
+    while True:
+        match = _LEADING_MENTION.match(text)
+        if match is None or (bot_user_id is not None and match.group(1) != bot_user_id):
+            break
+        text = text[match.end() :]
+    line = _as_command(unescape_input(text))
+    name, space, rest = line.partition(" ")
+    return _command_of(name) + space + rest
+
+
+def is_direct_message(event: Mapping[str, Any]) -> bool:
+    """A plain message a person sent to the bot in its DM (not an edit, not a bot's message)."""
+    return (
+        event.get("type") == "message"
+        and event.get("channel_type") == "im"
+        and not event.get("subtype")
+        and not event.get("bot_id")
+        and bool(event.get("user"))
+    )
+
+
+def typed_command_name(text: str) -> str:
+    """The command name as typed (`/m 0812` -> `m`), lower case; empty for empty text."""
+    words = text.strip().lstrip("/").split(maxsplit=1)
+    return words[0].lower() if words else ""

@@ -1,0 +1,125 @@
+"""Slack's text rules: escaping, its character limits, and cutting text to fit them visibly."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+__all__ = [
+    "LIMITS",
+    "SlackLimits",
+    "escape",
+    "fit",
+    "json_size",
+    "slack_len",
+    "unescape_input",
+]
+
+
+class SlackLimits:
+    """The limits Slack enforces on one message (documented ones, and the measured total)."""
+
+    blocks = 50
+    section_text = 3000
+    field_text = 2000
+    fields_per_section = 10
+    context_text = 2000
+    context_elements = 10
+    header_text = 150
+    button_label = 75
+    button_value = 2000
+    actions_elements = 25
+    select_options = 100
+    option_label = 75
+    option_value = 150
+    #: Slack answers `msg_blocks_too_long` somewhere above ~13k characters of blocks; it does not
+    #: document how it counts, so we measure the whole serialized JSON, which is stricter.
+    blocks_json = 12_000
+    #: The notification / fallback `text` that goes with the blocks.
+    fallback_text = 3000
+
+
+LIMITS = SlackLimits()
+
+
+def slack_len(text: str) -> int:
+    """Length as Slack counts it, conservatively: UTF-16 code units (an emoji may count 2)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def json_size(value: Any) -> int:
+    """The size of a block (or list of blocks) as compact JSON with its strings unescaped.
+
+    Counting the structure as well as the text is stricter than Slack's own count, whatever
+    exactly that is; leaving JSON escapes out keeps quotes in user data from doubling the cost.
+    """
+    if isinstance(value, str):
+        return slack_len(value) + 2
+    if isinstance(value, dict):
+        return 2 + sum(len(key) + 3 + json_size(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return 2 + sum(json_size(item) + 1 for item in value)
+    return len(json.dumps(value))
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack treats as markup, so user data never pings or links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _more_characters(count: int) -> str:
+    return f" … and {count:,} more characters"
+
+
+def fit(text: str, limit: int, *, markup: bool = True) -> str:
+    """`text` escaped (when `markup`) and cut to at most `limit` units, saying how much was cut.
+
+    The cut is made on the raw text, so an escape sequence is never split in half.
+    """
+    if len(text) <= limit:
+        shown = escape(text) if markup else text
+        if slack_len(shown) <= limit:
+            return shown
+    # More than `limit` characters never fit (escaping only adds): search a prefix of them.
+    keep_low, keep_high = 0, min(len(text), limit)
+    while keep_low < keep_high:  # the longest prefix whose cut form still fits
+        middle = (keep_low + keep_high + 1) // 2
+        candidate = _cut(text, middle, markup)
+        if slack_len(candidate) <= limit:
+            keep_low = middle
+        else:
+            keep_high = middle - 1
+    result = _cut(text, keep_low, markup)
+    if slack_len(result) > limit:  # the notice alone does not fit: a bare ellipsis does
+        return "…"
+    return result
+
+
+def _cut(text: str, keep: int, markup: bool) -> str:
+    head = text[:keep].rstrip()
+    shown = escape(head) if markup else head
+    return shown + _more_characters(len(text) - keep)
+
+
+_LINK = re.compile(r"<(mailto:|tel:)?([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def unescape_input(text: str) -> str:
+    """What the user typed, from Slack's formatted message text.
+
+    Slack turns typed emails, phone numbers and links into `<mailto:a@b.id|a@b.id>`,
+    `<tel:0812...|0812...>` or `<http://x|x>`, and escapes `& < >`. A command needs the plain
+    words back. Mentions (`<@U123>`) keep their id.
+    """
+
+    def plain(match: re.Match[str]) -> str:
+        scheme, target, label = match.group(1), match.group(2), match.group(3)
+        if target.startswith(("@", "#", "!")):
+            return f"<{target}>" if label is None else f"<{target}|{label}>"
+        if label is not None:
+            return label
+        return target if scheme is None else target
+
+    replaced = _LINK.sub(plain, text)
+    return replaced.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -1,0 +1,55 @@
+"""A bot on the sample services, behind the Slack adapter, talking to a fake Slack on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from supportbot.slack import SlackAdapter, open_slack, serve_http
+from supportbot.slack.testing import FakeSlack, SlackSender, SlackSigner
+from supportbot.testing import BotTester
+
+COMMANDS = Path(__file__).resolve().parents[2] / "commands"
+SIGNING_SECRET = "8f742231b10e8888abcd99f1a2b3c4d5"
+AGENT = "U0AGENT"
+OTHER = "U0OTHER"
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack.start() as fake:
+        fake.add_user(AGENT, "rina", real_name="Rina Wijaya", email="rina@example.id")
+        fake.add_user(OTHER, "budi", real_name="Budi", email="budi@example.id")
+        fake.add_group("S0WEEKEND", "support-weekend", [AGENT])
+        yield fake
+
+
+@pytest.fixture
+async def tester() -> AsyncIterator[BotTester]:
+    async with BotTester.demo(commands=[COMMANDS]) as bot:
+        yield bot
+
+
+@pytest.fixture
+async def adapter(slack: FakeSlack, tester: BotTester) -> AsyncIterator[SlackAdapter]:
+    async with open_slack(
+        tester.bot,
+        bot_token=slack.bot_token,
+        signing_secret=SIGNING_SECRET,
+        api_url=slack.api_url,
+    ) as slack_adapter:
+        yield slack_adapter
+
+
+@pytest.fixture
+async def http_url(adapter: SlackAdapter) -> AsyncIterator[str]:
+    async with serve_http(adapter, host="127.0.0.1", port=0) as url:
+        yield url
+
+
+@pytest.fixture
+async def sender(http_url: str) -> AsyncIterator[SlackSender]:
+    async with SlackSender(http_url, SlackSigner(SIGNING_SECRET)) as signed:
+        yield signed

@@ -1,0 +1,173 @@
+"""`supportbot run` / `serve` fail early on bad credentials; `serve` runs end to end and stops."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+from click.testing import CliRunner
+
+from supportbot import load_settings
+from supportbot.slack._cli import run, serve
+from supportbot.slack.testing import FakeSlack, SlackSender, SlackSigner, slash_command
+
+from .conftest import COMMANDS, SIGNING_SECRET
+
+ROOT = Path(__file__).resolve().parents[2]
+# Register the Slack commands on the CLI group (a no-op once the CLI has them itself).
+SCRIPT = (
+    "from supportbot.cli import cli\n"
+    "from supportbot.slack._cli import SLACK_COMMANDS\n"
+    "for command in SLACK_COMMANDS:\n"
+    "    cli.commands.setdefault(command.name, command)\n"
+    "cli()\n"
+)
+
+
+class Env:
+    def settings(self, **overrides: object) -> object:
+        return load_settings(None, command_folders=[str(COMMANDS)])
+
+
+@pytest.mark.parametrize(
+    ("command", "environment", "named"),
+    [
+        (run, {}, "SLACK_BOT_TOKEN"),
+        (run, {"SLACK_BOT_TOKEN": "xoxb-1-2-abc"}, "SLACK_APP_TOKEN"),
+        (run, {"SLACK_BOT_TOKEN": "xoxp-user", "SLACK_APP_TOKEN": "xapp-1-a"}, "SLACK_BOT_TOKEN"),
+        (serve, {"SLACK_BOT_TOKEN": "xoxb-1-2-abc"}, "SLACK_SIGNING_SECRET"),
+        (
+            serve,
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "nope"},
+            "SLACK_SIGNING_SECRET",
+        ),
+    ],
+)
+def test_missing_or_malformed_credentials_exit_2_naming_the_variable(
+    command: object, environment: dict[str, str], named: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for variable in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    result = CliRunner().invoke(command, [], obj=Env())  # type: ignore[arg-type]
+    assert result.exit_code == 2, result.output
+    assert named in result.output and "api.slack.com/apps" in result.output
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_serve_demo_answers_a_signed_command_and_stops_on_sigterm(tmp_path: Path) -> None:
+    async with FakeSlack.start() as slack:
+        port = free_port()
+        env = {
+            **os.environ,
+            "SLACK_BOT_TOKEN": slack.bot_token,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SUPPORTBOT_SLACK_API_URL": slack.api_url,
+            "SUPPORTBOT_DATA_DIR": str(tmp_path),
+            "SUPPORTBOT_COMMAND_FOLDERS": f'["{COMMANDS}"]',
+            "PYTHONPATH": str(ROOT),
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            SCRIPT,
+            "serve",
+            "--demo",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            await wait_until_ready(base, process)
+            async with SlackSender(base, SlackSigner(SIGNING_SECRET)) as sender:
+                url = slack.new_response_url()
+                sent = await sender.command("/merchant", "M-10001", response_url=url)
+                assert sent.status == 200 and sent.elapsed_s < 3
+                await slack.wait_for(lambda: bool(slack.responses_to(url)), timeout=20)
+            assert "Toko Sinar Jaya" in str(slack.responses_to(url)[0].body)
+        finally:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+            stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+        assert process.returncode == 0, stderr.decode()
+        assert "Connected to Slack as @supportbot in Fake Team (HTTP mode)" in stdout.decode()
+
+
+async def wait_until_ready(base: str, process: asyncio.subprocess.Process) -> None:
+    async with aiohttp.ClientSession() as session:
+        for _ in range(300):
+            if process.returncode is not None:
+                raise AssertionError("supportbot serve exited early")
+            try:
+                async with session.get(f"{base}/readyz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError("supportbot serve did not become ready")
+
+
+async def test_run_demo_connects_over_socket_mode_answers_and_stops_on_sigterm(
+    tmp_path: Path,
+) -> None:
+    async with FakeSlack.start() as slack:
+        port = free_port()
+        env = {
+            **os.environ,
+            "SLACK_BOT_TOKEN": slack.bot_token,
+            "SLACK_APP_TOKEN": slack.app_token,
+            "SUPPORTBOT_SLACK_API_URL": slack.api_url,
+            "SUPPORTBOT_DATA_DIR": str(tmp_path),
+            "SUPPORTBOT_COMMAND_FOLDERS": f'["{COMMANDS}"]',
+            "PYTHONPATH": str(ROOT),
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            SCRIPT,
+            "run",
+            "--demo",
+            "--host",
+            "127.0.0.1",
+            "--health-port",
+            str(port),
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            await wait_until_ready(f"http://127.0.0.1:{port}", process)
+            url = slack.new_response_url()
+            envelope = await slack.send_envelope(
+                "slash_commands", slash_command("/transaction", "TX-1042", response_url=url)
+            )
+            ack = await slack.wait_for_ack(envelope)
+            assert ack.payload and ack.payload["text"] == "Looking up /transaction TX-1042…"
+            await slack.wait_for(lambda: bool(slack.responses_to(url)), timeout=20)
+        finally:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+            stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+        assert process.returncode == 0, stderr.decode()
+        assert "(Socket Mode)" in stdout.decode()
+        assert slack.open_sockets == 0
