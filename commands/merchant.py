@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from supportbot import (
     Choice,
     Context,
@@ -22,6 +24,93 @@ STATUS_MARK = {"active": "🟢", "suspended": "⛔", "closed": "⚫"}
 RECENT_TRANSACTIONS = 5
 
 
+# The shapes this command needs from each service (`.expect(Model)` below). An answer that does
+# not fit becomes a warning ("billing answered in an unexpected shape") and costs only its
+# section, never the command. What the card can do without is optional, and unknown fields are
+# ignored, so a service may add to its answers without breaking the bot.
+
+
+class Profile(BaseModel):
+    """A merchant, from the merchants service."""
+
+    id: str
+    name: str | None = None
+    owner: str | None = None
+    phones: list[str] = []
+    email: str | None = None
+    category: str | None = None
+    city: str | None = None
+    address: str | None = None
+    status: str = "unknown"
+    status_reason: str | None = None
+    kyc: str | None = None
+    joined: str | None = None
+
+
+class Search(BaseModel):
+    """The merchants matching a phone number or an email."""
+
+    merchants: list[Profile] = []
+
+
+class Payment(BaseModel):
+    """A subscription payment."""
+
+    date: str | None = None
+    amount: int | None = None
+
+
+class Account(BaseModel):
+    """A billing account."""
+
+    plan: str = "?"
+    status: str = "?"
+    currency: str = "IDR"
+    monthly_fee: int | None = None
+    balance_due: int | None = None
+    next_invoice: str | None = None
+    last_payment: Payment | None = None
+
+
+class Device(BaseModel):
+    """A card terminal."""
+
+    serial: str = "?"
+    model: str = ""
+    status: str = "?"
+    last_seen: str | None = None
+
+
+class Devices(BaseModel):
+    """A merchant's card terminals."""
+
+    devices: list[Device] = []
+
+
+class Receipt(BaseModel):
+    """What happened to a transaction's receipt."""
+
+    status: str | None = None
+
+
+class Transaction(BaseModel):
+    """One payment."""
+
+    id: str = "?"
+    amount: int | None = None
+    currency: str = "IDR"
+    status: str = "?"
+    method: str = ""
+    created_at: str | None = None
+    receipt: Receipt | None = None
+
+
+class Transactions(BaseModel):
+    """A merchant's recent payments."""
+
+    transactions: list[Transaction] = []
+
+
 @command(
     "merchant",
     help="Everything we know about a merchant, in one card",
@@ -36,37 +125,40 @@ async def merchant(ctx: Context, who: MerchantRef) -> Reply:
     if who.kind == "merchant_id":
         # The id is known: ask every service at once (one round trip in all).
         profile, *rest = await ctx.gather(
-            ctx.services.merchants.get(f"/merchants/{who.value}"), *_details(ctx, who.value)
+            ctx.services.merchants.get(f"/merchants/{who.value}").expect(Profile),
+            *_details(ctx, who.value),
         )
         if profile.not_found:
             return _not_found(who)
         return _card(who.value, profile.data if profile.ok else None, *rest)
 
     # A phone or email: resolve the merchant first, then every other service at once.
-    search = await ctx.call(ctx.services.merchants.get("/merchants", params={who.kind: who.value}))
+    search = await ctx.call(
+        ctx.services.merchants.get("/merchants", params={who.kind: who.value}).expect(Search)
+    )
     if not search.ok:
         return Reply(
             outcome=Outcome.ERROR,
             text=f"Could not search merchants by {_kind_label(who)}, "
             "so nothing else was looked up.",
         )
-    matches: list[dict[str, Any]] = search.data.get("merchants", [])
+    matches: list[Profile] = search.data.merchants
     if not matches:
         return _not_found(who)
     if len(matches) > 1:
         return _pick_list(who, matches)
-    profile_data = matches[0]
-    rest = await ctx.gather(*_details(ctx, profile_data["id"]))
-    return _card(profile_data["id"], profile_data, *rest)
+    found = matches[0]
+    rest = await ctx.gather(*_details(ctx, found.id))
+    return _card(found.id, found, *rest)
 
 
 def _details(ctx: Context, merchant_id: str) -> list[Any]:
     return [
-        ctx.services.billing.get(f"/accounts/{merchant_id}"),
-        ctx.services.devices.get(f"/merchants/{merchant_id}/devices"),
+        ctx.services.billing.get(f"/accounts/{merchant_id}").expect(Account),
+        ctx.services.devices.get(f"/merchants/{merchant_id}/devices").expect(Devices),
         ctx.services.transactions.get(
             f"/merchants/{merchant_id}/transactions", params={"limit": RECENT_TRANSACTIONS}
-        ),
+        ).expect(Transactions),
     ]
 
 
@@ -87,15 +179,15 @@ def _shown(who: MerchantRef) -> str:
     return who.phone.national if who.phone is not None else who.value
 
 
-def _pick_list(who: MerchantRef, matches: list[dict[str, Any]]) -> Reply:
+def _pick_list(who: MerchantRef, matches: list[Profile]) -> Reply:
     return Reply(
         title=f"{len(matches)} merchants match {_shown(who)}",
         text="Pick one:",
         choices=[
             Choice(
-                label=f"{m.get('name', '?')} ({m['id']})",
-                description=", ".join(filter(None, [m.get("city"), m.get("status")])),
-                command=f"/merchant {m['id']}",
+                label=f"{m.name or '?'} ({m.id})",
+                description=", ".join(filter(None, [m.city, m.status])),
+                command=f"/merchant {m.id}",
             )
             for m in matches[:20]
         ],
@@ -104,7 +196,7 @@ def _pick_list(who: MerchantRef, matches: list[dict[str, Any]]) -> Reply:
 
 def _card(
     merchant_id: str,
-    profile: dict[str, Any] | None,
+    profile: Profile | None,
     billing: ServiceResult[Any],
     devices: ServiceResult[Any],
     transactions: ServiceResult[Any],
@@ -117,48 +209,48 @@ def _card(
     elif billing.not_found:
         reply.section("Billing", source="billing").text = "No billing account."
     if devices.ok:
-        _devices_section(reply, devices.data.get("devices", []))
+        _devices_section(reply, devices.data.devices)
     if transactions.ok:
-        _transactions_section(reply, transactions.data.get("transactions", []))
+        _transactions_section(reply, transactions.data.transactions)
     shown = [s.source for s in reply.sections if s.source]
     reply.footer = "From " + ", ".join(dict.fromkeys(shown)) if shown else None
     return reply
 
 
-def _profile_section(reply: Reply, data: dict[str, Any]) -> None:
-    status = data.get("status", "unknown")
-    reply.title = f"{data.get('name', '?')} · {data.get('id', '?')}"
-    reason = f": {data['status_reason']}" if data.get("status_reason") else ""
-    reply.text = f"{STATUS_MARK.get(status, '•')} {status}{reason}"
+def _profile_section(reply: Reply, data: Profile) -> None:
+    reply.title = f"{data.name or '?'} · {data.id}"
+    reason = f": {data.status_reason}" if data.status_reason else ""
+    reply.text = f"{STATUS_MARK.get(data.status, '•')} {data.status}{reason}"
     section = reply.section("Merchant", source="merchants")
-    phones = data.get("phones") or []
     section.fields += [
-        Field(label="Owner", value=data.get("owner") or "—"),
+        Field(label="Owner", value=data.owner or "—"),
         Field(
-            label="Phone", value=", ".join(format_phone(p) for p in phones) or "—", personal=True
+            label="Phone",
+            value=", ".join(format_phone(p) for p in data.phones) or "—",
+            personal=True,
         ),
-        Field(label="Email", value=data.get("email") or "—", personal=True),
-        Field(label="Category", value=data.get("category") or "—"),
-        Field(label="City", value=data.get("city") or "—"),
-        Field(label="Address", value=data.get("address") or "—", personal=True),
-        Field(label="KYC", value=data.get("kyc") or "—"),
-        Field(label="Joined", value=format_when(data.get("joined"))),
+        Field(label="Email", value=data.email or "—", personal=True),
+        Field(label="Category", value=data.category or "—"),
+        Field(label="City", value=data.city or "—"),
+        Field(label="Address", value=data.address or "—", personal=True),
+        Field(label="KYC", value=data.kyc or "—"),
+        Field(label="Joined", value=format_when(data.joined)),
     ]
 
 
-def _billing_section(reply: Reply, data: dict[str, Any]) -> None:
-    currency = data.get("currency", "IDR")
-    last = data.get("last_payment") or {}
+def _billing_section(reply: Reply, data: Account) -> None:
+    currency = data.currency
+    last = data.last_payment
     section = reply.section("Billing", source="billing")
     section.fields += [
-        Field(label="Plan", value=f"{data.get('plan', '?')} ({data.get('status', '?')})"),
-        Field(label="Monthly fee", value=format_money(data.get("monthly_fee"), currency)),
-        Field(label="Balance due", value=format_money(data.get("balance_due"), currency)),
-        Field(label="Next invoice", value=format_when(data.get("next_invoice"))),
+        Field(label="Plan", value=f"{data.plan} ({data.status})"),
+        Field(label="Monthly fee", value=format_money(data.monthly_fee, currency)),
+        Field(label="Balance due", value=format_money(data.balance_due, currency)),
+        Field(label="Next invoice", value=format_when(data.next_invoice)),
         Field(
             label="Last payment",
             value=(
-                f"{format_money(last.get('amount'), currency)} on {format_when(last.get('date'))}"
+                f"{format_money(last.amount, currency)} on {format_when(last.date)}"
                 if last
                 else "none"
             ),
@@ -166,29 +258,26 @@ def _billing_section(reply: Reply, data: dict[str, Any]) -> None:
     ]
 
 
-def _devices_section(reply: Reply, devices: list[dict[str, Any]]) -> None:
+def _devices_section(reply: Reply, devices: list[Device]) -> None:
     section = reply.section(f"Devices ({len(devices)})", source="devices")
     if not devices:
         section.text = "No devices registered."
     for device in devices:
         section.items.append(
-            f"{device.get('serial', '?')} {device.get('model', '')} — {device.get('status', '?')},"
-            f" last seen {format_when(device.get('last_seen'))}"
+            f"{device.serial} {device.model} — {device.status},"
+            f" last seen {format_when(device.last_seen)}"
         )
 
 
-def _transactions_section(reply: Reply, transactions: list[dict[str, Any]]) -> None:
+def _transactions_section(reply: Reply, transactions: list[Transaction]) -> None:
     section = reply.section("Recent transactions", source="transactions")
     if not transactions:
         section.text = "No transactions yet."
     for tx in transactions:
-        receipt = (tx.get("receipt") or {}).get("status")
+        receipt = tx.receipt.status if tx.receipt else None
         # A receipt that never arrived is what customers call about; failed payments have none.
-        needs_attention = receipt in ("bounced", "not_sent") and tx.get("status") == "settled"
+        needs_attention = receipt in ("bounced", "not_sent") and tx.status == "settled"
         note = f", receipt {receipt.replace('_', ' ')}" if needs_attention and receipt else ""
-        amount = format_money(tx.get("amount"), tx.get("currency", "IDR"))
-        when = format_when(tx.get("created_at"))
-        section.items.append(
-            f"{tx.get('id', '?')}  {amount}  {tx.get('status', '?')}  {tx.get('method', '')}"
-            f"  {when}{note}"
-        )
+        amount = format_money(tx.amount, tx.currency)
+        when = format_when(tx.created_at)
+        section.items.append(f"{tx.id}  {amount}  {tx.status}  {tx.method}  {when}{note}")

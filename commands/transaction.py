@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import BaseModel
 
 from supportbot import (
     Choice,
@@ -20,6 +20,34 @@ from supportbot import (
 NEEDS_RESEND = {"bounced", "not_sent"}
 
 
+class Receipt(BaseModel):
+    """What happened to the receipt when it was first sent."""
+
+    status: str = "unknown"
+    sent_to: str | None = None
+    sent_at: str | None = None
+
+
+class Payment(BaseModel):
+    """A transaction, from the transactions service (`.expect(Payment)` checks its shape)."""
+
+    merchant_id: str | None = None
+    amount: int | None = None
+    currency: str = "IDR"
+    status: str = "?"
+    method: str = "?"
+    created_at: str | None = None
+    customer_email: str | None = None
+    customer_phone: str | None = None
+    receipt: Receipt | None = None
+
+
+class MerchantName(BaseModel):
+    """The one thing this command needs from the merchants service."""
+
+    name: str | None = None
+
+
 @command(
     "transaction",
     help="A payment: amount, status, customer and receipt",
@@ -31,7 +59,7 @@ async def transaction(ctx: Context, tx: TransactionId) -> Reply:
 
     tx: the transaction id, e.g. TX-1042
     """
-    found = await ctx.call(ctx.services.transactions.get(f"/transactions/{tx}"))
+    found = await ctx.call(ctx.services.transactions.get(f"/transactions/{tx}").expect(Payment))
     if found.not_found:
         return Reply(
             outcome=Outcome.NOT_FOUND,
@@ -39,40 +67,39 @@ async def transaction(ctx: Context, tx: TransactionId) -> Reply:
         )
     if not found.ok:
         return Reply(outcome=Outcome.ERROR, text=f"Could not look up {tx}.")
-    data: dict[str, Any] = found.data
-    merchant_id = data.get("merchant_id")
+    data: Payment = found.data
+    merchant_id = data.merchant_id
     ctx.audit_target = str(tx)
     merchant_name = None
     if merchant_id:
-        merchant = await ctx.call(ctx.services.merchants.get(f"/merchants/{merchant_id}"))
-        merchant_name = merchant.data.get("name") if merchant.ok else None
+        merchant = await ctx.call(
+            ctx.services.merchants.get(f"/merchants/{merchant_id}").expect(MerchantName)
+        )
+        merchant_name = merchant.data.name if merchant.ok else None
     return _card(tx, data, merchant_id, merchant_name)
 
 
 def _card(
-    tx: TransactionId, data: dict[str, Any], merchant_id: str | None, merchant_name: str | None
+    tx: TransactionId, data: Payment, merchant_id: str | None, merchant_name: str | None
 ) -> Reply:
-    currency = data.get("currency", "IDR")
     reply = Reply(
-        title=f"{tx} · {format_money(data.get('amount'), currency)}",
-        text=f"{data.get('status', '?')} via {data.get('method', '?')}",
+        title=f"{tx} · {format_money(data.amount, data.currency)}",
+        text=f"{data.status} via {data.method}",
     )
     section = reply.section("Payment", source="transactions")
     section.fields += [
         Field(label="Merchant", value=f"{merchant_name or '?'} ({merchant_id or '?'})"),
-        Field(label="Created", value=format_when(data.get("created_at"))),
-        Field(label="Customer email", value=data.get("customer_email") or "—", personal=True),
-        Field(
-            label="Customer phone", value=format_phone(data.get("customer_phone")), personal=True
-        ),
+        Field(label="Created", value=format_when(data.created_at)),
+        Field(label="Customer email", value=data.customer_email or "—", personal=True),
+        Field(label="Customer phone", value=format_phone(data.customer_phone), personal=True),
     ]
-    receipt = data.get("receipt") or {}
-    status = receipt.get("status", "unknown")
+    receipt = data.receipt or Receipt()
+    status = receipt.status
     receipt_section = reply.section("Receipt", source="transactions")
     receipt_section.fields += [
         Field(label="Status", value=status),
-        Field(label="Sent to", value=receipt.get("sent_to") or "—", personal=True),
-        Field(label="Sent at", value=format_when(receipt.get("sent_at"))),
+        Field(label="Sent to", value=receipt.sent_to or "—", personal=True),
+        Field(label="Sent at", value=format_when(receipt.sent_at)),
     ]
     if status in NEEDS_RESEND:
         reply.choices.append(Choice(label="Resend the receipt", command=f"/resend-receipt {tx}"))

@@ -13,11 +13,13 @@ from contextlib import asynccontextmanager
 import httpx
 
 from . import _messages as messages
+from ._alerts import ErrorRateMonitor
 from ._commands import CommandRegistry, CommandSpec
 from ._confirmations import ConfirmationBook, ConfirmationError
 from ._dispatch import Middleware, Request, run_chain
 from ._invoke import run_handler
 from ._message import Message, User
+from ._metrics import default_metrics, serve_configured_metrics
 from ._middleware import DEFAULT_CHAIN
 from ._plugins import PluginFailure, load_plugins
 from ._reply import Outcome, Reply
@@ -113,15 +115,22 @@ async def open_bot(
         for failure in failures:
             log.error("plugin failed to load: %s", failure)
     store = await open_store(settings) if with_store else None
-    services = Services(settings.services, transport=transport)
+    metrics = default_metrics()
+    services = Services(
+        settings.services,
+        transport=transport,
+        metrics=metrics,
+        monitor=ErrorRateMonitor.from_settings(settings, metrics=metrics),
+    )
     try:
-        yield Bot(
-            settings=settings,
-            registry=registry,
-            services=services,
-            store=store,
-            plugin_failures=failures,
-        )
+        async with serve_configured_metrics(settings, metrics):
+            yield Bot(
+                settings=settings,
+                registry=registry,
+                services=services,
+                store=store,
+                plugin_failures=failures,
+            )
     finally:
         await services.close()
         if store is not None:

@@ -12,11 +12,18 @@
     │   └── ArgumentError           a missing, extra or invalid argument; carries usage and example
     ├── NotAllowed                  the user's roles do not allow the command (outcome "denied")
     └── ServiceError                an internal service call failed; `kind` is machine-readable
-        ├── ServiceTimeout          no answer within the timeout
-        ├── ServiceUnavailable      connection refused, DNS, reset...
-        ├── ServiceNotFound         404: the thing asked for does not exist (an answer, not a fault)
-        ├── ServiceBadResponse      the body was not JSON, or not the expected shape
-        └── ServiceHTTPError        any other non-2xx status (401/403, 429, 5xx)
+        ├── ServiceTimeout          no answer within the timeout                  "timeout"
+        ├── ServiceUnavailable      DNS, reset, closed without an answer          "unavailable"
+        │   └── ServiceRefused      connection refused: nothing listens there     "refused"
+        ├── ServiceNotFound         404: the thing asked for does not exist       "not_found"
+        ├── ServiceBadResponse      too large, or not the expected shape          "bad_response"
+        │   └── ServiceBadJSON      a success status whose body is not JSON       "bad_json"
+        ├── ServiceHTTPError        any other non-2xx status                      "http_error"
+        │   ├── ServiceAuthError    401/403: our credentials were refused         "auth"
+        │   ├── ServiceRateLimited  429: asked to slow down (`retry_after`)       "rate_limited"
+        │   └── ServiceServerError  5xx: the service failed                       "server_error"
+        ├── ServiceCircuitOpen      not tried: it keeps failing (breaker open)    "circuit_open"
+        └── ServiceBusy             not tried: too many requests already waiting  "busy"
 
 Errors that reach a user carry their wording separately from what the log needs, so a traceback
 never has to be shown to explain what went wrong.
@@ -33,10 +40,17 @@ __all__ = [
     "NotAllowed",
     "ParseError",
     "PluginError",
+    "ServiceAuthError",
+    "ServiceBadJSON",
     "ServiceBadResponse",
+    "ServiceBusy",
+    "ServiceCircuitOpen",
     "ServiceError",
     "ServiceHTTPError",
     "ServiceNotFound",
+    "ServiceRateLimited",
+    "ServiceRefused",
+    "ServiceServerError",
     "ServiceTimeout",
     "ServiceUnavailable",
     "SupportbotError",
@@ -166,3 +180,63 @@ class ServiceHTTPError(ServiceError):
     ) -> None:
         super().__init__(service, message, user_message=user_message)
         self.status = status
+
+
+class ServiceRefused(ServiceUnavailable):
+    """Nothing accepts connections at the service's address (down, restarting, wrong port)."""
+
+    kind = "refused"
+
+
+class ServiceBadJSON(ServiceBadResponse):
+    """A success status whose body is not JSON (an HTML error page from a proxy, say)."""
+
+    kind = "bad_json"
+
+
+class ServiceAuthError(ServiceHTTPError):
+    """401 or 403: the service refused the bot's credentials. Engineering must fix access."""
+
+    kind = "auth"
+
+
+class ServiceRateLimited(ServiceHTTPError):
+    """429: the service asks us to slow down. `retry_after` is its wait in seconds, if given."""
+
+    kind = "rate_limited"
+
+    def __init__(
+        self,
+        service: str,
+        status: int,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        user_message: str | None = None,
+    ) -> None:
+        super().__init__(service, status, message, user_message=user_message)
+        self.retry_after = retry_after
+
+
+class ServiceServerError(ServiceHTTPError):
+    """5xx: the service failed while answering."""
+
+    kind = "server_error"
+
+
+class ServiceCircuitOpen(ServiceError):
+    """Not sent: the service kept failing, so its circuit breaker is open for `retry_in` s."""
+
+    kind = "circuit_open"
+
+    def __init__(
+        self, service: str, message: str, *, retry_in: float, user_message: str | None = None
+    ) -> None:
+        super().__init__(service, message, user_message=user_message)
+        self.retry_in = retry_in
+
+
+class ServiceBusy(ServiceError):
+    """Not sent: every connection slot to the service stayed taken for the whole wait."""
+
+    kind = "busy"

@@ -11,15 +11,26 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from . import _messages as messages
 from ._errors import ServiceError, ServiceNotFound, ServiceTimeout
 
-__all__ = ["ServiceResult", "gather", "shown_seconds"]
+__all__ = ["ServiceResult", "current_deadline", "gather", "shown_seconds"]
 
 T = TypeVar("T")
+
+# The loop time by which the calls started by `gather` must end. Tasks copy the context they are
+# created in, so each call sees the deadline of the gather that started it, and the retry layer
+# never starts an attempt it cannot finish.
+_DEADLINE: ContextVar[float | None] = ContextVar("supportbot_service_deadline", default=None)
+
+
+def current_deadline() -> float | None:
+    """The event-loop time the running service call must end by (None: no deadline known)."""
+    return _DEADLINE.get()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +108,20 @@ async def gather(
     started = time.perf_counter()
     loop = asyncio.get_running_loop()
     deadline = None if timeout is None else loop.time() + max(0.0, timeout)
-    # A coroutine becomes the task itself so that, if it is cancelled before it starts, it is
-    # still closed properly (no "never awaited" warning); other awaitables get wrapped.
-    tasks = [
-        loop.create_task(call) if asyncio.iscoroutine(call) else asyncio.ensure_future(call)
-        for call in calls
-    ]
+    # A gather inside a call run by another gather keeps the earlier of the two deadlines.
+    inherited = _DEADLINE.get()
+    if deadline is not None:
+        inherited = deadline if inherited is None else min(inherited, deadline)
+    token = _DEADLINE.set(inherited)
+    try:
+        # A coroutine becomes the task itself so that, if it is cancelled before it starts, it
+        # is still closed properly (no "never awaited" warning); other awaitables get wrapped.
+        tasks = [
+            loop.create_task(call) if asyncio.iscoroutine(call) else asyncio.ensure_future(call)
+            for call in calls
+        ]
+    finally:
+        _DEADLINE.reset(token)
     pending: set[asyncio.Future[ServiceResult[Any]]] = set(tasks)
     try:
         while pending:

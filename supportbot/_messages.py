@@ -428,3 +428,135 @@ def slack_serving(url: str) -> str:
     return (
         f"Serving Slack requests at {url} (set it as the Request URL; health at /healthz, /readyz)."
     )
+
+
+# --- resilience: service failures, health, alerts --------------------------------------------
+
+
+def service_refused(service: str) -> str:
+    """Nothing accepts connections at the service's address."""
+    return f"{service} could not be reached (connection refused: it may be down or restarting)"
+
+
+def service_bad_json(service: str) -> str:
+    """A success status, but the body is not JSON."""
+    return f"{service} answered in an unexpected shape (not JSON)"
+
+
+def service_rate_limited(service: str, retry_after_s: float | None) -> str:
+    """A 429, or a call not sent because the service asked us to wait."""
+    wait = f"{retry_after_s:.0f} s" if retry_after_s else "a minute"
+    return f"{service} is rate limiting us (HTTP 429); try again in {wait}"
+
+
+def service_circuit_open(service: str) -> str:
+    """The breaker is open: the call was not sent at all."""
+    return f"{service} is failing, not tried"
+
+
+def service_busy(service: str) -> str:
+    """Every connection slot stayed taken: the call was not sent."""
+    return f"{service} is busy (too many requests waiting), not tried; try again in a moment"
+
+
+def window_text(seconds_: float) -> str:
+    """300 -> '5 min', 45 -> '45 s', 7200 -> '2 h'."""
+    if seconds_ >= 3600 and seconds_ % 3600 == 0:
+        return f"{seconds_ / 3600:g} h"
+    if seconds_ >= 60 and seconds_ % 60 == 0:
+        return f"{seconds_ / 60:g} min"
+    return seconds(seconds_)
+
+
+def alert_failing(service: str, failed: int, calls: int, window_s: float, kind: str) -> str:
+    """The early warning posted to the ops channel (or the log) when a service keeps failing."""
+    return (
+        f":warning: {service} is failing: {failed} of {calls} calls in the last "
+        f"{window_text(window_s)} failed (mostly {kind}). Commands still answer without it. "
+        f"Check {service}, its recent deploys and its dashboards."
+    )
+
+
+def alert_recovered(service: str, failed: int, calls: int, window_s: float) -> str:
+    """The one message that follows an alert once the service is healthy again."""
+    return (
+        f":white_check_mark: {service} has recovered: {failed} of {calls} calls in the last "
+        f"{window_text(window_s)} failed."
+    )
+
+
+def health_ok(latency_ms: float) -> str:
+    """A service answered its health check."""
+    return f"answers in {latency_ms:.0f} ms"
+
+
+def health_no_endpoint(path: str, status: int) -> str:
+    """The service answers but has no health endpoint at the configured path."""
+    return f"answers, but not at {path} (HTTP {status}); set health_path"
+
+
+def health_credential_missing(variable: str) -> str:
+    """The variable that should hold a service's credential is not set."""
+    return f"{variable} is not set, so no credential is sent"
+
+
+def health_breaker_open(retry_in_s: float) -> str:
+    """The breaker is open: commands do not call the service for now."""
+    return f"circuit open: commands do not call it; next try in {retry_in_s:.0f} s"
+
+
+def health_recent_errors(failed: int, calls: int, window_s: float) -> str:
+    """Recent calls from commands, as the early warning counts them."""
+    return f"{failed} of {calls} calls failed in the last {window_text(window_s)}"
+
+
+def status_title() -> str:
+    """Heading of /status."""
+    return "Service health"
+
+
+def status_summary(problems: list[str], total: int) -> str:
+    """First line of /status and the last line of `supportbot doctor`."""
+    if not problems:
+        return f"All {total} checks pass."
+    return f"{len(problems)} of {total} checks have problems: {', '.join(problems)}."
+
+
+def database_answers() -> str:
+    """The database answered a query."""
+    return "answers"
+
+
+def database_failed(reason: str) -> str:
+    """The database did not answer."""
+    return f"does not answer: {reason}"
+
+
+def database_at_head(revision: str | None) -> str:
+    """The schema is current."""
+    return f"connected; schema current (revision {revision})"
+
+
+def database_behind(current: str | None, head: str | None) -> str:
+    """The schema is older than the code."""
+    return f"schema at {current or 'nothing'}, code needs {head}: run `supportbot db upgrade`"
+
+
+def database_new_sqlite(path: str) -> str:
+    """The embedded SQLite file does not exist yet; the first start creates it."""
+    return f"{path} does not exist yet; the first start creates and migrates it"
+
+
+def slack_auth_ok(bot: str, team: str) -> str:
+    """Slack accepted the bot token."""
+    return f"token accepted: @{bot} in {team}"
+
+
+def slack_not_configured() -> str:
+    """No Slack token: Slack is not checked."""
+    return "SLACK_BOT_TOKEN is not set; not checked"
+
+
+def metrics_serving(url: str) -> str:
+    """Printed when the optional metrics port listens."""
+    return f"Prometheus metrics at {url}"

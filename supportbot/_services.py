@@ -12,7 +12,19 @@
 
 `client.get(...)` only describes a request (a `ServiceCall`); awaiting it sends it and gives a
 `ServiceResult`, never an exception for an HTTP or network problem. Every request of a client
-passes through `ServiceClient.execute`, the place for retries, circuit breakers and metrics.
+passes through `ServiceClient.execute`, which runs it under the service's policy (retries,
+circuit breaker, concurrency cap, metrics: see `supportbot._resilience`).
+
+A command may declare the shape it expects; an answer of another shape becomes a failed result
+("merchants answered in an unexpected shape"), never a crash::
+
+    class Account(pydantic.BaseModel):
+        plan: str
+        balance_due: int
+
+    result = await ctx.call(ctx.services.billing.get(f"/accounts/{mid}").expect(Account))
+    if result.ok:
+        result.data.plan                   # an Account
 
 Tests and the plugin harness fake services with `Services(settings, transport=...)`: any
 `httpx.AsyncBaseTransport`, usually an `httpx.MockTransport`, then answers every request.
@@ -21,27 +33,33 @@ Tests and the plugin harness fake services with `Services(settings, transport=..
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Generator, Iterator, Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import quote
 
 import httpx
 
 from . import _messages as messages
-from ._errors import (
-    ServiceBadResponse,
-    ServiceError,
-    ServiceHTTPError,
-    ServiceNotFound,
-    ServiceTimeout,
-    ServiceUnavailable,
+from ._alerts import ErrorRateMonitor
+from ._classify import (
+    TooLarge,
+    UnsafePathError,
+    classify_answer,
+    timeout_error,
+    transport_error,
+    validate_answer,
 )
+from ._errors import ServiceError
 from ._gather import ServiceResult, gather
+from ._metrics import Metrics, default_metrics
+from ._resilience import ServiceGuard
 from ._settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from ._health import ServiceHealth
 
 __all__ = [
     "MAX_RESPONSE_BYTES",
@@ -49,11 +67,14 @@ __all__ = [
     "ServiceClient",
     "ServiceResult",
     "Services",
+    "TypedServiceCall",
     "UnknownServiceError",
     "UnsafePathError",
     "encode_path",
     "gather",
 ]
+
+M = TypeVar("M")
 
 log = logging.getLogger("supportbot.services")
 
@@ -61,11 +82,12 @@ log = logging.getLogger("supportbot.services")
 MAX_RESPONSE_BYTES = 5 * 1024 * 1024
 # Keep-alive shorter than common server idle timeouts (uvicorn: 5 s) so that a pooled connection
 # is not reused just as the server closes it.
-LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=20, keepalive_expiry=4.0)
+KEEPALIVE_EXPIRY_S = 4.0
+# Connections beyond `max_concurrency`, so a health probe never queues behind hung requests.
+PROBE_CONNECTIONS = 2
 # Characters left as they are inside one path segment: RFC 3986 `pchar` without `%`, so a `%`
 # typed by a user is sent as text (%25), never as an escape.
 _SEGMENT_SAFE = "!$&'()*+,;=:@"
-_SNIPPET = 200
 
 Params = Mapping[str, Any]
 
@@ -84,7 +106,7 @@ class ServiceCall:
     sends the request again, so an unawaited call costs nothing and a retry is another await.
     """
 
-    __slots__ = ("client", "method", "path", "params", "json", "headers")
+    __slots__ = ("client", "method", "path", "params", "json", "headers", "model")
 
     def __init__(
         self,
@@ -102,17 +124,43 @@ class ServiceCall:
         self.params = params
         self.json = json
         self.headers = headers
+        #: The type the answer must have (see `expect`); None accepts any JSON.
+        self.model: Any = None
 
     @property
     def service(self) -> str:
         """The name of the service this call goes to."""
         return self.client.name
 
+    def expect(self, model: type[M]) -> TypedServiceCall[M]:
+        """The same call, whose answer must validate as `model` (a pydantic model, or any type
+        pydantic validates, like ``list[Device]``). `data` is then the validated value; an answer
+        of another shape is a failed result (`ServiceBadResponse`, kind "bad_response")."""
+        typed: TypedServiceCall[M] = TypedServiceCall(
+            self.client,
+            self.method,
+            self.path,
+            params=self.params,
+            json=self.json,
+            headers=self.headers,
+        )
+        typed.model = model
+        return typed
+
     def __await__(self) -> Generator[Any, None, ServiceResult[Any]]:
         return self.client.execute(self).__await__()
 
     def __repr__(self) -> str:
         return f"<ServiceCall {self.service} {self.method} {self.path[:80]}>"
+
+
+class TypedServiceCall(ServiceCall, Generic[M]):
+    """A `ServiceCall` whose answer is validated as a declared type; made by `expect`."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[Any, None, ServiceResult[M]]:
+        return self.client.execute(self).__await__()
 
 
 class ServiceClient:
@@ -130,17 +178,28 @@ class ServiceClient:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
+        metrics: Metrics | None = None,
+        monitor: ErrorRateMonitor | None = None,
     ) -> None:
         self.name = name
         self.settings = settings
         self.max_response_bytes = max_response_bytes
         self._base = httpx.URL(settings.base_url)
+        connect = min(settings.connect_timeout_s, settings.timeout_s)
         self._http = httpx.AsyncClient(
-            timeout=httpx.Timeout(settings.timeout_s),
-            limits=LIMITS,
+            timeout=httpx.Timeout(settings.timeout_s, connect=connect),
+            limits=httpx.Limits(
+                max_connections=settings.max_concurrency + PROBE_CONNECTIONS,
+                max_keepalive_connections=min(20, settings.max_concurrency),
+                keepalive_expiry=KEEPALIVE_EXPIRY_S,
+            ),
             headers={"User-Agent": _user_agent()},
             transport=transport,
             follow_redirects=False,
+        )
+        #: Retries, circuit breaker, concurrency cap, rate limit and metrics of this service.
+        self.guard = ServiceGuard(
+            name, settings, metrics=metrics or default_metrics(), monitor=monitor
         )
 
     def get(
@@ -183,26 +242,39 @@ class ServiceClient:
         return ServiceCall(self, "DELETE", path, params=params, json=json, headers=headers)
 
     async def execute(self, call: ServiceCall) -> ServiceResult[Any]:
-        """Send `call` and classify what came back. Every request of this client passes here.
+        """Send `call` under the service's policy (retries, breaker, cap) and classify the answer.
 
-        Resilience (retries, circuit breaker, metrics) belongs in a layer around this method.
+        Every request of this client passes here. Never raises for an HTTP or network problem.
         """
+        return await self.guard.run(call, self.attempt)
+
+    async def probe(self) -> ServiceResult[Any]:
+        """One GET of the service's `health_path`, around the policy: no retry, no breaker, no
+        slot; for `supportbot doctor` and /status, which must see the service as it is."""
+        return await self.attempt(
+            ServiceCall(self, "GET", self.settings.health_path), self.settings.timeout_s
+        )
+
+    async def attempt(self, call: ServiceCall, timeout: float) -> ServiceResult[Any]:
+        """One exchange, at most `timeout` seconds, classified. No retry, no breaker."""
         started = time.perf_counter()
         status: int | None = None
         data: Any = None
         error: ServiceError | None
         try:
             request = self._build(call)
-            async with asyncio.timeout(self.settings.timeout_s):
-                status, body = await self._send(request)
-            data, error = self._classify(status, body)
+            async with asyncio.timeout(timeout):
+                status, body, headers = await self._send(request)
+            data, error = classify_answer(self.name, status, body, headers)
+            if error is None and call.model is not None:
+                data, error = validate_answer(self.name, call.model, data, status)
         except (httpx.TimeoutException, TimeoutError) as exc:
-            error = self._timeout(exc)
+            error = timeout_error(self.name, exc, timeout)
         except Exception as exc:
-            error = self._transport_error(exc)
+            error = transport_error(self.name, exc)
             if error is None:
                 raise  # a bug, not a service problem
-            status = exc.status if isinstance(exc, _TooLarge) else status
+            status = exc.status if isinstance(exc, TooLarge) else status
         result: ServiceResult[Any] = ServiceResult(
             service=self.name,
             data=data,
@@ -227,92 +299,23 @@ class ServiceClient:
             call.method, url, params=call.params, json=call.json, headers=headers
         )
 
-    async def _send(self, request: httpx.Request) -> tuple[int, bytes]:
-        """The exchange itself: status and body, the body read up to `max_response_bytes`."""
+    async def _send(self, request: httpx.Request) -> tuple[int, bytes, httpx.Headers]:
+        """The exchange itself: status, body and headers, the body read up to the size cap."""
         response = await self._http.send(request, stream=True)
         try:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.max_response_bytes:
-                raise _TooLarge(response.status_code, f"{declared} bytes announced")
+                raise TooLarge(response.status_code, f"{declared} bytes announced")
             chunks: list[bytes] = []
             size = 0
             async for chunk in response.aiter_bytes():  # decoded, so a gzip bomb stops too
                 size += len(chunk)
                 if size > self.max_response_bytes:
-                    raise _TooLarge(response.status_code, f"over {self.max_response_bytes} bytes")
+                    raise TooLarge(response.status_code, f"over {self.max_response_bytes} bytes")
                 chunks.append(chunk)
-            return response.status_code, b"".join(chunks)
+            return response.status_code, b"".join(chunks), response.headers
         finally:
             await response.aclose()
-
-    def _classify(self, status: int, body: bytes) -> tuple[Any, ServiceError | None]:
-        name = self.name
-        if 200 <= status < 300:
-            if status == 204 or not body.strip():
-                return None, None
-            try:
-                return json.loads(body), None
-            except (ValueError, RecursionError):
-                return None, ServiceBadResponse(
-                    name,
-                    f"HTTP {status} body is not JSON: {_snippet(body)}",
-                    user_message=messages.service_bad_response(name),
-                )
-        if status == 404:
-            return None, ServiceNotFound(
-                name, f"HTTP 404: {_snippet(body)}", user_message=messages.service_not_found(name)
-            )
-        return None, ServiceHTTPError(
-            name,
-            status,
-            f"HTTP {status}: {_snippet(body)}",
-            user_message=messages.service_http_error(name, status),
-        )
-
-    def _timeout(self, exc: BaseException) -> ServiceError:
-        timeout = self.settings.timeout_s
-        error = ServiceTimeout(
-            self.name,
-            f"no answer within {timeout:g} s ({type(exc).__name__})",
-            user_message=messages.service_timeout(self.name, timeout),
-        )
-        error.__cause__ = exc
-        return error
-
-    def _transport_error(self, exc: Exception) -> ServiceError | None:
-        """The error a failed exchange stands for; None for an exception that is a bug."""
-        name = self.name
-        detail = f"{type(exc).__name__}: {exc}"
-        error: ServiceError
-        if isinstance(exc, _TooLarge | httpx.DecodingError):
-            error = ServiceBadResponse(
-                name,
-                f"unreadable answer: {detail}",
-                user_message=messages.service_bad_response(name),
-            )
-        elif isinstance(
-            exc,
-            UnsafePathError
-            | UnicodeError
-            | httpx.InvalidURL
-            | httpx.LocalProtocolError
-            | httpx.UnsupportedProtocol,
-        ):
-            # What we were asked to send cannot be sent (a lone surrogate, CR/LF in a header...).
-            error = ServiceError(
-                name,
-                f"invalid request: {detail}",
-                user_message=messages.service_request_invalid(name),
-            )
-        elif isinstance(exc, httpx.HTTPError):
-            # Refused, reset, DNS, TLS, closed without an answer.
-            error = ServiceUnavailable(
-                name, f"unreachable: {detail}", user_message=messages.service_unreachable(name)
-            )
-        else:
-            return None
-        error.__cause__ = exc
-        return error
 
     async def aclose(self) -> None:
         """Close the pooled connections. The client cannot be used afterwards."""
@@ -335,10 +338,21 @@ class Services:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
+        metrics: Metrics | None = None,
+        monitor: ErrorRateMonitor | None = None,
     ) -> None:
+        #: The Prometheus metrics every client reports to.
+        self.metrics = metrics or default_metrics()
+        #: The early warning watching every client (None: no alerts).
+        self.monitor = monitor
         self._clients = {
             name: ServiceClient(
-                name, service, transport=transport, max_response_bytes=max_response_bytes
+                name,
+                service,
+                transport=transport,
+                max_response_bytes=max_response_bytes,
+                metrics=self.metrics,
+                monitor=monitor,
             )
             for name, service in settings.items()
         }
@@ -372,14 +386,23 @@ class Services:
     def __dir__(self) -> list[str]:
         return [*super().__dir__(), *self._clients]
 
+    async def health(self) -> list[ServiceHealth]:
+        """Every service's health now, probed at once: reachable, latency, credentials accepted,
+        breaker state and recent errors (what /status and `supportbot doctor` show)."""
+        from ._health import check_services
+
+        return await check_services(self)
+
     async def close(self) -> None:
-        """Close every client; safe to call twice."""
+        """Close every client and deliver pending alerts; safe to call twice."""
         outcomes = await asyncio.gather(
             *(client.aclose() for client in self._clients.values()), return_exceptions=True
         )
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 log.warning("closing a service client failed: %r", outcome)
+        if self.monitor is not None:
+            await self.monitor.aclose()
 
     async def __aenter__(self) -> Services:
         return self
@@ -408,23 +431,6 @@ def encode_path(path: str) -> str:
     if any(segment in (".", "..") for segment in segments):
         raise UnsafePathError(f"{path[:80]!r} has a '.' or '..' segment")
     return "/" + "/".join(quote(segment, safe=_SEGMENT_SAFE) for segment in segments)
-
-
-class UnsafePathError(ValueError):
-    """A request path that could name another endpoint than the one the command meant."""
-
-
-class _TooLarge(Exception):
-    """The answer is bigger than the client accepts."""
-
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(f"HTTP {status} body too large: {detail}")
-        self.status = status
-
-
-def _snippet(body: bytes) -> str:
-    text = body[:_SNIPPET].decode("utf-8", "replace")
-    return repr(text + ("…" if len(body) > _SNIPPET else ""))
 
 
 def _user_agent() -> str:

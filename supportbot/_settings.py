@@ -7,6 +7,7 @@ Secrets never live in the file: a service names the environment variable that ho
 
 from __future__ import annotations
 
+import base64
 import os
 import tomllib
 from pathlib import Path
@@ -42,6 +43,50 @@ class ServiceSettings(BaseModel):
     auth_scheme: str | None = Field(
         "Bearer", description="Prefix put before the credential, e.g. Bearer; empty for none"
     )
+    # --- resilience policy (see docs/resilience.md) ---
+    auth_type: Literal["bearer", "header", "basic"] = Field(
+        "bearer",
+        description="bearer: `<auth_scheme> <secret>` in auth_header; header: the secret as it "
+        "is in auth_header; basic: the variable holds user:password, sent as HTTP Basic",
+    )
+    connect_timeout_s: float = Field(
+        1.0, gt=0, le=60, description="Seconds to wait for a connection (at most timeout_s)"
+    )
+    retries: int = Field(
+        8,
+        ge=0,
+        le=10,
+        description="Extra attempts for idempotent requests only (GET/HEAD, or with an "
+        "Idempotency-Key header) after a timeout, a refused connection, a 429 or a 5xx",
+    )
+    retry_backoff_s: float = Field(
+        0.05, gt=0, le=60, description="First wait before a retry; doubles each time, with jitter"
+    )
+    retry_backoff_max_s: float = Field(
+        1.0, gt=0, le=300, description="Longest wait between two attempts (Retry-After aside)"
+    )
+    max_concurrency: int = Field(
+        20, ge=1, le=1000, description="Requests in flight to this service at most; more wait"
+    )
+    breaker: bool = Field(True, description="Fail fast while the service keeps failing")
+    breaker_failures: int = Field(
+        20, ge=1, le=1000, description="Failed attempts in a row that open the circuit breaker"
+    )
+    breaker_error_rate: float = Field(
+        0.8, gt=0, le=1, description="Failure ratio over breaker_window_s that opens it too"
+    )
+    breaker_window_s: float = Field(
+        30.0, gt=0, le=3600, description="Sliding window of the breaker's failure ratio"
+    )
+    breaker_min_calls: int = Field(
+        40, ge=1, le=100_000, description="Calls in the window before the ratio counts"
+    )
+    breaker_reset_s: float = Field(
+        10.0, gt=0, le=3600, description="Seconds open before one probe request is let through"
+    )
+    health_path: str = Field(
+        "/health", description="Path that `supportbot doctor` and /status probe (GET)"
+    )
 
     @field_validator("base_url")
     @classmethod
@@ -50,6 +95,13 @@ class ServiceSettings(BaseModel):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
+    @field_validator("health_path")
+    @classmethod
+    def _absolute_path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with /")
+        return value
+
     def auth_value(self) -> str | None:
         """The header value to send, read from the environment at call time; None without one."""
         if not self.auth_env:
@@ -57,6 +109,10 @@ class ServiceSettings(BaseModel):
         secret = os.environ.get(self.auth_env)
         if not secret:
             return None
+        if self.auth_type == "basic":
+            return "Basic " + base64.b64encode(secret.encode("utf-8")).decode("ascii")
+        if self.auth_type == "header":
+            return secret
         return f"{self.auth_scheme} {secret}" if self.auth_scheme else secret
 
 
@@ -98,6 +154,29 @@ class Settings(BaseSettings):
     log_level: str = Field("WARNING", description="Python logging level name")
     log_file: Path | None = Field(
         None, description="Where logs go; default <data_dir>/supportbot.log in the terminal"
+    )
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto",
+        description="json: one JSON object per line; text: readable lines; auto: text on a "
+        "terminal, json otherwise",
+    )
+    metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="Serve Prometheus /metrics on this port (off if unset)"
+    )
+    metrics_host: str = Field("127.0.0.1", description="Address the metrics_port listens on")
+    ops_channel: str | None = Field(
+        None,
+        description="Slack channel (id or #name) for early-warning alerts about failing "
+        "services; without it, or without Slack, alerts go to the log",
+    )
+    alert_error_rate: float = Field(
+        0.5, gt=0, le=1, description="A service failing this share of calls raises an alert"
+    )
+    alert_window_s: float = Field(
+        300.0, ge=1, le=86_400, description="Sliding window of the alert's error rate"
+    )
+    alert_min_calls: int = Field(
+        10, ge=1, le=100_000, description="Calls in the window before an alert can fire"
     )
 
     slack_api_url: str = Field(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +12,8 @@ from typing import Any, NoReturn
 import click
 
 from ._errors import ConfigError, PluginError, SupportbotError
+from ._logging import configure_logging
+from ._ops_cli import RESILIENCE_COMMANDS, metrics_port_option
 from ._settings import Settings, load_settings
 
 __all__ = ["main"]
@@ -32,7 +33,7 @@ class Env:
                 settings = load_settings(self.config, **overrides)
             except ConfigError as exc:
                 fail(str(exc))
-            _setup_logging(settings)
+            configure_logging(settings)
             if overrides:
                 return settings
             self._settings = settings
@@ -43,20 +44,6 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """Print an error for a person and exit."""
     click.echo(f"supportbot: {message}", err=True)
     sys.exit(code)
-
-
-def _setup_logging(settings: Settings) -> None:
-    log_file = settings.log_file or settings.data_dir / "supportbot.log"
-    try:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
-    except OSError:
-        handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(getattr(logging, settings.log_level.upper(), logging.WARNING))
-    logging.getLogger("supportbot").setLevel(min(root.level, logging.INFO))
 
 
 pass_env = click.make_pass_decorator(Env)
@@ -135,6 +122,7 @@ def _chat(
 @click.option("--as", "user", metavar="USER", help="Act as this user (default: login name).")
 @click.option("--latency-ms", type=click.IntRange(0, 120_000), help="Slow every sample service.")
 @DOWN_OPTION
+@metrics_port_option
 @pass_env
 def demo(env: Env, user: str | None, latency_ms: int | None, down: tuple[str, ...]) -> None:
     """Chat with the bot against the bundled sample services."""
@@ -144,6 +132,7 @@ def demo(env: Env, user: str | None, latency_ms: int | None, down: tuple[str, ..
 @cli.command()
 @click.option("--demo", is_flag=True, help="Use the bundled sample services.")
 @click.option("--as", "user", metavar="USER", help="Act as this user (default: login name).")
+@metrics_port_option
 @pass_env
 def shell(env: Env, demo: bool, user: str | None) -> None:
     """Chat with the bot in the terminal, against the configured services."""
@@ -296,7 +285,7 @@ def _register_adapters() -> None:
     # Slack's commands import slack-bolt only when they run, so the terminal stays light.
     from .slack._cli import SLACK_COMMANDS
 
-    for command in SLACK_COMMANDS:
+    for command in [*RESILIENCE_COMMANDS, *SLACK_COMMANDS]:
         cli.add_command(command)
 
 

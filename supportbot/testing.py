@@ -157,10 +157,16 @@ class BotTester:
         user: User = DEFAULT_USER,
         with_store: bool = True,
     ) -> AsyncIterator[BotTester]:
-        """A bot whose services answer from `responses` (see the module docstring)."""
+        """A bot whose services answer from `responses` (see the module docstring).
+
+        The fake services are not retried: a fixed answer would only come again, and a test of
+        a 503 should not wait out the backoff.
+        """
         async with AsyncExitStack() as stack:
             base = _throwaway_settings(stack)
-            services = {name: ServiceSettings(base_url=f"http://{name}") for name in responses}
+            services = {
+                name: ServiceSettings(base_url=f"http://{name}", retries=0) for name in responses
+            }
             merged = base.model_copy(update={"services": services})
             async with open_bot(
                 merged,

@@ -129,10 +129,10 @@ async def test_a_failed_service_costs_only_its_part_and_is_named(bot: BotTester)
     reply = await bot.run("/fanout")
     assert reply.outcome is Outcome.OK
     assert reply.text == "name=Toko Satu billing_ok=False"
-    assert [(w.service, w.kind) for w in reply.warnings] == [("billing", "http_error")]
+    assert [(w.service, w.kind) for w in reply.warnings] == [("billing", "server_error")]
     assert "billing" in reply.warnings[0].text and "503" in reply.warnings[0].text
     [record] = await records(bot)
-    assert record.service_errors == [{"service": "billing", "kind": "http_error"}]
+    assert record.service_errors == [{"service": "billing", "kind": "server_error"}]
 
 
 async def test_action_asks_first_then_runs_once_with_an_idempotency_key(bot: BotTester) -> None:

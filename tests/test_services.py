@@ -17,10 +17,15 @@ import pytest
 from aiohttp import web
 
 from supportbot._errors import (
+    ServiceAuthError,
+    ServiceBadJSON,
     ServiceBadResponse,
     ServiceError,
     ServiceHTTPError,
     ServiceNotFound,
+    ServiceRateLimited,
+    ServiceRefused,
+    ServiceServerError,
     ServiceTimeout,
     ServiceUnavailable,
 )
@@ -185,7 +190,8 @@ def closed_port_url() -> str:
 
 
 def settings(url: str, timeout: float = TIMEOUT, **extra: Any) -> ServiceSettings:
-    return ServiceSettings(base_url=url, timeout_s=timeout, **extra)
+    # One attempt per call here: retries have their own tests (tests/resilience/).
+    return ServiceSettings(base_url=url, timeout_s=timeout, **{"retries": 0, **extra})
 
 
 @pytest.fixture
@@ -349,17 +355,32 @@ async def test_a_bug_in_one_awaitable_is_raised_and_stops_the_others(services: S
 
 FAILURES = [
     # (where, path, error class, kind, status, wording)
-    ("backend", "/status/500", ServiceHTTPError, "http_error", 500, "billing failed (HTTP 500)"),
-    ("backend", "/status/503", ServiceHTTPError, "http_error", 503, "billing failed (HTTP 503)"),
-    ("backend", "/status/401", ServiceHTTPError, "http_error", 401, "refused our credentials"),
-    ("backend", "/status/403", ServiceHTTPError, "http_error", 403, "refused our credentials"),
-    ("backend", "/status/429", ServiceHTTPError, "http_error", 429, "is rate limiting us"),
+    (
+        "backend",
+        "/status/500",
+        ServiceServerError,
+        "server_error",
+        500,
+        "billing failed (HTTP 500)",
+    ),
+    (
+        "backend",
+        "/status/503",
+        ServiceServerError,
+        "server_error",
+        503,
+        "billing failed (HTTP 503)",
+    ),
+    ("backend", "/status/401", ServiceAuthError, "auth", 401, "refused our credentials"),
+    ("backend", "/status/403", ServiceAuthError, "auth", 403, "refused our credentials"),
+    ("backend", "/status/429", ServiceRateLimited, "rate_limited", 429, "is rate limiting us"),
+    ("backend", "/status/418", ServiceHTTPError, "http_error", 418, "billing answered HTTP 418"),
     ("backend", "/status/404", ServiceNotFound, "not_found", 404, "billing has no record of it"),
-    ("backend", "/text", ServiceBadResponse, "bad_response", 200, "unexpected shape"),
+    ("backend", "/text", ServiceBadJSON, "bad_json", 200, "unexpected shape (not JSON)"),
     ("backend", "/huge", ServiceBadResponse, "bad_response", 200, "unexpected shape"),
     ("backend", "/huge-stream", ServiceBadResponse, "bad_response", 200, "unexpected shape"),
     ("silent", "/x", ServiceTimeout, "timeout", None, "billing did not answer in 0.3 s"),
-    ("closed", "/x", ServiceUnavailable, "unavailable", None, "billing could not be reached"),
+    ("closed", "/x", ServiceRefused, "refused", None, "billing could not be reached"),
 ]
 
 
@@ -445,7 +466,8 @@ async def test_mock_transport_fakes_every_service() -> None:
         return httpx.Response(200, json={"name": "Toko Fake"})
 
     configured = {
-        n: ServiceSettings(base_url=f"http://{n}") for n in ("merchants", "billing", "devices")
+        n: ServiceSettings(base_url=f"http://{n}", retries=0)
+        for n in ("merchants", "billing", "devices")
     }
     async with Services(configured, transport=httpx.MockTransport(answer)) as s:
         profile, billing, devices = await gather(

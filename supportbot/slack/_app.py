@@ -24,6 +24,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from .. import _messages as messages
+from .._alerts import LogNotifier
 from .._bot import Bot
 from .._masking import mask_text
 from .._message import Message, User
@@ -40,6 +41,7 @@ from ._interactions import (
     StoredButton,
     new_interaction_id,
 )
+from ._ops_alerts import SlackAlertNotifier
 from ._outbox import Outbox
 from ._payloads import command_text, event_text, is_direct_message, typed_command_name
 from ._share import shareable
@@ -417,7 +419,13 @@ async def open_slack(
             dedupe=dedupe or default_dedupe,
             interactions=interactions or default_interactions,
         )
+        monitor = bot.services.monitor
+        if monitor is not None and bot.settings.ops_channel:
+            monitor.set_notifier(SlackAlertNotifier(adapter.outbox, bot.settings.ops_channel))
         try:
             yield adapter
         finally:
+            if monitor is not None:
+                await monitor.drain()  # alerts under way still go out over this session
+                monitor.set_notifier(LogNotifier())
             await adapter.aclose()

@@ -18,6 +18,7 @@ import click
 
 from .. import _messages as messages
 from .._errors import ConfigError, PluginError, SupportbotError
+from .._ops_cli import metrics_port_option
 from .._settings import Settings
 
 __all__ = ["SLACK_COMMANDS", "manifest", "run", "serve"]
@@ -121,6 +122,7 @@ def _run_server(
     help="Also serve /healthz and /readyz (the connection's state) on this port.",
 )
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address of the health port.")
+@metrics_port_option
 @click.pass_obj
 def run(env: _Env, demo: bool, health_port: int | None, host: str) -> None:
     """Connect to Slack over Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_TOKEN); no public URL."""
@@ -138,6 +140,7 @@ def run(env: _Env, demo: bool, health_port: int | None, host: str) -> None:
 )
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
 @click.option("--demo", is_flag=True, help="Use the bundled sample services.")
+@metrics_port_option
 @click.pass_obj
 def serve(env: _Env, port: int, host: str, demo: bool) -> None:
     """Serve Slack's HTTP mode at /slack/events (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)."""

@@ -2,7 +2,7 @@
 
 `POST /slack/events` (Bolt's conventional path) takes every signed request from Slack;
 `GET /healthz` says the process is alive, `GET /readyz` whether it takes work (for a load
-balancer in front of several replicas).
+balancer in front of several replicas), `GET /metrics` serves the Prometheus metrics.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 
 from .. import _messages as messages
 from .._errors import ConfigError
+from .._metrics import METRICS_APP_KEY, metrics_handler
 from ._app import SlackAdapter
 from ._manifest import EVENTS_PATH
 
@@ -30,9 +31,11 @@ def build_web_app(adapter: SlackAdapter) -> web.Application:
     """The aiohttp application serving `adapter` in HTTP mode."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[ADAPTER_KEY] = adapter
+    app[METRICS_APP_KEY] = adapter.bot.services.metrics
     app.router.add_post(EVENTS_PATH, _events)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
+    app.router.add_get("/metrics", metrics_handler)
     return app
 
 
