@@ -1,8 +1,8 @@
-"""What a test can change in a running sample service (latency, failures) and what it records.
+"""What a test can change in a running sample service: latency and failures.
 
 `ServiceControl` holds one service's knobs; it outlives the service's web app, so a service that
-is stopped and started again keeps its latency and failure mode. `ResendLedger` is the receipts
-service's memory of every resend it performed, the side effect tests count.
+is stopped and started again keeps its latency and failure mode. (What the services did, the side
+effects tests count, is in `supportbot.sample._ledger`.)
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Literal, TypedDict
+from typing import Literal
 
 FailureMode = Literal["ok", "error", "hang", "flaky"]
 FAILURE_MODES: tuple[FailureMode, ...] = ("ok", "error", "hang", "flaky")
@@ -80,77 +79,3 @@ class ServiceControl:
             await asyncio.Event().wait()
         if self.mode == "error" or (self.mode == "flaky" and self._rng.random() < self.rate):
             raise InjectedFailure(self.status, f"{self.name} failed on purpose (mode {self.mode})")
-
-
-class Resend(TypedDict):
-    """One receipt resend the receipts service performed."""
-
-    resend_id: str
-    transaction_id: str
-    sent_to: str
-    at: str
-    idempotency_key: str | None
-
-
-class IdempotencyConflict(Exception):
-    """An idempotency key came back with a different request than the one it was first used for."""
-
-
-@dataclass
-class ResendLedger:
-    """Every resend performed, by transaction, and the idempotency keys already answered.
-
-    Only successful resends are remembered under their key: a request that was refused (404,
-    422) changed nothing, so sending it again, fixed, with the same key must work.
-    """
-
-    _by_tx: dict[str, list[Resend]] = field(default_factory=dict)
-    _by_key: dict[str, tuple[tuple[str, str | None], Resend]] = field(default_factory=dict)
-    _count: int = 0
-
-    def replay(self, key: str, tx_id: str, requested_to: str | None) -> Resend | None:
-        """The resend `key` already produced, or None if the key is new.
-
-        Raises `IdempotencyConflict` if the key was used for another transaction or address.
-        """
-        seen = self._by_key.get(key)
-        if seen is None:
-            return None
-        fingerprint, resend = seen
-        if fingerprint != _fingerprint(tx_id, requested_to):
-            raise IdempotencyConflict(
-                f"Idempotency-Key already used for a resend of {fingerprint[0]}"
-                + (f" to {fingerprint[1]}" if fingerprint[1] else "")
-            )
-        return resend
-
-    def record(self, tx_id: str, sent_to: str, requested_to: str | None, key: str | None) -> Resend:
-        """Perform (record) a resend. Call `replay` first when there is a key."""
-        self._count += 1
-        resend = Resend(
-            resend_id=f"RS-{self._count:06d}",
-            transaction_id=tx_id,
-            sent_to=sent_to,
-            at=datetime.now(UTC).isoformat(timespec="milliseconds"),
-            idempotency_key=key,
-        )
-        self._by_tx.setdefault(tx_id, []).append(resend)
-        if key is not None:
-            self._by_key[key] = (_fingerprint(tx_id, requested_to), resend)
-        return resend
-
-    def of(self, tx_id: str) -> list[Resend]:
-        """The resends of one transaction, oldest first."""
-        return [Resend(**r) for r in self._by_tx.get(tx_id, ())]
-
-    def all(self) -> list[Resend]:
-        """Every resend, oldest first."""
-        return sorted((Resend(**r) for rs in self._by_tx.values() for r in rs), key=_resend_order)
-
-
-def _fingerprint(tx_id: str, requested_to: str | None) -> tuple[str, str | None]:
-    return tx_id, requested_to.casefold() if requested_to else None
-
-
-def _resend_order(resend: Resend) -> str:
-    return resend["resend_id"]

@@ -9,13 +9,18 @@ is generated around them:
 
 ==============================  =========================================================
 ``DEMO_MERCHANT_ID`` M-10001    Toko Sinar Jaya, Budi Santoso, 0812-3456-7890, Pro plan,
-                                2 devices (one online, one offline), 8 transactions
+                                2 devices (one online, one offline), 8 transactions; active,
+                                so its PIN can be reset
 ``DEMO_TRANSACTION_ID`` TX-1042 settled QRIS Rp 150.000, receipt to
-                                rina.customer@example.id bounced (the one to resend)
-``FAILED_TRANSACTION_ID``       TX-1041, failed card payment, no receipt
+                                rina.customer@example.id bounced (the one to resend);
+                                nothing refunded yet (the one to refund)
+``FAILED_TRANSACTION_ID``       TX-1041, failed card payment, no receipt, nothing to refund
 ``NO_EMAIL_TRANSACTION_ID``     TX-1040, no customer email (a resend needs ``to``)
-``SUSPENDED_MERCHANT_ID``       M-10002, suspended, with a ``status_reason``
-``CLOSED_MERCHANT_ID``          M-10003, closed, billing cancelled, devices offline
+``REFUNDED_TRANSACTION_ID``     TX-1038, Rp 1.250.000 transfer, already fully refunded
+``PENDING_TRANSACTION_ID``      TX-1043, pending e-wallet payment (not refundable yet)
+``SUSPENDED_MERCHANT_ID``       M-10002, suspended, with a ``status_reason``: PIN resets blocked
+``CLOSED_MERCHANT_ID``          M-10003, closed, billing cancelled, devices offline, no PIN
+                                resets either
 ``NO_DEVICES_MERCHANT_ID``      M-10004, sells with a printed QRIS code: no devices
 ``TWO_PHONES_MERCHANT_ID``      M-10005, two phone numbers
 ``SHARED_PHONE`` +6281398765432 owned by one person with two shops, M-10006 and M-10007
@@ -57,6 +62,8 @@ DEMO_EMAIL = "sinar@example.id"
 DEMO_TRANSACTION_ID = "TX-1042"
 FAILED_TRANSACTION_ID = "TX-1041"
 NO_EMAIL_TRANSACTION_ID = "TX-1040"
+REFUNDED_TRANSACTION_ID = "TX-1038"
+PENDING_TRANSACTION_ID = "TX-1043"
 SUSPENDED_MERCHANT_ID = "M-10002"
 CLOSED_MERCHANT_ID = "M-10003"
 NO_DEVICES_MERCHANT_ID = "M-10004"
@@ -157,6 +164,7 @@ def _demo_merchant(gen: Generator) -> None:
             amount=amount,
             currency="IDR",
             status=status,
+            refunded_amount=amount if status == "refunded" else 0,
             method=method,
             created_at=iso(created),
             customer_email=email,

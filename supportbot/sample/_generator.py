@@ -281,12 +281,14 @@ class Generator:
         if status not in ("failed", "pending") and (email or phone):
             sent_to = email or phone
             receipt_status = "bounced" if email and rng.random() < 0.1 else "delivered"
+        amount = _price(rng, low, high)  # drawn here, after the receipt: keeps the data as it was
         return Transaction(
             id="",  # numbered in order of time once every transaction exists
             merchant_id=merchant_id,
-            amount=_price(rng, low, high),
+            amount=amount,
             currency="IDR",
             status=status,
+            refunded_amount=amount if status == "refunded" else 0,
             method=method,
             created_at=iso(created),
             customer_email=email,

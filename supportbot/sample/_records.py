@@ -84,6 +84,7 @@ class Transaction(TypedDict):
     amount: int
     currency: str
     status: TxStatus
+    refunded_amount: int  # the whole amount once refunded; less while partly refunded
     method: TxMethod
     created_at: str
     customer_email: str | None

@@ -22,8 +22,9 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from ._apps import SERVICE_NAMES, build_app
-from ._control import FailureMode, Resend, ResendLedger, ServiceControl
+from ._control import FailureMode, ServiceControl
 from ._data import sample_data
+from ._ledger import Ledger, PinReset, Refund, Resend
 from ._records import SampleData
 
 __all__ = ["SampleServices", "SampleServicesThread", "run_sample_services", "serve_forever"]
@@ -73,7 +74,7 @@ class SampleServices:
         self.host = host
         #: The records the services answer from (shared, read-only).
         self.data = data if data is not None else sample_data()
-        self._ledger = ResendLedger()
+        self._ledger = Ledger()
         self._controls = {name: ServiceControl(name) for name in SERVICE_NAMES}
         self.set_latency(latency_ms)
         self._fixed_ports = dict(ports or {})
@@ -159,7 +160,21 @@ class SampleServices:
 
     def resends(self, tx_id: str | None = None) -> list[Resend]:
         """The receipt resends performed so far (of one transaction, or all), oldest first."""
-        return self._ledger.all() if tx_id is None else self._ledger.of(tx_id)
+        return self._ledger.resends(tx_id)
+
+    def pin_resets(self, merchant_id: str | None = None) -> list[PinReset]:
+        """The PIN resets performed so far (of one merchant, or all), oldest first.
+
+        Only real resets: a replayed answer (the same Idempotency-Key again) adds nothing.
+        """
+        return self._ledger.pin_resets(merchant_id)
+
+    def refunds(self, tx_id: str | None = None) -> list[Refund]:
+        """The refunds performed so far (of one transaction, or all), oldest first.
+
+        Only real refunds: a replayed answer (the same Idempotency-Key again) adds nothing.
+        """
+        return self._ledger.refunds(tx_id)
 
     async def __aenter__(self) -> SampleServices:
         await self.start()
@@ -285,6 +300,14 @@ class SampleServicesThread:
     def resends(self, tx_id: str | None = None) -> list[Resend]:
         """See `SampleServices.resends`."""
         return self._call(_now(self.services.resends, tx_id))
+
+    def pin_resets(self, merchant_id: str | None = None) -> list[PinReset]:
+        """See `SampleServices.pin_resets`."""
+        return self._call(_now(self.services.pin_resets, merchant_id))
+
+    def refunds(self, tx_id: str | None = None) -> list[Refund]:
+        """See `SampleServices.refunds`."""
+        return self._call(_now(self.services.refunds, tx_id))
 
     def __enter__(self) -> SampleServicesThread:
         self.start()

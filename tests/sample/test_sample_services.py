@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import inspect
 import json
 import os
 import socket
@@ -17,6 +18,7 @@ import httpx
 import phonenumbers
 import pytest
 
+import supportbot.sample as sample_package
 from supportbot.sample import (
     CLOSED_MERCHANT_ID,
     DEMO_EMAIL,
@@ -28,6 +30,8 @@ from supportbot.sample import (
     NO_DEVICES_MERCHANT_ID,
     NO_EMAIL_TRANSACTION_ID,
     PAST_DUE_MERCHANT_ID,
+    PENDING_TRANSACTION_ID,
+    REFUNDED_TRANSACTION_ID,
     SERVICE_NAMES,
     SHARED_PHONE,
     SHARED_PHONE_MERCHANT_IDS,
@@ -43,34 +47,10 @@ from supportbot.sample import (
     serve_forever,
 )
 
+from .helpers import assert_error, raw_status, url
+
 DATA = sample_data()
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def url(sample: SampleServices, service: str, path: str) -> str:
-    return sample.urls[service] + path
-
-
-def assert_error(response: httpx.Response, status: int) -> str:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    message = response.json()["error"]
-    assert isinstance(message, str) and message
-    return message
-
-
-async def raw_status(base_url: str, request: bytes) -> int:
-    """Send bytes httpx would refuse to send (a 100 kB URL) and read the status code."""
-    host, port = base_url.removeprefix("http://").rsplit(":", 1)
-    reader, writer = await asyncio.open_connection(host, int(port))
-    try:
-        writer.write(request)
-        await writer.drain()
-        status_line = await reader.readline()
-    finally:
-        writer.close()
-        await writer.wait_closed()
-    return int(status_line.split()[1].decode())
 
 
 def free_port_block(size: int) -> int:
@@ -186,6 +166,23 @@ def test_the_documented_edge_cases_exist() -> None:
     assert DATA.merchants_by_phone(UNKNOWN_VALID_PHONE) == []
     assert DATA.transactions[NO_EMAIL_TRANSACTION_ID]["customer_email"] is None
     assert DATA.transactions[FAILED_TRANSACTION_ID]["status"] == "failed"
+    assert DATA.transactions[REFUNDED_TRANSACTION_ID]["status"] == "refunded"
+    assert DATA.transactions[PENDING_TRANSACTION_ID]["status"] == "pending"
+
+
+def test_refunded_amounts_match_the_status() -> None:
+    for tx in DATA.transactions.values():
+        full = tx["amount"] if tx["status"] == "refunded" else 0
+        assert tx["refunded_amount"] == full, tx["id"]
+
+
+def test_the_package_exports_exactly_its_all() -> None:
+    public = {name for name in vars(sample_package) if not name.startswith("_")}
+    assert set(sample_package.__all__) == public
+    for name in sample_package.__all__:
+        value = getattr(sample_package, name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            assert value.__doc__, f"{name} has no docstring"
 
 
 # --- merchants -----------------------------------------------------------------------------
@@ -551,6 +548,7 @@ async def test_resending_an_unknown_transaction_is_404(
         (b"[1, 2]", 400),
         (b'"to"', 400),
         (b"\xff\xfe\x00", 400),
+        (b"[" * 50_000, 400),  # nested too deep for the JSON parser
         (b'{"to": 42}', 422),
         (b'{"to": "nobody"}', 422),
         (b'{"to": "a@b"}', 422),
