@@ -10,8 +10,10 @@ from supportbot import (
     Outcome,
     Reply,
     TransactionId,
+    action_failed,
     command,
     format_money,
+    format_status,
     format_when,
     mask_email,
 )
@@ -28,6 +30,13 @@ async def preview(ctx: Context, tx: TransactionId, *, to: Email | None = None) -
             text=f"Could not look up {tx}, so nothing was sent. Try again in a minute.",
         )
     data = found.data
+    status = str(data.get("status") or "?")
+    if status not in ("settled", "refunded"):
+        return Reply(
+            outcome=Outcome.REJECTED,
+            text=f"{tx} is {format_status(status)}: there is no receipt to resend until it "
+            "settles. Nothing was sent.",
+        )
     destination = str(to) if to is not None else data.get("customer_email")
     if not destination:
         return Reply(
@@ -64,11 +73,7 @@ async def resend_receipt(ctx: Context, tx: TransactionId, *, to: Email | None = 
     if result.not_found:
         return Reply(outcome=Outcome.NOT_FOUND, text=f"No transaction {tx}; nothing was sent.")
     if not result.ok:
-        return Reply(
-            outcome=Outcome.ERROR,
-            text=f"The receipt for {tx} may not have been sent. Check with /transaction {tx} "
-            "before trying again.",
-        )
+        return action_failed(result, f"the resend of the receipt for {tx}")
     data = result.data
     done = "was already resent" if data.get("replayed") else "was resent"
     return Reply(

@@ -6,7 +6,9 @@ argument types, the `Context`, the `Reply` model and the errors. Everything else
 
 from __future__ import annotations
 
+from ._action_reply import action_failed
 from ._argtypes import (
+    Amount,
     ArgType,
     ConvertContext,
     Email,
@@ -36,7 +38,7 @@ from ._errors import (
     UnknownCommandError,
     UsageError,
 )
-from ._formatting import format_money, format_phone, format_when
+from ._formatting import format_money, format_phone, format_status, format_when
 from ._help import describe_command, describe_commands
 from ._masking import mask_email, mask_phone, mask_text
 from ._message import Message, User
@@ -47,6 +49,7 @@ from ._settings import ServiceSettings, Settings, load_settings
 __version__ = "0.1.0"
 
 __all__ = [
+    "Amount",
     "ArgType",
     "ArgumentError",
     "Button",
@@ -88,11 +91,13 @@ __all__ = [
     "UnknownCommandError",
     "UsageError",
     "User",
+    "action_failed",
     "command",
     "describe_command",
     "describe_commands",
     "format_money",
     "format_phone",
+    "format_status",
     "format_when",
     "load_settings",
     "mask_email",

@@ -23,6 +23,7 @@ from . import _messages as messages
 from ._masking import mask_email, mask_phone, national_form, parse_phone
 
 __all__ = [
+    "Amount",
     "ArgType",
     "ConvertContext",
     "Email",
@@ -152,6 +153,8 @@ def _email_problem(text: str) -> str | None:
     labels = domain.split(".")
     if len(labels) < 2 or not all(_DOMAIN_LABEL.fullmatch(label) for label in labels):
         return "domain"
+    if len(labels[-1]) < 2:  # no top-level domain has one letter: a@b.c is a typo
+        return "domain"
     return None
 
 
@@ -273,6 +276,52 @@ Converter = Callable[[str, ConvertContext], object]
 
 
 @dataclass(frozen=True)
+class Amount:
+    """An amount of money in whole rupiah, as agents type it: `150000`, `150.000`, `Rp150.000`,
+    `Rp 150.000`, `150rb` or `150k` (thousands). Always more than 0."""
+
+    value: int
+
+    def __post_init__(self) -> None:
+        if not 0 < self.value <= MAX_AMOUNT:
+            raise ValueError(messages.invalid_amount())
+
+    @classmethod
+    def parse(cls, raw: str) -> Amount:
+        """`Rp 150.000` -> Amount(150000); ValueError with a reason otherwise."""
+        match = _AMOUNT.fullmatch(raw.strip())
+        if match is None:
+            raise ValueError(messages.invalid_amount())
+        digits, thousands = match.group("digits"), match.group("thousands")
+        if "." in digits and (thousands or not _GROUPED.fullmatch(digits)):
+            raise ValueError(messages.invalid_amount())
+        number = digits.replace(".", "")
+        if len(number) > MAX_AMOUNT_DIGITS:
+            raise ValueError(messages.invalid_amount())
+        value = int(number) * (1000 if thousands else 1)
+        if not 0 < value <= MAX_AMOUNT:
+            raise ValueError(messages.invalid_amount())
+        return cls(value)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @property
+    def shown(self) -> str:
+        """`Rp 150.000`."""
+        return "Rp " + f"{self.value:,}".replace(",", ".")
+
+
+MAX_AMOUNT = 10**12
+MAX_AMOUNT_DIGITS = 13
+_AMOUNT = re.compile(
+    r"(?:rp\.?\s*)?(?P<digits>[0-9][0-9.]{0,20})\s*(?P<thousands>rb|k|ribu)?",
+    re.ASCII | re.IGNORECASE,
+)
+_GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+", re.ASCII)
+
+
+@dataclass(frozen=True)
 class ArgType:
     """How one annotation is read from chat text.
 
@@ -357,6 +406,13 @@ MERCHANT_REF = ArgType(
     lambda raw, ctx: MerchantRef.parse(raw, ctx.phone_region),
     spaced=True,
 )
+AMOUNT = ArgType(
+    "amount",
+    "150000",
+    "an amount in rupiah: 150000, 150.000, Rp 150.000 or 150rb",
+    lambda raw, ctx: Amount.parse(raw),
+    spaced=True,
+)
 INT = ArgType("number", "42", "a whole number, digits only", _to_int, generic=True)
 WORD = ArgType("word", "word", "one word (put several in quotes)", _to_word, generic=True)
 TEXT = ArgType(
@@ -370,6 +426,7 @@ _ARG_TYPES: dict[type, ArgType] = {
     MerchantId: MERCHANT_ID,
     TransactionId: TRANSACTION_ID,
     MerchantRef: MERCHANT_REF,
+    Amount: AMOUNT,
     int: INT,
     str: WORD,
     Rest: TEXT,

@@ -13,16 +13,20 @@ from contextlib import asynccontextmanager
 import httpx
 
 from . import _messages as messages
+from ._actions import ActionDesk
 from ._alerts import ErrorRateMonitor
 from ._commands import CommandRegistry, CommandSpec
-from ._confirmations import ConfirmationBook, ConfirmationError
 from ._dispatch import Middleware, Request, run_chain
+from ._errors import ConfigError
 from ._invoke import run_handler
+from ._masking import style_of, use_mask_style
 from ._message import Message, User
 from ._metrics import default_metrics, serve_configured_metrics
 from ._middleware import DEFAULT_CHAIN
 from ._plugins import PluginFailure, load_plugins
-from ._reply import Outcome, Reply
+from ._ratelimit import check_rate_limits
+from ._reply import Reply
+from ._roles import check_channels, check_command_roles, check_roles
 from ._services import Services
 from ._settings import Settings
 from .storage import Store, create_store, is_up_to_date, upgrade
@@ -43,6 +47,7 @@ class Bot:
         services: Services,
         store: Store | None,
         plugin_failures: Sequence[PluginFailure] = (),
+        warnings: Sequence[str] = (),
         chain: Sequence[Middleware] = DEFAULT_CHAIN,
     ) -> None:
         self.settings = settings
@@ -50,7 +55,10 @@ class Bot:
         self.services = services
         self.store = store
         self.plugin_failures = list(plugin_failures)
-        self.confirmations = ConfirmationBook()
+        #: What the start found doubtful but not fatal (a command naming an unknown role).
+        self.warnings = list(warnings)
+        #: Confirmations, approvals and escalations of declared actions.
+        self.actions = ActionDesk(self)
         self._dispatch = run_chain(chain, run_handler)
 
     def timeout_for(self, spec: CommandSpec | None) -> float:
@@ -63,6 +71,10 @@ class Bot:
         """Run one message through the chain. Never raises for anything the user typed."""
         return await self._dispatch(Request(bot=self, message=message))
 
+    async def dispatch(self, request: Request) -> Reply:
+        """Run a prepared request through the chain (the action desk's confirmed runs)."""
+        return await self._dispatch(request)
+
     async def confirm(
         self, token: str, user: User, *, adapter: str = "terminal", channel: str | None = None
     ) -> Reply:
@@ -70,21 +82,25 @@ class Bot:
 
         A token that is unknown, used, expired or someone else's gets a refusal, never a run.
         """
-        try:
-            pending = self.confirmations.take(token, user.id)
-        except ConfirmationError as exc:
-            return Reply(outcome=Outcome.REJECTED, text=exc.user_message)
-        message = Message(text=pending.text, user=user, adapter=adapter, channel=channel)
-        request = Request(bot=self, message=message, confirmed_token=pending.token)
-        return await self._dispatch(request)
+        return await self.actions.confirm(token, user, adapter=adapter, channel=channel)
 
-    async def cancel(self, token: str, user: User) -> Reply:
+    async def cancel(
+        self, token: str, user: User, *, adapter: str = "terminal", channel: str | None = None
+    ) -> Reply:
         """The requester said no: drop the pending action."""
-        try:
-            pending = self.confirmations.take(token, user.id)
-        except ConfirmationError as exc:
-            return Reply(outcome=Outcome.REJECTED, text=exc.user_message)
-        return Reply(outcome=Outcome.CANCELLED, text=messages.cancelled(pending.command))
+        return await self.actions.cancel(token, user, adapter=adapter, channel=channel)
+
+    async def approve(
+        self, token: str, user: User, *, adapter: str = "terminal", channel: str | None = None
+    ) -> Reply:
+        """A member of the approving role said yes to someone else's action: it runs once."""
+        return await self.actions.approve(token, user, adapter=adapter, channel=channel)
+
+    async def reject(
+        self, token: str, user: User, *, adapter: str = "terminal", channel: str | None = None
+    ) -> Reply:
+        """A member of the approving role said no: nothing happens."""
+        return await self.actions.reject(token, user, adapter=adapter, channel=channel)
 
 
 async def open_store(settings: Settings) -> Store:
@@ -93,8 +109,6 @@ async def open_store(settings: Settings) -> Store:
     if url.startswith("sqlite"):
         await asyncio.to_thread(upgrade, url)
     elif not await asyncio.to_thread(is_up_to_date, url):
-        from ._errors import ConfigError
-
         raise ConfigError(messages.database_not_migrated())
     return create_store(url)
 
@@ -114,6 +128,14 @@ async def open_bot(
         registry, failures = report.registry, report.failures
         for failure in failures:
             log.error("plugin failed to load: %s", failure)
+    use_mask_style(style_of(settings))
+    problems = check_roles(registry, settings) + check_channels(registry, settings)
+    problems += check_rate_limits(registry, settings)
+    if problems:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
+    warnings = check_command_roles(registry, settings)
+    for warning in warnings:
+        log.warning("%s", warning)
     store = await open_store(settings) if with_store else None
     metrics = default_metrics()
     services = Services(
@@ -130,6 +152,7 @@ async def open_bot(
                 services=services,
                 store=store,
                 plugin_failures=failures,
+                warnings=warnings,
             )
     finally:
         await services.close()

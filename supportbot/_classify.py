@@ -81,6 +81,11 @@ def classify_answer(
     if status == 404:
         return None, ServiceNotFound(name, detail, user_message=messages.service_not_found(name))
     wording = messages.service_http_error(name, status)
+    if 400 <= status < 500 and status not in (401, 403, 429):
+        # A refusal usually says why ({"error": "..."}): keep it for the command to show.
+        return None, ServiceHTTPError(
+            name, status, detail, user_message=wording, payload=_json_or_none(body)
+        )
     if status in (401, 403):
         return None, ServiceAuthError(name, status, detail, user_message=wording)
     if status == 429:
@@ -95,6 +100,13 @@ def classify_answer(
     if status >= 500:
         return None, ServiceServerError(name, status, detail, user_message=wording)
     return None, ServiceHTTPError(name, status, detail, user_message=wording)
+
+
+def _json_or_none(body: bytes) -> Any:
+    try:
+        return json.loads(body) if body.strip() else None
+    except (ValueError, RecursionError):
+        return None
 
 
 def validate_answer(

@@ -36,6 +36,14 @@ class CommandSpec:
     examples: tuple[str, ...] = ()
     timeout_s: float | None = None
     preview: Handler | None = None
+    #: The role whose member must approve each run (two-person rule); None: no approval.
+    approval: str | None = None
+    #: Whether `supportbot exec --yes` may confirm it without asking.
+    allow_yes: bool = True
+    #: At most this many runs per user, e.g. "20/hour" (see `supportbot._ratelimit`).
+    rate_limit: str | None = None
+    #: Slack channels (ids or #names) where it may run; None: `action_channels` or any.
+    channels: tuple[str, ...] | None = None
     source: str = field(default="", compare=False)
 
     @property
@@ -69,6 +77,10 @@ def command(
     examples: tuple[str, ...] | list[str] = (),
     timeout_s: float | None = None,
     preview: Handler | None = None,
+    approval: str | None = None,
+    allow_yes: bool = True,
+    rate_limit: str | None = None,
+    channels: tuple[str, ...] | list[str] | None = None,
 ) -> Callable[[H], H]:
     """Declare an async function as a chat command.
 
@@ -81,6 +93,12 @@ def command(
     same arguments as the handler, resolves what the user must see before saying yes: it returns
     more template values (a dict), or a Reply that ends the command before any confirmation
     (e.g. "no such transaction").
+
+    `roles` names the roles that may run it (None: everyone). `approval="lead"` makes every
+    run wait, after its requester confirms, for a member of that role other than the requester
+    to approve (it implies `action=True`). `allow_yes=False` makes the terminal ask even under
+    `--yes`. `rate_limit="20/hour"` caps the runs per user (also "5/minute", "100/day").
+    `channels` limits where in Slack it may run.
 
     The function is returned unchanged, with one spec object attached; it stays callable.
     """
@@ -100,12 +118,16 @@ def command(
             help=help or (doc.splitlines()[0] if doc else command_name),
             description=doc,
             roles=frozenset(roles) if roles is not None else None,
-            action=action or confirm is not None or preview is not None,
+            action=action or confirm is not None or preview is not None or approval is not None,
             confirm=confirm,
             aliases=tuple(a.lower().lstrip("/") for a in aliases),
             examples=tuple(examples),
             timeout_s=timeout_s,
             preview=preview,
+            approval=approval,
+            allow_yes=allow_yes,
+            rate_limit=rate_limit,
+            channels=tuple(channels) if channels is not None else None,
             source=_source_of(func),
         )
         setattr(func, SPEC_ATTRIBUTE, spec)

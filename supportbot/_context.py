@@ -11,10 +11,12 @@ from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
 from ._message import Message, User
+from ._roles import allowed_roles
 from ._services import ServiceCall, ServiceResult, Services, gather
 from ._settings import Settings
 
 if TYPE_CHECKING:
+    from ._actions import ActionDesk
     from ._commands import CommandRegistry, CommandSpec
     from .storage import Store
 
@@ -37,6 +39,8 @@ class Context:
         deadline: float,
         timeout_s: float,
         idempotency_key: str | None = None,
+        actions: ActionDesk | None = None,
+        roles: frozenset[str] = frozenset(),
     ) -> None:
         self.message = message
         self.spec = spec
@@ -49,6 +53,10 @@ class Context:
         #: The whole deadline of this run in seconds, as configured.
         self.timeout_s = timeout_s
         self.idempotency_key = idempotency_key
+        #: Approvals and escalations (`/approve`, `/reject`, `/escalate` use it).
+        self.actions = actions
+        #: The requester's roles (the default role included), worked out once per run.
+        self.roles = roles
         #: The customer this command is about (masked), for the audit trail; set by the handler.
         self.audit_target: str | None = None
         #: Every service result that failed (404 excepted), in call order; the dispatcher turns
@@ -59,6 +67,11 @@ class Context:
     def user(self) -> User:
         """The person who sent the command."""
         return self.message.user
+
+    def may_run(self, spec: CommandSpec) -> bool:
+        """Whether the requester's roles allow `spec` (e.g. to list only what they may run)."""
+        allowed = allowed_roles(spec, self.settings)
+        return allowed is None or not allowed.isdisjoint(self.roles)
 
     def remaining(self) -> float:
         """Seconds left for service calls before the command's deadline (never negative).

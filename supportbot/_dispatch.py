@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ._bot import Bot
     from ._commands import CommandSpec
     from ._context import Context
+    from ._parsing import ParsedCommand
 
 __all__ = ["Middleware", "Next", "Request", "new_request_id", "run_chain"]
 
@@ -38,10 +39,16 @@ class Request:
     started: float = field(default_factory=time.perf_counter)
     #: Set when this run is the confirmed second step of an action.
     confirmed_token: str | None = None
+    #: The action's idempotency key (the confirmation's; a retry reuses the failed run's).
+    idempotency_key: str | None = None
+    #: Who approved this run of an action that needs approval.
+    approved_by: str | None = None
     spec: CommandSpec | None = None
     #: The command name as typed (also for unknown commands), for the audit trail.
     typed_name: str | None = None
     raw_arguments: str = ""
+    #: The text split into the command and its words (by `resolve`).
+    parsed: ParsedCommand | None = None
     arguments: dict[str, Any] = field(default_factory=dict)
     context: Context | None = None
     #: The exception that ended the run, if any (for the log and the audit record).

@@ -176,10 +176,18 @@ class ServiceHTTPError(ServiceError):
     kind = "http_error"
 
     def __init__(
-        self, service: str, status: int, message: str, *, user_message: str | None = None
+        self,
+        service: str,
+        status: int,
+        message: str,
+        *,
+        user_message: str | None = None,
+        payload: object = None,
     ) -> None:
         super().__init__(service, message, user_message=user_message)
         self.status = status
+        #: The answer's body when it was JSON (a service's own error message), else None.
+        self.payload = payload
 
 
 class ServiceRefused(ServiceUnavailable):

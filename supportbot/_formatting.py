@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-__all__ = ["format_money", "format_phone", "format_when"]
+__all__ = ["format_money", "format_phone", "format_status", "format_when"]
 
 
 def format_money(amount: int | float | None, currency: str = "IDR") -> str:
@@ -15,6 +15,12 @@ def format_money(amount: int | float | None, currency: str = "IDR") -> str:
         sign = "-" if amount < 0 else ""
         return f"{sign}Rp {abs(round(amount)):,}".replace(",", ".")
     return f"{amount:,.2f} {currency.upper()}"
+
+
+def format_status(value: str | None) -> str:
+    """A service's status code as words an agent reads: past_due -> past due, not_sent -> not
+    sent; nothing -> ?."""
+    return (value or "").replace("_", " ").strip() or "?"
 
 
 def format_phone(value: str | None, region: str = "ID") -> str:

@@ -22,6 +22,9 @@ __all__ = ["ServiceResult", "current_deadline", "gather", "shown_seconds"]
 
 T = TypeVar("T")
 
+#: Failures of requests that never reached the service (so nothing can have changed).
+NOT_SENT_KINDS = frozenset({"circuit_open", "busy", "refused", "error"})
+
 # The loop time by which the calls started by `gather` must end. Tasks copy the context they are
 # created in, so each call sees the deadline of the gather that started it, and the retry layer
 # never starts an attempt it cannot finish.
@@ -59,6 +62,42 @@ class ServiceResult(Generic[T]):
     def not_found(self) -> bool:
         """True when the service says the thing does not exist (HTTP 404): an answer, no fault."""
         return isinstance(self.error, ServiceNotFound)
+
+    @property
+    def refused(self) -> bool:
+        """The service answered 4xx (429 aside): it decided against the request, and sending
+        the same request again gets the same answer."""
+        status = self.status
+        return (
+            self.error is not None
+            and status is not None
+            and 400 <= status < 500
+            and status != 429
+            and self.error.kind not in NOT_SENT_KINDS
+        )
+
+    @property
+    def nothing_changed(self) -> bool:
+        """For a request that changes something: True when it certainly did not happen (the
+        service refused it, or it was never sent: breaker open, no slot, Retry-After, nothing
+        listening); False when it happened or may have (a timeout, a 5xx, an unreadable answer
+        to a sent request)."""
+        if self.error is None:
+            return False
+        return self.refused or self.status == 429 or self.error.kind in NOT_SENT_KINDS
+
+    @property
+    def refusal(self) -> str | None:
+        """Why the service refused (a 4xx whose JSON body says, under `error`, `message` or
+        `detail`), cut to 300 characters; None for anything else."""
+        payload = getattr(self.error, "payload", None)
+        if not isinstance(payload, dict):
+            return None
+        for key in ("error", "message", "detail"):
+            value = payload.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()[:300]
+        return None
 
     def unwrap(self) -> T:
         """The data; raises the `ServiceError` instead when the call failed."""

@@ -5,10 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from . import _messages as messages
 from ._commands import CommandSpec
+from ._ratelimit import RateLimit, effective_limit, parse_rate_limit
 from ._reply import Field, Reply
+from ._roles import action_channels_for, allowed_roles
+from ._settings import Settings
 
-__all__ = ["describe_command", "describe_commands", "param_help"]
+__all__ = [
+    "describe_access",
+    "describe_command",
+    "describe_commands",
+    "describe_not_allowed",
+    "param_help",
+]
 
 _PARAM_LINE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.+)$")
 
@@ -30,8 +40,74 @@ def _body(spec: CommandSpec) -> str:
     return "\n".join(kept).strip()
 
 
-def describe_command(spec: CommandSpec) -> Reply:
-    """Everything a user needs to run one command."""
+def _role_list(roles: Iterable[str], settings: Settings | None) -> str:
+    described = []
+    for name in sorted(roles):
+        role = settings.roles.get(name) if settings is not None else None
+        described.append(f"{name} ({role.description})" if role and role.description else name)
+    return ", ".join(described)
+
+
+def _rate_limit(spec: CommandSpec, settings: Settings | None) -> RateLimit | None:
+    try:
+        if settings is not None:
+            return effective_limit(spec, settings)
+        return parse_rate_limit(spec.rate_limit) if spec.rate_limit else None
+    except ValueError:
+        return None  # check_rate_limits reports it at start; help still answers
+
+
+def describe_access(spec: CommandSpec, settings: Settings | None = None) -> list[Field]:
+    """Who may run `spec` and under which rules: roles, approval, channels, rate limit.
+
+    With `settings`, what is in force (the configuration's `command_roles`, `rate_limits` and
+    `action_channels` over the command's own) and the roles' descriptions; else the decorator's.
+    """
+    fields: list[Field] = []
+    roles = allowed_roles(spec, settings) if settings is not None else spec.roles
+    if roles is not None:
+        fields.append(Field(label="Who", value=_role_list(roles, settings) or "no one"))
+    if spec.approval is not None:
+        fields.append(Field(label="Approval", value=messages.help_approval(spec.approval)))
+    places = action_channels_for(spec, settings) if settings is not None else spec.channels
+    if spec.action and places:
+        fields.append(Field(label="Where", value=messages.help_channels(list(places))))
+    limit = _rate_limit(spec, settings)
+    if limit is not None:
+        text = messages.help_rate_limit(limit.runs, limit.window_text)
+        fields.append(Field(label="Limit", value=text))
+    return fields
+
+
+def describe_not_allowed(spec: CommandSpec, settings: Settings) -> Reply:
+    """`/help <command>` for someone who may not run it: who may, and how to get access."""
+    roles = sorted(allowed_roles(spec, settings) or ())
+    reply = Reply(
+        title=f"/{spec.name}",
+        text=spec.help,
+        footer=messages.help_not_allowed(spec.name, roles, settings.access_help),
+    )
+    access = describe_access(spec, settings)
+    if access:
+        reply.section("Who can run it").fields.extend(access)
+    return reply
+
+
+def describe_command(
+    spec: CommandSpec,
+    *,
+    settings: Settings | None = None,
+    viewer_roles: frozenset[str] | None = None,
+) -> Reply:
+    """Everything a user needs to run one command.
+
+    With `settings` it shows the access rules in force; with `viewer_roles` too (the reader's,
+    `ctx.roles`), a reader those rules do not allow gets who may run it instead of the usage.
+    """
+    if settings is not None and viewer_roles is not None:
+        allowed = allowed_roles(spec, settings)
+        if allowed is not None and allowed.isdisjoint(viewer_roles):
+            return describe_not_allowed(spec, settings)
     reply = Reply(title=f"/{spec.name}", text=spec.help)
     how = reply.section("How to use it")
     how.fields.append(Field(label="Usage", value=spec.usage))
@@ -53,11 +129,11 @@ def describe_command(spec: CommandSpec) -> Reply:
     body = _body(spec)
     if body:
         reply.section().text = body
+    access = describe_access(spec, settings)
+    if access:
+        reply.section("Who can run it").fields.extend(access)
     if spec.action:
         reply.footer = "This command changes something: you will be asked to confirm first."
-    if spec.roles is not None:
-        roles = ", ".join(sorted(spec.roles))
-        reply.footer = " ".join(filter(None, [reply.footer, f"For: {roles}."]))
     return reply
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from ._context import Context
 from ._dispatch import Request
 from ._reply import Reply, ServiceWarning
+from ._roles import roles_of
 
 __all__ = ["add_service_warnings", "as_reply", "build_context", "run_handler"]
 
@@ -50,7 +51,9 @@ def build_context(request: Request) -> Context:
         request_id=request.request_id,
         deadline=asyncio.get_running_loop().time() + timeout,
         timeout_s=timeout,
-        idempotency_key=request.confirmed_token,
+        idempotency_key=request.idempotency_key or request.confirmed_token,
+        actions=bot.actions,
+        roles=roles_of(request.message.user, bot.settings),
     )
 
 

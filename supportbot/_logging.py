@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import IO, Any
+from urllib.parse import unquote
 
-from ._masking import mask_text
+from ._masking import mask_text, style_of, use_mask_style
 from ._settings import Settings
 
 __all__ = [
@@ -82,6 +83,9 @@ class RequestContextFilter(logging.Filter):
 
 
 def _masked(text: str, region: str) -> str:
+    # A URL carries "+62812..." as "%2B62812...": decode first, or the number slips through.
+    if "%" in text:
+        text = unquote(text)
     # Masking parses phone numbers; text without a digit or an @ cannot hold one.
     if "@" in text or any(c.isdigit() for c in text):
         return mask_text(text, region)
@@ -175,6 +179,7 @@ def configure_logging(
     """Send the root logger to `handler` (default: `log_file`, else <data_dir>/supportbot.log,
     else stderr), formatted per `log_format`, with request ids and masking. Returns the handler.
     """
+    use_mask_style(style_of(settings))
     if handler is None:
         log_file = settings.log_file or settings.data_dir / "supportbot.log"
         try:
@@ -189,4 +194,7 @@ def configure_logging(
     root.handlers[:] = [handler]
     root.setLevel(getattr(logging, settings.log_level.upper(), logging.WARNING))
     logging.getLogger("supportbot").setLevel(min(root.level, logging.INFO))
+    # httpx logs every request at INFO: our service calls log their own, better, lines.
+    for chatty in ("httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(max(root.level, logging.WARNING))
     return handler

@@ -6,32 +6,102 @@ number reads the same in a reply, a confirmation prompt and the audit trail: `08
 text needs to know what a phone number looks like.
 
 Masking never raises and is idempotent: masking masked text changes nothing.
+
+The look is configurable (`mask_symbol`, `mask_phone_digits`, `mask_email_chars`): the bot calls
+`use_mask_style` once at start, so every mask in the process looks the same. At least four
+digits of a phone number are always hidden.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
 from . import _messages as messages
+from ._reply import Field, Reply, Section
 
-__all__ = ["mask_email", "mask_phone", "mask_text", "national_form", "parse_phone"]
+if TYPE_CHECKING:
+    from ._settings import Settings
 
-BULLETS = "••••"
+__all__ = [
+    "HIDDEN",
+    "MaskStyle",
+    "hidden",
+    "mask_email",
+    "mask_phone",
+    "mask_reply",
+    "mask_text",
+    "national_form",
+    "parse_phone",
+    "use_mask_style",
+]
+
 MAX_PHONE_CHARS = 40
 MAX_PHONE_DIGITS = 17
 
 # Digits, spaces, + and the separators people type: "(0812) 3456-7890", "+62.812.3456.7890".
 _PHONE_SHAPE = re.compile(r"\(?\+?[0-9 ().\-/]*", re.ASCII)
-_MASKED_PHONE = re.compile(r"(?:\+[0-9]{1,3} )?\+?[0-9]{0,4}-?••••-?[0-9]{0,4}")
+
+
+@dataclass(frozen=True)
+class MaskStyle:
+    """How masked values look: `0812-••••-7890` and `s•••@example.id` by default."""
+
+    #: The character that stands for hidden ones (four for a phone, three for an email).
+    symbol: str = "•"
+    #: Digits of a phone number shown at each end, 0 to 4 (at least 4 are always hidden).
+    phone_digits: int = 4
+    #: Characters of an email's local part shown, 0 to 3.
+    email_chars: int = 1
+
+    def __post_init__(self) -> None:
+        if len(self.symbol) != 1 or self.symbol.isalnum() or self.symbol in "@+-.()/ \t\n":
+            raise ValueError(
+                "mask_symbol must be one character that is not a letter, digit, "
+                "space or one of @ + - . ( ) /"
+            )
+        if not 0 <= self.phone_digits <= 4 or not 0 <= self.email_chars <= 3:
+            raise ValueError("mask_phone_digits is 0 to 4, mask_email_chars 0 to 3")
+
+
+_STYLE = MaskStyle()
+
+
+def use_mask_style(style: MaskStyle) -> None:
+    """Mask everything from now on in `style` (the bot calls it at start from its settings)."""
+    global _STYLE
+    _STYLE = style
+
+
+def style_of(settings: Settings) -> MaskStyle:
+    """The style the settings ask for."""
+    return MaskStyle(settings.mask_symbol, settings.mask_phone_digits, settings.mask_email_chars)
+
+
+def hidden() -> str:
+    """What a personal value that is neither a phone number nor an email becomes (`•••`)."""
+    return _STYLE.symbol * 3
+
+
+@lru_cache(maxsize=8)
+def _masked_phone(symbol: str) -> re.Pattern[str]:
+    mark = re.escape(symbol * 4)
+    return re.compile(rf"(?:\+[0-9]{{1,3}} )?\+?[0-9]{{0,4}}-?{mark}-?[0-9]{{0,4}}")
+
+
 _LOCAL_CHARS = r"\w.!#$%&'*+/=?^`{|}~-"
 # The lookbehind starts a match only at the start of a local part: linear time on long words.
 _EMAIL = re.compile(
     rf"(?<![{_LOCAL_CHARS}])[{_LOCAL_CHARS}]+@[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+"
 )
+# Six digits, with the separators people type between them: the shortest phone number of any
+# country (with its country code) has more, so text without such a run holds no phone number.
+_DIGIT_RUN = re.compile(r"(?:[0-9][\s().\-/]*){6}", re.ASCII)
 # Amounts written with thousands separators ("1.500.000") are valid-looking numbers, not phones.
 _THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(?:[.,][0-9]{3})+")
 
@@ -103,13 +173,13 @@ def national_form(number: phonenumbers.PhoneNumber, region: str = "ID") -> str:
 def _mask_digits(text: str) -> str:
     """Keep the first and last digits (4 each at most), always hiding at least 4 in between."""
     digits = "".join(c for c in text if "0" <= c <= "9")
-    hidden_at_least = 4
-    head = max(0, min(4, (len(digits) - hidden_at_least) // 2))
-    tail = max(0, min(4, len(digits) - hidden_at_least - head))
+    hidden_at_least, keep, bullets = 4, _STYLE.phone_digits, _STYLE.symbol * 4
+    head = max(0, min(keep, (len(digits) - hidden_at_least) // 2))
+    tail = max(0, min(keep, len(digits) - hidden_at_least - head))
     if head == 0 and tail == 0:
-        return BULLETS
+        return bullets
     plus = "+" if text.lstrip("( ").startswith("+") and head else ""
-    kept = [digits[:head], BULLETS, digits[len(digits) - tail :]]
+    kept = [digits[:head], bullets, digits[len(digits) - tail :]]
     return plus + "-".join(part for part in kept if part)
 
 
@@ -121,7 +191,7 @@ def mask_phone(value: str, region: str = "ID") -> str:
     values are returned unchanged; "" stays "".
     """
     text = value.strip()
-    if not text or _MASKED_PHONE.fullmatch(text):
+    if not text or _masked_phone(_STYLE.symbol).fullmatch(text):
         return text
     try:
         number = parse_phone(text, region)
@@ -143,19 +213,20 @@ def mask_email(value: str) -> str:
     if not text:
         return ""
     local, at, domain = text.rpartition("@")
+    symbol = _STYLE.symbol
     if not at:
-        return "•••"
-    if not local.strip("•"):
-        return f"•••@{domain.lower()}"
-    return f"{local[0]}•••@{domain.lower()}"
+        return symbol * 3
+    if symbol * 3 in local:  # already masked
+        return f"{local}@{domain.lower()}"
+    return f"{local[: _STYLE.email_chars]}{symbol * 3}@{domain.lower()}"
 
 
 @lru_cache(maxsize=32)
-def _phone_run(region: str) -> re.Pattern[str]:
+def _phone_run(region: str, symbol: str = "•") -> re.Pattern[str]:
     """Phone-shaped digit runs that start like a phone: +, 0, or the region's country code."""
     code = phonenumbers.country_code_for_region(region)
     starts = r"\(?\+[0-9]|\(?0" + (f"|{code}" if code else "")
-    return re.compile(rf"(?<![\w•+\-.])(?:{starts})[0-9 ().\-]*[0-9]")
+    return re.compile(rf"(?<![\w{re.escape(symbol)}+\-.])(?:{starts})[0-9 ().\-]*[0-9]")
 
 
 def _mask_found(found: str, region: str) -> str:
@@ -189,7 +260,7 @@ def _mask_runs(text: str, region: str) -> str:
             return found
         return _mask_found(found, region)
 
-    return _phone_run(region).sub(replace, text)
+    return _phone_run(region, _STYLE.symbol).sub(replace, text)
 
 
 def _mask_once(text: str, region: str) -> str:
@@ -204,6 +275,8 @@ def mask_text(text: str, region: str = "ID") -> str:
     any run of 8+ digits that starts like a phone (+, 0 or the country code) even if invalid.
     Never raises; masking the result again changes nothing.
     """
+    if "@" not in text and not _DIGIT_RUN.search(text):
+        return text  # no email, and no run of digits long enough to be any country's number
     region = region.upper()
     # Masking can join a kept tail with digits that follow it into a new phone-shaped run, so
     # repeat until nothing changes. Each change removes digits or an unmasked @, so this ends.
@@ -213,3 +286,49 @@ def mask_text(text: str, region: str = "ID") -> str:
             break
         text = masked
     return text
+
+
+#: What a personal value that is neither a phone number nor an email becomes (default style).
+HIDDEN = "•••"
+
+
+def _masked_or_none(text: str | None, region: str) -> str | None:
+    return None if text is None else mask_text(text, region)
+
+
+def _personal(value: str, region: str) -> str:
+    masked = mask_text(value, region)
+    return masked if masked != value else hidden()
+
+
+def mask_reply(reply: Reply, region: str = "ID") -> Reply:
+    """`reply` with its personal data masked: fields marked `personal` (phones and emails keep a
+    recognisable shape, anything else becomes •••), and phones and emails in every text.
+    Buttons, choices and the outcome are kept."""
+    sections = [
+        Section(
+            title=_masked_or_none(section.title, region),
+            source=section.source,
+            fields=[
+                Field(
+                    label=field.label,
+                    value=_personal(field.value, region)
+                    if field.personal
+                    else mask_text(field.value, region),
+                    personal=field.personal,
+                )
+                for field in section.fields
+            ],
+            text=_masked_or_none(section.text, region),
+            items=[mask_text(item, region) for item in section.items],
+        )
+        for section in reply.sections
+    ]
+    return reply.model_copy(
+        update={
+            "title": _masked_or_none(reply.title, region),
+            "text": _masked_or_none(reply.text, region),
+            "sections": sections,
+            "footer": _masked_or_none(reply.footer, region),
+        }
+    )

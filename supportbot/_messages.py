@@ -6,6 +6,7 @@ Add new wording here as a new function; keep each one short, concrete, and sayin
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 
 def seconds(value: float) -> str:
@@ -96,9 +97,13 @@ def command_timed_out(command: str, timeout_s: float, error_ref: str) -> str:
 
 
 def not_allowed(command: str, roles: Sequence[str], how: str) -> str:
-    """The user's roles do not allow the command."""
-    who = ", ".join(roles) if roles else "nobody"
-    return f"You are not allowed to run /{command}. It is for: {who}. {how}"
+    """The user's roles do not allow the command: who may run it, and how to get access."""
+    if not roles:
+        return f"No one can run /{command} at the moment: no role is given it. {how}".strip()
+    return (
+        f"You cannot run /{command}: only people with the {either(roles)} role can. "
+        f"Nothing was done. {how}"
+    ).strip()
 
 
 # --- services --------------------------------------------------------------------------------
@@ -163,6 +168,186 @@ def confirmation_expired(command: str) -> str:
 def cancelled(command: str) -> str:
     """The user said no."""
     return f"Cancelled /{command}. Nothing was changed."
+
+
+# --- actions: approval, exactly once, retries, escalation ------------------------------------
+
+
+def _at(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%H:%M UTC on %Y-%m-%d")
+
+
+def actions_need_a_database(command: str) -> str:
+    """An action on a bot started without its database."""
+    return (
+        f"/{command} changes something, and actions need the bot's database (for the "
+        "confirmation, the exactly-once record and the audit trail). This bot runs without one, "
+        "so nothing was done."
+    )
+
+
+def approval_needed_after_confirm(role: str) -> str:
+    """Added to the question of an action that needs a second person."""
+    return f"After you confirm, a member of the {role} role must approve it before it runs."
+
+
+def sent_for_approval(command: str, role: str, token: str) -> str:
+    """The requester confirmed an action that needs approval."""
+    return (
+        f"Sent /{command} for approval: a member of the {role} role must approve it before it "
+        f"runs. Nothing has changed yet. They approve it with the button or `/approve {token}` "
+        f"(or turn it down with `/reject {token}`)."
+    )
+
+
+def awaiting_approval(command: str, role: str, since: datetime) -> str:
+    """A confirm or retry of an action that already waits for its approver."""
+    return (
+        f"/{command} is waiting for approval by the {role} role (asked at {_at(since)}). "
+        "Nothing has changed yet."
+    )
+
+
+def approver_is_requester(command: str) -> str:
+    """The two-person rule."""
+    return (
+        f"You asked for this /{command}, so you cannot approve it yourself: another member of "
+        "the approving role must. Nothing was done."
+    )
+
+
+def approver_lacks_role(command: str, role: str) -> str:
+    """Someone outside the approving role tried to approve or reject."""
+    return (
+        f"Only a member of the {role} role can approve or reject this /{command}. Nothing was done."
+    )
+
+
+def nothing_to_approve(command: str, state: str) -> str:
+    """An approve or reject of a request that is not waiting for one."""
+    words = {
+        "pending": "has not been confirmed by its requester yet",
+        "approved": "was already approved",
+        "rejected": "was already rejected",
+        "cancelled": "was cancelled by its requester",
+        "confirmed": "did not need approval",
+    }
+    return f"This /{command} request {words.get(state, 'is not waiting for approval')}."
+
+
+def rejected(command: str, requester: str, by: str) -> str:
+    """An approver turned an action down."""
+    return f"{by} turned down /{command} for {requester}. Nothing was changed."
+
+
+def already_decided(command: str, state: str) -> str:
+    """A confirmation that was cancelled or rejected before this click."""
+    if state == "rejected":
+        return f"This /{command} request was turned down by its approver. Nothing was done."
+    return f"This /{command} request was cancelled. Nothing was done."
+
+
+def already_done(command: str, when: datetime, by: str, approved_by: str | None) -> str:
+    """A second click, a retry or a second replica: the action ran once already."""
+    approval = f", approved by {approved_by}" if approved_by else ""
+    return f"Already done at {_at(when)} by {by}{approval}; it was not done again. The result:"
+
+
+def still_running(command: str, when: datetime, by: str) -> str:
+    """The action is being carried out right now by another click or replica."""
+    return (
+        f"/{command} is already being carried out (started at {_at(when)} by {by}); it will "
+        "not be done twice. Its answer follows there."
+    )
+
+
+def previous_run_failed(command: str, when: datetime, by: str) -> str:
+    """A confirm for a key whose run failed: offer the retry."""
+    return (
+        f"This /{command} failed at {_at(when)} ({by}). Run it again to retry: the retry reuses "
+        "the same request id, so it cannot happen twice."
+    )
+
+
+def retry_note_unknown(when: datetime, by: str) -> str:
+    """The question of a retry after the bot stopped in the middle of the same action."""
+    return (
+        f"⚠ The same action was started at {_at(when)} by {by}, and its outcome is unknown: the "
+        "bot stopped while it ran. Confirming retries it with the same request id, so if it did "
+        "happen it will not happen twice."
+    )
+
+
+def retry_note_failed(when: datetime, by: str) -> str:
+    """The question of a retry of an action that failed."""
+    return (
+        f"The same action failed at {_at(when)} ({by}). Confirming retries it with the same "
+        "request id, so it cannot happen twice."
+    )
+
+
+def retry_note_running(when: datetime, by: str) -> str:
+    """The question of an action that is running right now."""
+    return (
+        f"⚠ The same action is running right now (started at {_at(when)} by {by}); confirming "
+        "will not do it a second time."
+    )
+
+
+def done_before_note(when: datetime, by: str) -> str:
+    """The question of an action that was already done recently: a deliberate repeat?"""
+    return f"Note: the same action was already done at {_at(when)} by {by}."
+
+
+def action_failed_next_steps(request_id: str, *, retry: bool = True) -> str:
+    """Under a failed action: what the person can do now."""
+    if not retry:
+        return f"If this looks wrong, escalate it to engineering (`/escalate {request_id}`)."
+    return (
+        "Retry uses the same request id, so it cannot happen twice. If it keeps failing, "
+        f"escalate it to engineering (`/escalate {request_id}`)."
+    )
+
+
+def action_refused(service: str, what: str, reason: str, *, sent: bool) -> str:
+    """An action's call that certainly did nothing: refused by the service, or never sent."""
+    if sent:
+        return f"The {service} service refused {what}: {reason}. Nothing was changed."
+    return f"{what[:1].upper()}{what[1:]} did not happen: {reason}. Nothing was changed."
+
+
+def action_unconfirmed(service: str, what: str, reason: str) -> str:
+    """An action's call that may have done it: retry before telling the customer."""
+    return (
+        f"{what[:1].upper()}{what[1:]} may or may not have happened: the {service} service did "
+        f"not confirm it ({reason}). Retry (it cannot happen twice) before telling the customer."
+    )
+
+
+def yes_not_allowed() -> str:
+    """`exec --yes` on an action that insists on a typed answer."""
+    return "This action must be confirmed by a person: --yes does not answer it. Type y to go on."
+
+
+def escalation_unknown(request_id: str) -> str:
+    """/escalate of a reference we have no record of."""
+    return (
+        f"There is no command run with the reference {request_id}. Copy the reference from the "
+        "failed answer (12 letters and digits) and try again."
+    )
+
+
+def escalation_delivered(destination: str) -> str:
+    """The escalation went out."""
+    return f"Escalated to engineering in {destination}, with the command, its error and who ran it."
+
+
+def escalation_logged() -> str:
+    """No engineering channel: the escalation is recorded and logged."""
+    return (
+        "No engineering channel is set up (slack_engineering_channel), so this escalation went to "
+        "the bot's log and the escalations table; it is printed below. Send it to engineering."
+    )
 
 
 # --- storage ---------------------------------------------------------------------------------
@@ -231,6 +416,14 @@ def invalid_email(problem: str) -> str:
 def invalid_merchant_id() -> str:
     """Not a merchant id."""
     return "is not a merchant id: write M- and 4 to 9 digits, e.g. M-10001"
+
+
+def invalid_amount() -> str:
+    """An amount of money that cannot be read."""
+    return (
+        "is not an amount in rupiah: type it like 150000, 150.000, Rp 150.000 or 150rb "
+        "(more than 0, whole rupiah)"
+    )
 
 
 def invalid_transaction_id() -> str:
@@ -560,3 +753,150 @@ def slack_not_configured() -> str:
 def metrics_serving(url: str) -> str:
     """Printed when the optional metrics port listens."""
     return f"Prometheus metrics at {url}"
+
+
+# --- access: roles, channels, rate limits ----------------------------------------------------
+
+
+def either(names: Sequence[str]) -> str:
+    """['lead'] -> 'lead'; ['lead', 'weekend'] -> 'lead or weekend'; three -> 'a, b or c'."""
+    shown = [name if len(name) <= 40 else name[:40] + "…" for name in names]
+    if len(shown) <= 1:
+        return "".join(shown)
+    return ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+def wrong_channel(command: str, places: Sequence[str]) -> str:
+    """An action asked for in a Slack channel where it may not run."""
+    return (
+        f"/{command} can only be run in {either(places)}, not here. Nothing was done; "
+        "run it again there."
+    )
+
+
+def times(count: int) -> str:
+    """1 -> 'once', 2 -> 'twice', 20 -> '20 times'."""
+    return {1: "once", 2: "twice"}.get(count, f"{count:,} times")
+
+
+def rate_limited(command: str, count: int, limit: int, window: str, again_at: str) -> str:
+    """A user reached a command's rate limit. `window` is 'hour', '30 minutes'; `again_at`
+    is '15:04 UTC' (or a date and time when it is not today)."""
+    reached = "its limit" if count <= limit else f"over its limit of {limit:,}"
+    return (
+        f"You have run /{command} {times(count)} in the last {window}, {reached}. "
+        f"You can run it again at {again_at}; ask a lead if a customer cannot wait."
+    )
+
+
+def invalid_rate_limit(text: str) -> str:
+    """A rate limit in the code or the configuration that cannot be read."""
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    return (
+        f"{shown!r} is not a rate limit: write runs/period, e.g. 20/hour, 5/minute, 100/day "
+        "or 3/30m (a count from 1 to 1,000,000; periods up to 31 days), or off for none."
+    )
+
+
+def help_approval(role: str) -> str:
+    """/help <command>: every run waits for an approver."""
+    return f"each run waits until someone with the {role} role, other than you, approves it"
+
+
+def help_channels(places: Sequence[str]) -> str:
+    """/help <command>: the Slack channels where an action may run."""
+    return f"in Slack only in {either(places)}"
+
+
+def help_rate_limit(runs: int, window: str) -> str:
+    """/help <command>: a rate limit, e.g. 'at most 20 runs per person per hour'."""
+    return f"at most {runs:,} run{'s' if runs != 1 else ''} per person per {window}"
+
+
+def help_not_allowed(command: str, roles: Sequence[str], how: str) -> str:
+    """/help <command> for someone whose roles do not allow it: who may, and how to get access."""
+    if not roles:
+        return f"No one can run /{command} at the moment: no role is given it. {how}".strip()
+    who = either(roles)
+    return f"You cannot run /{command}: it is for people with the {who} role. {how}".strip()
+
+
+# --- plugins ---------------------------------------------------------------------------------
+
+
+def command_folder_missing(started_in: str, *, is_file: bool = False) -> str:
+    """A configured command folder is not there; the source shown before it is its full path."""
+    what = "is a file, not a folder" if is_file else "does not exist"
+    return (
+        f"command folder {what}, so no commands were loaded from it. command_folders are "
+        f"relative to where the bot starts (here: {started_in}); start it from the checkout, "
+        "or give the folder as an absolute path (SUPPORTBOT_COMMAND_FOLDERS or the config)."
+    )
+
+
+# --- Slack: acknowledgements, start-up, manifest ---------------------------------------------
+
+
+def preparing(command: str) -> str:
+    """The instant acknowledgement of an action (it asks before it changes anything), masked."""
+    return f"Preparing {command}…"
+
+
+def checking(command: str) -> str:
+    """The acknowledgement of a command the bot is still checking (its answer comes next)."""
+    return f"Checking {command}…"
+
+
+def slack_unreachable_because(url: str, failure: str, where: str = "", detail: str = "") -> str:
+    """Slack's Web API could not be reached at start: the URL, what failed in words, and what
+    to check. `failure` is dns, refused, connect, tls, certificate, timeout, closed,
+    invalid_url, http or other; `where` is host:port (or the host), `detail` the reason."""
+    said = f" ({detail})" if detail else ""
+    setting = "SUPPORTBOT_SLACK_API_URL (slack_api_url in the config)"
+    network = f"Check the network, any firewall or proxy in between, and {setting}"
+    what, check = {
+        "dns": (
+            f"the host name {where} was not found (DNS)",
+            f"Check the host name in {setting}, and this machine's DNS or proxy settings",
+        ),
+        "refused": (
+            f"nothing accepts connections at {where} (connection refused)",
+            f"Check the host and port in {setting}, and that the server there is running",
+        ),
+        "connect": (f"could not connect to {where}{said}", network),
+        "tls": (
+            f"the secure (TLS) connection to {where} failed{said}",
+            f"Check that the scheme in {setting} matches the server (Slack's is https://)",
+        ),
+        "certificate": (
+            f"the TLS certificate of {where} was not accepted{said}",
+            "Check the system's CA certificates, or a proxy that intercepts TLS",
+        ),
+        "timeout": (f"no answer within {detail}", network),
+        "closed": (f"the connection to {where} closed before an answer came", network),
+        "invalid_url": ("that is not a valid URL", f"Fix {setting}"),
+        "http": (
+            f"what answered there (HTTP {detail}) is not Slack's Web API",
+            f"Check that {setting} points at Slack's Web API",
+        ),
+    }.get(failure, (detail or "the request failed", network))
+    return (
+        f"Could not reach Slack at {url}: {what}. {check}; Slack's own is https://slack.com/api/."
+    )
+
+
+def manifest_no_commands(folders: Sequence[tuple[str, bool]], entry_points: bool) -> str:
+    """`supportbot manifest` found no command at all. `folders`: (absolute path, is a folder)."""
+    shown = [path if there else f"{path} (not there)" for path, there in folders]
+    looked = ", ".join(shown) if shown else "no folder (command_folders is empty)"
+    also = ", and in installed packages' entry points" if entry_points else ""
+    return (
+        "no commands are registered, so the manifest would have no slash commands. Looked in "
+        f"{looked}{also}. Run it from the checkout, or set SUPPORTBOT_COMMAND_FOLDERS (or "
+        "command_folders in the config) to the folders that hold the commands."
+    )
+
+
+def manifest_alias_description(command: str, help_text: str) -> str:
+    """The description of an alias's slash command in the Slack app manifest."""
+    return f"Same as /{command}: {help_text}"

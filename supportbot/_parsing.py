@@ -414,14 +414,15 @@ class _Binder:
     def _positional(
         self, param: Param, words: list[Token], cursor: int, label: str
     ) -> tuple[object, int]:
-        """Convert one word; for spaced types also try it joined with digit groups after it."""
+        """Convert one word; for spaced types also try it joined with the digit groups after it
+        (`+62 812 3456 7890`, `Rp 150.000`)."""
         try:
             return param.argtype.convert(words[cursor].text, self.ctx), 1
         except ValueError:
             if param.argtype.spaced:
                 for count in range(min(5, len(words) - cursor), 1, -1):
                     group = [word.text for word in words[cursor : cursor + count]]
-                    if all(_DIGIT_GROUP.fullmatch(text) for text in group):
+                    if all(_DIGIT_GROUP.fullmatch(text) for text in group[1:]):
                         try:
                             return param.argtype.convert(" ".join(group), self.ctx), count
                         except ValueError:

@@ -32,6 +32,7 @@ class Outcome(StrEnum):
     TIMEOUT = "timeout"
     PENDING = "pending"  # waiting for the user to confirm
     CANCELLED = "cancelled"
+    RATE_LIMITED = "rate_limited"  # the user reached the command's rate limit: nothing ran
 
     @property
     def exit_code(self) -> int:
@@ -93,6 +94,8 @@ class Confirmation(BaseModel):
     token: str
     prompt: str
     expires_at: str
+    #: Whether `supportbot exec --yes` may answer it (the command's `allow_yes`).
+    allow_yes: bool = True
 
 
 class Reply(BaseModel):

@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
+import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
@@ -116,6 +117,19 @@ class ServiceSettings(BaseModel):
         return f"{self.auth_scheme} {secret}" if self.auth_scheme else secret
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class RoleSettings(BaseModel):
+    """One role: who has it. A member is a Slack user id (U0123ABCD), an email address, a Slack
+    user group (its handle or id, S0123ABCD), or a terminal login name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    members: list[str] = Field(default_factory=list, description="Who has this role")
+    description: str = Field("", description="What the role is for, shown in /help and refusals")
+
+
 class Settings(BaseSettings):
     """Everything supportbot can be told. See the README's configuration reference."""
 
@@ -179,6 +193,46 @@ class Settings(BaseSettings):
         10, ge=1, le=100_000, description="Calls in the window before an alert can fire"
     )
 
+    roles: dict[str, RoleSettings] = Field(
+        default_factory=dict, description="Roles by name, each with its members"
+    )
+    default_role: str = Field(
+        "agent", min_length=1, description="The role everyone has, listed or not"
+    )
+    access_help: str = Field(
+        "Ask a support lead to add you to the role in config/supportbot.toml.",
+        description="How to get access, told to someone whose role does not allow a command",
+    )
+    command_roles: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Roles allowed per command name, over the command's own `roles`",
+    )
+    action_channels: list[str] = Field(
+        default_factory=list,
+        description="Slack channel ids (C0123ABCD) where actions may run; empty: any",
+    )
+    confirm_ttl_s: float = Field(
+        300.0, ge=10, le=86_400, description="Seconds a confirmation or approval stays open"
+    )
+    personal_data_roles: list[str] = Field(
+        default_factory=list,
+        description="Roles that see full phone numbers and emails in private replies; empty: "
+        "everyone who may run the command. Channel-visible output is always masked",
+    )
+    mask_symbol: str = Field(
+        "•", min_length=1, max_length=1, description="The character masked values are made of"
+    )
+    mask_phone_digits: int = Field(
+        4, ge=0, le=4, description="Digits of a phone number shown at each end when masked"
+    )
+    mask_email_chars: int = Field(
+        1, ge=0, le=3, description="Characters of an email's local part shown when masked"
+    )
+    rate_limits: dict[str, str] = Field(
+        default_factory=dict,
+        description='Per command name, at most this many runs per user, e.g. {refund = "5/hour"}',
+    )
+
     slack_api_url: str = Field(
         "https://slack.com/api/",
         description="Base URL of Slack's Web API; tests and local runs point it at a fake",
@@ -208,7 +262,29 @@ class Settings(BaseSettings):
     @field_validator("phone_region")
     @classmethod
     def _upper_region(cls, value: str) -> str:
-        return value.upper()
+        region = value.upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(
+                f"{value!r} is not a region phonenumbers knows; use a two-letter country code "
+                "such as ID, SG or MY"
+            )
+        return region
+
+    @field_validator("mask_symbol")
+    @classmethod
+    def _mask_symbol(cls, value: str) -> str:
+        from ._masking import MaskStyle
+
+        MaskStyle(symbol=value)  # raises ValueError with the reason
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level; use one of {', '.join(LOG_LEVELS)}")
+        return level
 
     @field_validator("services")
     @classmethod

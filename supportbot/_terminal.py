@@ -14,6 +14,7 @@ from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import TextIO
 
+from . import _messages as messages
 from ._message import Message, User
 from ._render import render_json, render_text
 from ._reply import Outcome, Reply
@@ -65,9 +66,11 @@ class TerminalSession:
         token = reply.confirmation.token
         bot = self.runtime.bot
         assert bot is not None
-        if self.assume_yes:
+        if self.assume_yes and reply.confirmation.allow_yes:
             answer = "y"
         else:
+            if self.assume_yes:
+                print(messages.yes_not_allowed(), file=self.out)
             try:
                 answer = self.ask("Confirm? [y/N] ").strip().lower()
             except (EOFError, KeyboardInterrupt):

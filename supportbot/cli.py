@@ -14,6 +14,7 @@ import click
 from ._errors import ConfigError, PluginError, SupportbotError
 from ._logging import configure_logging
 from ._ops_cli import RESILIENCE_COMMANDS, metrics_port_option
+from ._reply import Outcome
 from ._settings import Settings, load_settings
 
 __all__ = ["main"]
@@ -97,6 +98,8 @@ def _open_runtime(
         fail(exc.user_message)
     for failure in bot.plugin_failures:
         click.echo(f"supportbot: plugin not loaded: {failure}", err=True)
+    for warning in bot.warnings:
+        click.echo(f"supportbot: warning: {warning}", err=True)
     return runtime
 
 
@@ -205,15 +208,27 @@ def upgrade(env: Env) -> None:
 @cli.command()
 @click.option("--since", help="Only after this: 30m, 2h, 7d, or an ISO date/time.")
 @click.option("--command", "command_name", help="Only this command (without /).")
-@click.option("--outcome", help="Only this outcome: ok, not_found, rejected, denied, error, ...")
-@click.option("--user", help="Only this user id.")
-@click.option("--target", help="Only this customer reference (as stored, masked).")
+@click.option(
+    "--outcome",
+    type=click.Choice([o.value for o in Outcome], case_sensitive=False),
+    help="Only this outcome.",
+)
+@click.option("--user", help="Only this user (id, e.g. U0123ABCD or terminal:ani, or name).")
+@click.option(
+    "--target",
+    help="Only this customer: a merchant or transaction id, or a phone or email (masked first).",
+)
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @click.option(
     "--csv",
     "csv_file",
     type=click.File("w", encoding="utf-8"),
     help="Write CSV here (- for stdout).",
+)
+@click.option(
+    "--actions",
+    is_flag=True,
+    help="The actions instead (resends, resets, refunds): status, who, approver, unknown outcomes.",
 )
 @pass_env
 def audit(
@@ -225,24 +240,38 @@ def audit(
     target: str | None,
     limit: int,
     csv_file: Any,
+    actions: bool,
 ) -> None:
     """List or export audit records, newest first."""
-    from ._audit_view import parse_since, render_audit_table
+    from ._audit_view import parse_since, render_actions_table, render_audit_table, stored_target
     from ._bot import open_store
-    from .storage import write_csv
+    from .storage import ACTION_CSV_COLUMNS, write_csv
 
     try:
         since_at = parse_since(since, now=datetime.now(UTC)) if since else None
     except ValueError as exc:
         fail(str(exc))
+    if target is not None:
+        target = stored_target(target, env.settings().phone_region)
+
+    if actions and outcome:
+        fail("--outcome filters audit records; with --actions every status is listed")
 
     async def query() -> list[Any]:
         store = await open_store(env.settings())
         try:
+            if actions:
+                return await store.actions.runs(
+                    since=since_at,
+                    command=command_name.lstrip("/") if command_name else None,
+                    user=user,
+                    targets=[target] if target else None,
+                    limit=limit,
+                )
             return await store.audit.query(
                 since=since_at,
                 command=command_name.lstrip("/") if command_name else None,
-                outcome=outcome,
+                outcome=outcome.lower() if outcome else None,
                 user=user,
                 target=target,
                 limit=limit,
@@ -255,9 +284,11 @@ def audit(
     except ConfigError as exc:
         fail(str(exc))
     if csv_file is not None:
-        write_csv(entries, csv_file)
+        write_csv(entries, csv_file, ACTION_CSV_COLUMNS) if actions else write_csv(
+            entries, csv_file
+        )
     else:
-        click.echo(render_audit_table(entries))
+        click.echo(render_actions_table(entries) if actions else render_audit_table(entries))
 
 
 @cli.command(name="sample-services")

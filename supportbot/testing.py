@@ -22,6 +22,7 @@ import json
 import tempfile
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,23 @@ class BotTester:
             return await self.bot.cancel(token, who)
         return reply
 
+    async def expire_confirmations(self) -> int:
+        """Make every open confirmation and approval expire now (to test a late click);
+        returns how many there were."""
+        from sqlalchemy import update
+
+        from .storage import PendingActionRow
+
+        assert self.bot.store is not None, "confirmations live in the database"
+        past = datetime.now(UTC) - timedelta(seconds=1)
+        async with self.bot.store.sessions.begin() as session:
+            result = await session.execute(
+                update(PendingActionRow)
+                .where(PendingActionRow.state.in_(("pending", "awaiting_approval")))
+                .values(expires_at=past)
+            )
+        return int(getattr(result, "rowcount", 0))
+
     @classmethod
     @asynccontextmanager
     async def demo(
@@ -154,16 +172,19 @@ class BotTester:
         responses: Mapping[str, Mapping[str, FakeAnswer]],
         *,
         commands: Iterable[Any] | None = ("commands",),
+        settings: Settings | None = None,
         user: User = DEFAULT_USER,
         with_store: bool = True,
     ) -> AsyncIterator[BotTester]:
         """A bot whose services answer from `responses` (see the module docstring).
 
+        `settings` replaces the throwaway settings (its services are replaced by the fakes).
+
         The fake services are not retried: a fixed answer would only come again, and a test of
         a 503 should not wait out the backoff.
         """
         async with AsyncExitStack() as stack:
-            base = _throwaway_settings(stack)
+            base = settings or _throwaway_settings(stack)
             services = {
                 name: ServiceSettings(base_url=f"http://{name}", retries=0) for name in responses
             }

@@ -145,7 +145,8 @@ async def test_action_asks_first_then_runs_once_with_an_idempotency_key(bot: Bot
     assert done.text == "zapped TX-1"
     assert CALLS == [f"zap TX-1 key={token}"]
     again = await bot.bot.confirm(token, bot.user)
-    assert again.outcome is Outcome.REJECTED and "no longer open" in (again.text or "")
+    assert again.outcome is Outcome.OK and "Already done" in (again.text or "")
+    assert "zapped TX-1" in (again.text or "")
     assert len(CALLS) == 1
 
 
@@ -158,9 +159,9 @@ async def test_only_the_requester_can_confirm(bot: BotTester) -> None:
 
 
 async def test_an_expired_confirmation_does_nothing_and_says_why(bot: BotTester) -> None:
-    bot.bot.confirmations.ttl_s = 0
     pending = await bot.run("/zap TX-1")
     assert pending.confirmation is not None
+    assert await bot.expire_confirmations() == 1
     late = await bot.bot.confirm(pending.confirmation.token, bot.user)
     assert "expired" in (late.text or "") and CALLS == []
 
@@ -230,3 +231,13 @@ async def test_a_service_hanging_past_the_deadline_still_leaves_an_answer() -> N
     assert reply.outcome is Outcome.OK
     assert reply.text == "name=Toko Satu billing=timeout"
     assert [w.service for w in reply.warnings] == ["billing"]
+
+
+async def test_a_run_abandoned_on_the_way_is_recorded_as_cancelled(bot: BotTester) -> None:
+    running = asyncio.create_task(bot.run("/slow"))
+    await asyncio.sleep(0.05)
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    [record] = await records(bot)
+    assert record.command == "slow" and record.outcome == "cancelled"

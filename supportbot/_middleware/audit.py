@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import traceback
 from datetime import UTC, datetime
 from typing import Any
 
+from .._argtypes import MerchantId, TransactionId
 from .._dispatch import Next, Request
+from .._errors import SupportbotError
 from .._masking import mask_text
-from .._reply import Reply
+from .._reply import Outcome, Reply
 from ..storage import AuditEntry
 
 log = logging.getLogger("supportbot.audit")
@@ -46,23 +49,43 @@ def audit_target(request: Request) -> str | None:
     if request.context is not None and request.context.audit_target:
         return request.context.audit_target
     for value in request.arguments.values():
+        if isinstance(value, MerchantId | TransactionId):
+            return str(value)  # ids are not personal data
         masked = getattr(value, "masked", None)
         if isinstance(masked, str):
             return masked
     return None
 
 
-def error_detail(error: BaseException | None) -> str | None:
-    """Type, message and traceback of what ended the run, for engineers."""
+def error_detail(error: BaseException | None, region: str = "ID") -> str | None:
+    """What ended the run, for engineers, with phone numbers and emails masked (an exception's
+    message may quote what the user typed): the type and message of a deliberate error (a usage
+    error, a refusal: its traceback says nothing), the whole traceback of anything else."""
     if error is None:
         return None
-    text = "".join(traceback.format_exception(error))
-    return text[-MAX_ERROR:]
+    if isinstance(error, SupportbotError):
+        text = f"{type(error).__name__}: {error}"
+    else:
+        text = "".join(traceback.format_exception(error))
+    return mask_text(text[-MAX_ERROR:], region)
 
 
 async def audit(request: Request, call_next: Next) -> Reply:
-    """Call the chain, then write one audit record for this run."""
-    reply = await call_next(request)
+    """Call the chain, then write one audit record for this run.
+
+    A run abandoned on the way (Ctrl-C in the terminal, a shutdown) is recorded as cancelled
+    before the cancellation goes on.
+    """
+    try:
+        reply = await call_next(request)
+    except asyncio.CancelledError:
+        await _record(request, Outcome.CANCELLED.value)
+        raise
+    await _record(request, reply.outcome.value)
+    return reply
+
+
+async def _record(request: Request, outcome: str) -> None:
     duration_ms = (time.perf_counter() - request.started) * 1000
     failures = request.context.service_failures if request.context else []
     entry = AuditEntry(
@@ -74,9 +97,9 @@ async def audit(request: Request, call_next: Next) -> Reply:
         channel=request.message.channel,
         command=request.spec.name if request.spec else (request.typed_name or None),
         arguments=masked_arguments(request),
-        outcome=reply.outcome.value,
+        outcome=outcome,
         duration_ms=round(duration_ms, 3),
-        error=error_detail(request.error),
+        error=error_detail(request.error, request.bot.settings.phone_region),
         service_errors=[
             {"service": r.service, "kind": r.error.kind if r.error else "error"} for r in failures
         ],
@@ -86,7 +109,7 @@ async def audit(request: Request, call_next: Next) -> Reply:
     if store is not None:
         try:
             await store.audit.record(entry)
-        except Exception:
+        except (Exception, asyncio.CancelledError):
             # The user still gets the answer; the log keeps what the trail could not.
             log.exception("could not write the audit record %s: %r", request.request_id, entry)
     log.info(
@@ -96,4 +119,3 @@ async def audit(request: Request, call_next: Next) -> Reply:
         duration_ms,
         request.request_id,
     )
-    return reply

@@ -1,4 +1,8 @@
-"""Hold action commands until the requester confirms; the confirmed run passes through."""
+"""Hold action commands until the requester confirms; the confirmed run passes through.
+
+The question and its token are stored by the action desk (`supportbot._actions`), in the
+database, so the answer may come after a restart or reach another replica.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from typing import Any
 
 from .._dispatch import Next, Request
 from .._invoke import add_service_warnings, as_reply
-from .._reply import Button, Confirmation, Outcome, Reply
+from .._masking import mask_text
+from .._reply import Reply
 
 
 def _format_values(arguments: dict[str, Any]) -> dict[str, str]:
@@ -33,7 +38,7 @@ def confirm_prompt(
 
 
 async def confirm(request: Request, call_next: Next) -> Reply:
-    """For an action not yet confirmed: record it as pending and ask the user."""
+    """For an action not yet confirmed: store the question and ask the user; nothing runs."""
     spec = request.spec
     if spec is None or not spec.action or request.confirmed_token is not None:
         return await call_next(request)
@@ -50,18 +55,10 @@ async def confirm(request: Request, call_next: Next) -> Reply:
             reply = as_reply(previewed)
             add_service_warnings(reply, context)
             return reply
-    prompt = confirm_prompt(spec.confirm, spec.name, request.arguments, extra)
-    pending = request.bot.confirmations.create(
-        user_id=request.message.user.id, command=spec.name, text=request.message.text, prompt=prompt
+    # The question is stored, and shown in the channel when an approver is asked: masked whole,
+    # so free text (a refund's reason) cannot carry a phone number or an email there.
+    prompt = mask_text(
+        confirm_prompt(spec.confirm, spec.name, request.arguments, extra),
+        request.bot.settings.phone_region,
     )
-    return Reply(
-        outcome=Outcome.PENDING,
-        text=prompt,
-        confirmation=Confirmation(
-            token=pending.token, prompt=prompt, expires_at=pending.expires_at.isoformat()
-        ),
-        buttons=[
-            Button(label="Confirm", action="confirm", value=pending.token, style="primary"),
-            Button(label="Cancel", action="cancel", value=pending.token),
-        ],
-    )
+    return await request.bot.actions.ask(request, prompt)

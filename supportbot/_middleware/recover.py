@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from .. import _messages as messages
-from .._confirmations import ConfirmationError
 from .._dispatch import Next, Request
 from .._errors import NotAllowed, SupportbotError, UnknownCommandError, UsageError
 from .._reply import Outcome, Reply
@@ -38,9 +37,6 @@ async def recover(request: Request, call_next: Next) -> Reply:
             outcome=Outcome.DENIED,
             text=messages.not_allowed(exc.command, exc.allowed_roles, exc.how_to_get_access),
         )
-    except ConfirmationError as exc:
-        request.error = exc
-        return Reply(outcome=Outcome.REJECTED, text=exc.user_message)
     except TimeoutError as exc:
         request.error = exc
         name = request.spec.name if request.spec else "command"

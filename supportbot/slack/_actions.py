@@ -1,4 +1,5 @@
-"""Button clicks, routed back into the core: pick, confirm, cancel, share, escalate.
+"""Button clicks, routed back into the core: pick, confirm, cancel, approve, reject, share,
+escalate.
 
 The value of every button is the id of a stored `Interaction`; what a click does is looked up
 there. Buttons are the requester's unless the reply said otherwise: anyone else gets a polite
@@ -10,11 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import _messages as messages
 from .._message import Message, User
-from .._reply import Reply, Section
+from .._reply import Outcome, Reply, Section
+from ..storage import EscalationEntry
 from ._blocks import (
     ACTION_BUTTON,
     ACTION_CHOICE,
@@ -70,11 +73,13 @@ class ActionRunner:
         if action_id == ACTION_SHARE:
             await self._share(body, interaction)
         elif action_id == ACTION_ESCALATE or (button is not None and button.action == "escalate"):
-            await self._escalate(body, interaction)
+            await self._escalate(body, interaction, button, user)
         elif action_id == ACTION_CHOICE or action_id.startswith(ACTION_CHOICE + "."):
             await self._pick(body, interaction, index, user)
         elif button is not None and button.action in ("confirm", "cancel"):
             await self._decide(body, interaction, button, user)
+        elif button is not None and button.action in ("approve", "reject"):
+            await self._approve(body, interaction, button, user)
         else:
             await self._tell(body, messages.slack_button_expired())
 
@@ -129,7 +134,36 @@ class ActionRunner:
                 button.value, user, adapter="slack", channel=interaction.channel
             )
         else:
-            reply = await bot.cancel(button.value, user)
+            reply = await bot.cancel(
+                button.value, user, adapter="slack", channel=interaction.channel
+            )
+        await self._replace(body, interaction, reply, user, interaction.command)
+        if any(b.action == "approve" for b in reply.buttons) and interaction.channel:
+            # The approvers must see the request: post it to the channel (it holds only masked
+            # values), with Approve / Reject for anyone there; the desk checks their role.
+            message = await self._adapter.prepare(
+                reply,
+                user=user,
+                channel=interaction.channel,
+                command=interaction.command,
+                public=True,
+                thread_ts=interaction.thread_ts,
+            )
+            await self._adapter.outbox.post(
+                interaction.channel, message, thread_ts=interaction.thread_ts
+            )
+
+    async def _approve(
+        self, body: Mapping[str, Any], interaction: Interaction, button: StoredButton, user: User
+    ) -> None:
+        # No click claim here: a refused click (the requester, someone without the role) must
+        # leave the buttons for the right person. The desk lets exactly one decision through.
+        bot = self._adapter.bot
+        decide = bot.approve if button.action == "approve" else bot.reject
+        reply = await decide(button.value, user, adapter="slack", channel=interaction.channel)
+        if reply.outcome in (Outcome.DENIED, Outcome.REJECTED):
+            await self._tell(body, reply.text or messages.slack_button_used())
+            return
         await self._replace(body, interaction, reply, user, interaction.command)
 
     async def _replace(
@@ -178,8 +212,19 @@ class ActionRunner:
                 interaction.channel, message, thread_ts=interaction.thread_ts
             )
 
-    async def _escalate(self, body: Mapping[str, Any], interaction: Interaction) -> None:
+    async def _escalate(
+        self,
+        body: Mapping[str, Any],
+        interaction: Interaction,
+        button: StoredButton | None,
+        user: User,
+    ) -> None:
         channel = self._adapter.settings.slack_engineering_channel
+        if not channel and button is not None and button.value:
+            # No engineering channel: the core records and logs it, and shows the report.
+            reply = await self._adapter.bot.actions.escalate(button.value, user)
+            await self._tell(body, reply.text or messages.slack_button_expired())
+            return
         if not channel or interaction.escalation is None:
             await self._tell(body, messages.slack_button_expired())
             return
@@ -200,11 +245,32 @@ class ActionRunner:
             warnings=base.warnings,
         )
         posted = await self._adapter.outbox.post(channel, render_reply(post))
+        await self._record_escalation(base, interaction, user, channel, posted is not None)
         if posted is None:
             self._escalating.discard(interaction.id)
             await self._tell(body, messages.slack_escalation_failed(channel))
         else:
             await self._tell(body, messages.slack_escalated(channel))
+
+    async def _record_escalation(
+        self, base: Reply, interaction: Interaction, user: User, channel: str, delivered: bool
+    ) -> None:
+        store = self._adapter.bot.store
+        if store is None:
+            return
+        entry = EscalationEntry(
+            request_id=base.error_ref or interaction.id,
+            command=interaction.command,
+            escalated_by=user.display,
+            destination=channel,
+            delivered=delivered,
+            summary=base.text or "",
+            at=datetime.now(UTC),
+        )
+        try:
+            await store.actions.record_escalation(entry)
+        except Exception:
+            log.exception("could not record the escalation of %s", entry.request_id)
 
     async def _tell(self, body: Mapping[str, Any], text: str) -> None:
         """A short note only the clicker sees; the message they clicked stays as it was."""

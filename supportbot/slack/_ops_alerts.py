@@ -1,17 +1,19 @@
-"""Early-warning alerts posted to the ops channel (`ops_channel`) through the adapter's Web API.
+"""Posts of the core to fixed channels: early-warning alerts to `ops_channel`, escalations
+(`/escalate`) to `slack_engineering_channel`.
 
-The core's `ErrorRateMonitor` decides when to alert; this only delivers. A post that fails is
-written to the log instead, so an alert is never lost silently.
+The core decides what and when; this only delivers. A post that fails falls back to the log, so
+nothing is lost silently.
 """
 
 from __future__ import annotations
 
 from .._alerts import Alert, LogNotifier
+from .._escalation import EscalationSink
 from .._reply import Reply
 from ._blocks import render_reply
 from ._outbox import Outbox
 
-__all__ = ["SlackAlertNotifier"]
+__all__ = ["SlackAlertNotifier", "SlackEscalationSink"]
 
 
 class SlackAlertNotifier:
@@ -27,3 +29,15 @@ class SlackAlertNotifier:
         posted = await self.outbox.post(self.channel, render_reply(Reply(text=alert.text)))
         if posted is None:
             await self._fallback.send(alert)
+
+
+class SlackEscalationSink(EscalationSink):
+    """Posts `/escalate` reports to the engineering channel."""
+
+    def __init__(self, outbox: Outbox, channel: str) -> None:
+        self.outbox = outbox
+        self.destination = channel
+
+    async def deliver(self, report: Reply) -> bool:
+        """Post the report; True when Slack took it."""
+        return await self.outbox.post(self.destination, render_reply(report)) is not None

@@ -7,6 +7,7 @@ The user gives one URL: `sqlite:///data/supportbot.db` (the default), or
     store = create_store(url)         # async engine + sessions; `await store.close()` when done
     await store.audit.record(AuditEntry(request_id=..., user_id=..., ...))
     await store.audit.query(since=..., command="merchant", limit=50)   # newest first
+    await store.actions.claim_run(intent)   # the exactly-once ledger of declared actions
 
 Unusable URLs (unknown scheme, unreachable server, unwritable SQLite folder) raise
 `supportbot.ConfigError` with a sentence that says what to change.
@@ -14,8 +15,10 @@ Unusable URLs (unknown scheme, unreachable server, unwritable SQLite folder) rai
 
 from __future__ import annotations
 
+from ._action_tables import ActionRun, Escalation, PendingActionRow
+from ._actions import ActionLedger, Claim, EscalationEntry, PendingAction, RunRecord
 from ._audit import AuditEntry, AuditLog
-from ._csv import write_csv
+from ._csv import ACTION_CSV_COLUMNS, write_csv
 from ._engine import async_url, make_async_engine, make_sync_engine, safe_url, sync_url
 from ._events import ProcessedEvent, SlackInteraction
 from ._migrate import alembic_config, current_revision, head_revision, is_up_to_date, upgrade
@@ -23,11 +26,20 @@ from ._models import AuditRecord, Base, UTCDateTime
 from ._store import Store, create_store
 
 __all__ = [
+    "ACTION_CSV_COLUMNS",
+    "ActionLedger",
+    "ActionRun",
     "AuditEntry",
     "AuditLog",
     "AuditRecord",
     "Base",
+    "Claim",
+    "Escalation",
+    "EscalationEntry",
+    "PendingAction",
+    "PendingActionRow",
     "ProcessedEvent",
+    "RunRecord",
     "SlackInteraction",
     "Store",
     "UTCDateTime",

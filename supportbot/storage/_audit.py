@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import String, insert, select
+from sqlalchemy import Select, String, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ._models import AuditRecord
@@ -123,7 +124,8 @@ class AuditLog:
     ) -> list[AuditEntry]:
         """Entries matching every given filter, newest first, at most `limit` of them.
 
-        `since` is inclusive and `until` exclusive (both timezone-aware); `user` is a user id;
+        `since` is inclusive and `until` exclusive (both timezone-aware); `user` is a user id or
+        a user name;
         `target` is the masked customer reference as stored.
         """
         if limit < 0:
@@ -138,10 +140,67 @@ class AuditLog:
         if outcome is not None:
             statement = statement.where(AuditRecord.outcome == outcome)
         if user is not None:
-            statement = statement.where(AuditRecord.user_id == user)
+            # An id (U0123ABCD, terminal:ani) or the name shown in the table (ani).
+            statement = statement.where(
+                (AuditRecord.user_id == user) | (AuditRecord.user_name == user)
+            )
         if target is not None:
             statement = statement.where(AuditRecord.target == target)
         statement = statement.order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(limit)
         async with self._sessions() as session:
             records = (await session.scalars(statement)).all()
             return [AuditEntry.from_record(record) for record in records]
+
+    async def count(
+        self,
+        *,
+        user_id: str | None = None,
+        command: str | None = None,
+        since: datetime | None = None,
+        outcomes: Collection[str] | None = None,
+    ) -> int:
+        """How many entries match every given filter (`since` inclusive, timezone-aware;
+        `outcomes`: any of these; an empty collection matches nothing). One COUNT query."""
+        statement = _matching(
+            select(func.count()).select_from(AuditRecord), user_id, command, since, outcomes
+        )
+        async with self._sessions() as session:
+            return int(await session.scalar(statement) or 0)
+
+    async def nth_newest_at(
+        self,
+        n: int,
+        *,
+        user_id: str | None = None,
+        command: str | None = None,
+        since: datetime | None = None,
+        outcomes: Collection[str] | None = None,
+    ) -> datetime | None:
+        """When the `n`-th newest entry matching the filters (as in `count`) was made; None when
+        fewer match. The rate limit uses it to say when a run is allowed again."""
+        if n < 1:
+            raise ValueError("n must be 1 or more")
+        statement = _matching(select(AuditRecord.at), user_id, command, since, outcomes)
+        statement = statement.order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
+        async with self._sessions() as session:
+            at: datetime | None = await session.scalar(statement.offset(n - 1).limit(1))
+            return at
+
+
+def _matching(
+    statement: Select[Any],
+    user_id: str | None,
+    command: str | None,
+    since: datetime | None,
+    outcomes: Collection[str] | None,
+) -> Select[Any]:
+    """`statement` narrowed to the entries matching the given filters."""
+    if user_id is not None:
+        statement = statement.where(AuditRecord.user_id == user_id)
+    if command is not None:
+        statement = statement.where(AuditRecord.command == command)
+    if since is not None:
+        statement = statement.where(AuditRecord.at >= since)
+    if outcomes is not None:
+        statement = statement.where(AuditRecord.outcome.in_(list(outcomes)))
+    return statement

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
+from ._actions import RunRecord
 from ._audit import AuditEntry
 
-__all__ = ["CSV_COLUMNS", "write_csv"]
+__all__ = ["ACTION_CSV_COLUMNS", "CSV_COLUMNS", "write_csv"]
 
 CSV_COLUMNS = (
     "at",
@@ -25,6 +26,25 @@ CSV_COLUMNS = (
     "duration_ms",
     "service_errors",
     "error",
+)
+
+#: Columns of `supportbot audit --actions --csv`: the exactly-once ledger of actions.
+ACTION_CSV_COLUMNS = (
+    "started_at",
+    "finished_at",
+    "status",
+    "command",
+    "arguments",
+    "target",
+    "user_id",
+    "user_name",
+    "approved_by",
+    "outcome",
+    "attempts",
+    "idempotency_key",
+    "request_id",
+    "adapter",
+    "channel",
 )
 
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
@@ -43,17 +63,22 @@ def _cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def write_csv(entries: Iterable[AuditEntry], file: TextIO) -> int:
+def write_csv(
+    entries: Iterable[AuditEntry | RunRecord],
+    file: TextIO,
+    columns: Sequence[str] = CSV_COLUMNS,
+) -> int:
     """Write a header row and one row per entry to `file`; return the number of entries.
 
     Text is kept as is (unicode included), except that a value a spreadsheet would run as a
     formula (starting with = + - @, tab or carriage return) gets a leading '. Open `file` with
-    `newline=""` when it is a real file, as the csv module asks.
+    `newline=""` when it is a real file, as the csv module asks. `columns` picks the attributes
+    (`ACTION_CSV_COLUMNS` for action runs).
     """
     writer = csv.writer(file)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(columns)
     count = 0
     for entry in entries:
-        writer.writerow([_cell(getattr(entry, column)) for column in CSV_COLUMNS])
+        writer.writerow([_cell(getattr(entry, column)) for column in columns])
         count += 1
     return count

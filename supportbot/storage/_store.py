@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from ._actions import ActionLedger
 from ._audit import AuditLog
 from ._engine import make_async_engine
 
@@ -22,6 +23,7 @@ class Store:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.audit = AuditLog(self.sessions)
+        self.actions = ActionLedger(self.sessions)
 
     async def close(self) -> None:
         """Close every pooled connection."""

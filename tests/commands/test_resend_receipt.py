@@ -46,9 +46,39 @@ async def test_unknown_transaction_stops_before_the_confirmation(bot: BotTester)
     assert reply.outcome is Outcome.NOT_FOUND and reply.confirmation is None
 
 
-async def test_receipts_down_reports_that_nothing_may_have_happened(bot: BotTester) -> None:
+async def test_receipts_down_reports_that_nothing_happened(bot: BotTester) -> None:
     await bot.sample.stop_service("receipts")
     reply = await bot.run(f"/resend-receipt {DEMO_TRANSACTION_ID}", confirm=True)
     assert reply.outcome is Outcome.ERROR
-    assert "may not have been sent" in (reply.text or "")
+    assert (reply.text or "").startswith(
+        "The resend of the receipt for TX-1042 did not happen: receipts could not be reached"
+    )
+    assert "Nothing was changed." in (reply.text or "")
+    assert {b.action for b in reply.buttons} == {"confirm", "escalate"}  # Retry, Escalate
+
+
+async def test_receipts_failing_mid_way_says_it_may_have_happened(bot: BotTester) -> None:
+    bot.sample.set_failure("receipts", "error", status=503)
+    reply = await bot.run(f"/resend-receipt {DEMO_TRANSACTION_ID}", confirm=True)
+    assert reply.outcome is Outcome.ERROR
+    assert "may or may not have happened" in (reply.text or "") and "Retry" in (reply.text or "")
+
+
+async def test_a_payment_without_a_receipt_is_refused_before_anyone_is_asked(
+    bot: BotTester,
+) -> None:
+    reply = await bot.run("/resend-receipt TX-1041 --to rina@example.id")
+    assert reply.outcome is Outcome.REJECTED and reply.confirmation is None
+    assert reply.text == (
+        "TX-1041 is failed: there is no receipt to resend until it settles. Nothing was sent."
+    )
+
+
+async def test_a_refusal_says_why_and_offers_no_retry(bot: BotTester) -> None:
+    bot.sample.set_failure("receipts", "error", status=422)
+    reply = await bot.run("/resend-receipt TX-1042", confirm=True)
+    assert reply.outcome is Outcome.ERROR
+    assert "The receipts service refused the resend" in (reply.text or "")
+    assert "Nothing was changed." in (reply.text or "")
+    assert [b.action for b in reply.buttons] == ["escalate"]
     assert [w.service for w in reply.warnings] == ["receipts"]

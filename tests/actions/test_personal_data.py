@@ -1,0 +1,76 @@
+"""No raw phone number or email in the audit trail, the action ledger or the logs, whatever the
+bundled commands were given or found."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from sqlalchemy import select
+
+from supportbot import User
+from supportbot._logging import configure_logging
+from supportbot.storage import ActionRun, AuditRecord, PendingActionRow
+from supportbot.testing import BotTester
+
+AGENT = User(id="terminal:agent", name="agent", email="agent@example.id")
+LINA = User(id="terminal:lina", name="lina")
+DEWI = User(id="terminal:dewi", name="dewi")
+
+RAW = [
+    "0812-3456-7890",
+    "081234567890",
+    "6281234567890",
+    "812 3456 7890",
+    "sinar@example.id",
+    "rina.customer@example.id",
+    "6281377788899",
+    "0813-7778-8899",
+    "new.address@example.id",
+]
+
+
+async def test_no_raw_personal_data_is_stored_or_logged() -> None:
+    stream = io.StringIO()
+    async with BotTester.demo(user=AGENT) as bot:
+        configure_logging(bot.bot.settings, handler=logging.StreamHandler(stream))
+        logging.getLogger().setLevel(logging.DEBUG)
+        # httpx's own request lines (URLs with ?phone=%2B62...) must be masked too when on.
+        logging.getLogger("httpx").setLevel(logging.INFO)
+        try:
+            for text in (
+                "/merchant 0812-3456-7890",
+                "/merchant +62 812 3456 7890",
+                "/merchant sinar@example.id",
+                "/merchant 6281234567890",
+                "/transaction TX-1042",
+                "/merchnt 0812 3456 7890",
+                "/merchant 0812",
+            ):
+                await bot.run(text)
+            await bot.run("/resend-receipt TX-1042 --to new.address@example.id", confirm=True)
+            await bot.run("/resend-receipt TX-1042", confirm=True)
+            reset = await bot.run("/reset-pin M-10001", user=LINA, confirm=True)
+            assert reset.confirmation is None and "approval" in (reset.text or "")
+            [waiting] = await bot.bot.actions.waiting_for_approval()
+            await bot.bot.approve(waiting.token, DEWI)
+            refund = await bot.run("/refund TX-1042 50rb call 0812-3456-7890", user=LINA)
+            assert refund.confirmation is not None
+        finally:
+            logging.getLogger().handlers.clear()
+            logging.getLogger("httpx").setLevel(logging.WARNING)
+        assert bot.bot.store is not None
+        async with bot.bot.store.sessions() as session:
+            audits = (await session.scalars(select(AuditRecord))).all()
+            runs = (await session.scalars(select(ActionRun))).all()
+            questions = (await session.scalars(select(PendingActionRow))).all()
+    assert len(runs) == 3 and len(audits) >= 12
+    stored = [f"{a.arguments} {a.target} {a.error}" for a in audits]
+    stored += [f"{r.arguments} {r.target}" for r in runs]
+    stored += [q.prompt for q in questions]  # what an approver's channel sees
+    logged = stream.getvalue()
+    assert "merchant" in logged and "HTTP Request" in logged  # the log did get the traffic
+    for raw in RAW:
+        for text in stored:
+            assert raw not in text, (raw, text)
+        assert raw not in logged, raw

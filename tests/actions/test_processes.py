@@ -1,0 +1,159 @@
+"""Actions across processes: replicas confirming at once on one database, and a bot killed
+between an action's intent and its outcome. Real processes, real sample services over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+from supportbot import Message, Outcome, User
+from supportbot._bot import open_bot
+from supportbot._settings import ServiceSettings, load_settings
+from supportbot.sample import run_sample_services
+from supportbot.storage import create_store, upgrade
+
+ROOT = Path(__file__).resolve().parents[2]
+AGENT = User(id="terminal:agent", name="agent")
+
+
+def _settings(data_dir: Path, database_url: str, urls: dict[str, str]) -> Any:
+    return load_settings(
+        None,
+        data_dir=str(data_dir),
+        database_url=database_url,
+        services={name: ServiceSettings(base_url=url) for name, url in urls.items()},
+        command_folders=[str(ROOT / "commands")],
+        load_entry_points=False,
+    )
+
+
+def _confirm_in_a_replica(
+    settings_json: str, token: str, start: Any, results: Any, name: str
+) -> None:
+    """One bot process: open the bot on the shared database, wait for the signal, confirm."""
+    from supportbot._settings import Settings
+
+    settings = Settings.model_validate_json(settings_json)
+
+    async def run() -> str:
+        async with open_bot(settings) as bot:
+            start.wait(30)
+            reply = await bot.confirm(token, AGENT)
+            return f"{reply.outcome.value}|{reply.text}"
+
+    results[name] = asyncio.run(run())
+
+
+async def test_two_replicas_confirming_at_once_resend_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    upgrade(database_url)  # what `supportbot db upgrade` does on deploy
+    async with run_sample_services() as sample:
+        settings = _settings(tmp_path, database_url, sample.urls)
+        async with open_bot(settings) as bot:
+            asked = await bot.handle(Message(text="/resend-receipt TX-1042", user=AGENT))
+        assert asked.outcome is Outcome.PENDING and asked.confirmation is not None
+        context = multiprocessing.get_context("spawn")
+        with context.Manager() as manager:
+            start, results = manager.Event(), manager.dict()
+            replicas = [
+                context.Process(
+                    target=_confirm_in_a_replica,
+                    args=(settings.model_dump_json(), asked.confirmation.token, start, results, n),
+                )
+                for n in ("a", "b")
+            ]
+            for replica in replicas:
+                replica.start()
+            await asyncio.sleep(2.0)  # both have opened the bot and wait for the signal
+            start.set()
+            await asyncio.to_thread(lambda: [r.join(60) for r in replicas])
+            answers = dict(results)
+        assert [r.exitcode for r in replicas] == [0, 0]
+        assert len(sample.resends("TX-1042")) == 1  # exactly one call reached the service
+        texts = sorted(answers.values())
+        assert sum("was resent to" in t and "Already" not in t for t in texts) == 1, texts
+
+
+def _exec(data_dir: Path, config: Path, text: str, *, yes: bool = True) -> subprocess.Popen[str]:
+    env = {**os.environ, "SUPPORTBOT_CONFIG": str(config), "SUPPORTBOT_DATA_DIR": str(data_dir)}
+    command = [sys.executable, "-m", "supportbot", "exec", *(["--yes"] if yes else []), text]
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+async def test_a_bot_killed_mid_action_leaves_outcome_unknown_and_the_retry_does_not_double(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    url = f"sqlite:///{data_dir / 'supportbot.db'}"
+    async with run_sample_services() as sample:
+        services = "\n".join(
+            f'[services.{name}]\nbase_url = "{address}"\nretries = 0\n'
+            for name, address in sample.urls.items()
+        )
+        config = tmp_path / "supportbot.toml"
+        config.write_text(
+            textwrap.dedent(
+                f"""\
+                command_timeout_s = 2
+                command_folders = ["{ROOT / "commands"}"]
+                load_entry_points = false
+                """
+            )
+            + services,
+            encoding="utf-8",
+        )
+        # The receipts service takes 1.5 s: the bot is killed while the resend is under way.
+        sample.set_latency(1500, "receipts")
+        first = _exec(data_dir, config, "/resend-receipt TX-1042")
+        store = None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if store is None and (data_dir / "supportbot.db").exists():
+                store = create_store(url)
+            if store is not None:
+                try:
+                    runs = await store.actions.runs(limit=5)
+                except Exception:  # the schema is still being created
+                    runs = []
+                if runs:
+                    break
+            await asyncio.sleep(0.05)
+        assert store is not None and runs, "the intent was never committed"
+        assert runs[0].state == "running"
+        first.send_signal(signal.SIGKILL)
+        first.communicate(timeout=10)
+        await asyncio.sleep(1.6)  # the service finishes the resend the dead bot asked for
+        assert len(sample.resends("TX-1042")) == 1
+        [run] = await store.actions.runs(limit=5)
+        assert run.state == "running" and run.finished_at is None  # intent, no outcome
+        # Once the dead run's lease is over, the record says so.
+        await asyncio.sleep(max(0.0, (run.lease_until - run.started_at).total_seconds() - 1.0))
+        while not (await store.actions.runs(limit=5))[0].outcome_unknown:
+            await asyncio.sleep(0.2)
+        sample.set_latency(0, "receipts")
+        again = _exec(data_dir, config, "/resend-receipt TX-1042")
+        out, err = await asyncio.to_thread(again.communicate, timeout=60)
+        assert again.returncode == 0, err
+        assert "outcome is unknown" in out  # the person retrying is told
+        assert "was already resent" in out  # the service answered the same key with the first
+        assert len(sample.resends("TX-1042")) == 1  # not doubled
+        [run] = await store.actions.runs(limit=5)
+        assert run.status == "done" and run.attempts == 2
+        await store.close()
