@@ -17,11 +17,20 @@ from supportbot import (
     command,
     format_money,
     format_phone,
+    format_status,
     format_when,
 )
 
 STATUS_MARK = {"active": "🟢", "suspended": "⛔", "closed": "⚫"}
 RECENT_TRANSACTIONS = 5
+PICK_LIST_LIMIT = 20
+#: What to try instead, after "No merchant found with ...", for each way of searching.
+NOT_FOUND_HINT = {
+    "phone": "Check the number with the customer, or try their email or merchant id.",
+    "email": "Check the spelling with the customer, or try their phone number or merchant id.",
+    "merchant_id": "Check the id with the customer (it looks like M-10001), "
+    "or try their phone number or email.",
+}
 
 
 # The shapes this command needs from each service (`.expect(Model)` below). An answer that does
@@ -130,7 +139,12 @@ async def merchant(ctx: Context, who: MerchantRef) -> Reply:
         )
         if profile.not_found:
             return _not_found(who)
-        return _card(who.value, profile.data if profile.ok else None, *rest)
+        if profile.ok:
+            return _card(who.value, profile.data, *rest)
+        # Without the profile nothing says this merchant exists: never an OK card.
+        if all(result.not_found for result in rest):
+            return _not_found(who, unconfirmed=True)
+        return _partial_card(who.value, *rest)
 
     # A phone or email: resolve the merchant first, then every other service at once.
     search = await ctx.call(
@@ -166,12 +180,19 @@ def _kind_label(who: MerchantRef) -> str:
     return {"phone": "phone number", "email": "email", "merchant_id": "merchant id"}[who.kind]
 
 
-def _not_found(who: MerchantRef) -> Reply:
+def _not_found(who: MerchantRef, *, unconfirmed: bool = False) -> Reply:
     searched = f" (searched as {who.value})" if who.kind == "phone" else ""
+    # The merchants service failed, but every other service says it has no such merchant.
+    caveat = (
+        ": billing, devices and transactions have no record of it (merchants could not be "
+        "asked to confirm)"
+        if unconfirmed
+        else ""
+    )
     return Reply(
         outcome=Outcome.NOT_FOUND,
-        text=f"No merchant found with the {_kind_label(who)} {_shown(who)}{searched}. "
-        "Check the number with the customer, or try their email or merchant id.",
+        text=f"No merchant found with the {_kind_label(who)} {_shown(who)}{searched}{caveat}. "
+        f"{NOT_FOUND_HINT[who.kind]}",
     )
 
 
@@ -180,18 +201,24 @@ def _shown(who: MerchantRef) -> str:
 
 
 def _pick_list(who: MerchantRef, matches: list[Profile]) -> Reply:
+    hidden = len(matches) - PICK_LIST_LIMIT
     return Reply(
         title=f"{len(matches)} merchants match {_shown(who)}",
         text="Pick one:",
         choices=[
             Choice(
                 label=f"{m.name or '?'} ({m.id})",
-                description=", ".join(filter(None, [m.city, m.status])),
+                description=", ".join(filter(None, [m.city, format_status(m.status)])),
                 command=f"/merchant {m.id}",
             )
-            for m in matches[:20]
+            for m in matches[:PICK_LIST_LIMIT]
         ],
+        footer=f"… and {hidden:,} more; search by merchant id." if hidden > 0 else None,
     )
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _card(
@@ -217,10 +244,34 @@ def _card(
     return reply
 
 
+def _partial_card(
+    merchant_id: str,
+    billing: ServiceResult[Any],
+    devices: ServiceResult[Any],
+    transactions: ServiceResult[Any],
+) -> Reply:
+    """The merchants service failed: say so first, then only what the others know, if anything."""
+    reply = _card(merchant_id, None, billing, devices, transactions)
+    reply.outcome = Outcome.ERROR
+    shown = [s.source for s in reply.sections if s.source]
+    if shown:
+        reply.text = (
+            f"Could not look up merchant {merchant_id}: the merchants service failed (see below). "
+            f"Partial card: only what {_and(list(dict.fromkeys(shown)))} know, no profile."
+        )
+        reply.footer = f"{reply.footer} · partial, no profile from merchants"
+    else:
+        reply.text = (
+            f"Could not look up merchant {merchant_id}: the merchants service failed, and no "
+            "other service answered either (see below). Try again in a minute."
+        )
+    return reply
+
+
 def _profile_section(reply: Reply, data: Profile) -> None:
     reply.title = f"{data.name or '?'} · {data.id}"
     reason = f": {data.status_reason}" if data.status_reason else ""
-    reply.text = f"{STATUS_MARK.get(data.status, '•')} {data.status}{reason}"
+    reply.text = f"{STATUS_MARK.get(data.status, '•')} {format_status(data.status)}{reason}"
     section = reply.section("Merchant", source="merchants")
     section.fields += [
         Field(label="Owner", value=data.owner or "—"),
@@ -233,7 +284,7 @@ def _profile_section(reply: Reply, data: Profile) -> None:
         Field(label="Category", value=data.category or "—"),
         Field(label="City", value=data.city or "—"),
         Field(label="Address", value=data.address or "—", personal=True),
-        Field(label="KYC", value=data.kyc or "—"),
+        Field(label="KYC", value=format_status(data.kyc) if data.kyc else "—"),
         Field(label="Joined", value=format_when(data.joined)),
     ]
 
@@ -243,7 +294,7 @@ def _billing_section(reply: Reply, data: Account) -> None:
     last = data.last_payment
     section = reply.section("Billing", source="billing")
     section.fields += [
-        Field(label="Plan", value=f"{data.plan} ({data.status})"),
+        Field(label="Plan", value=f"{data.plan} ({format_status(data.status)})"),
         Field(label="Monthly fee", value=format_money(data.monthly_fee, currency)),
         Field(label="Balance due", value=format_money(data.balance_due, currency)),
         Field(label="Next invoice", value=format_when(data.next_invoice)),
@@ -264,7 +315,7 @@ def _devices_section(reply: Reply, devices: list[Device]) -> None:
         section.text = "No devices registered."
     for device in devices:
         section.items.append(
-            f"{device.serial} {device.model} — {device.status},"
+            f"{device.serial} {device.model} — {format_status(device.status)},"
             f" last seen {format_when(device.last_seen)}"
         )
 
@@ -277,7 +328,8 @@ def _transactions_section(reply: Reply, transactions: list[Transaction]) -> None
         receipt = tx.receipt.status if tx.receipt else None
         # A receipt that never arrived is what customers call about; failed payments have none.
         needs_attention = receipt in ("bounced", "not_sent") and tx.status == "settled"
-        note = f", receipt {receipt.replace('_', ' ')}" if needs_attention and receipt else ""
+        note = f", receipt {format_status(receipt)}" if needs_attention and receipt else ""
         amount = format_money(tx.amount, tx.currency)
         when = format_when(tx.created_at)
-        section.items.append(f"{tx.id}  {amount}  {tx.status}  {tx.method}  {when}{note}")
+        status = format_status(tx.status)
+        section.items.append(f"{tx.id}  {amount}  {status}  {tx.method}  {when}{note}")

@@ -14,10 +14,16 @@ from supportbot import (
     command,
     format_money,
     format_phone,
+    format_status,
     format_when,
 )
 
+#: A receipt worth sending again: it never reached the customer.
 NEEDS_RESEND = {"bounced", "not_sent"}
+#: Only a settled payment has a receipt to send (the receipts service refuses failed and pending
+#: ones: "TX-1041 is failed: there is no receipt to send").
+RESENDABLE_PAYMENT = "settled"
+NO_RECEIPT_PAYMENTS = {"failed", "pending"}
 
 
 class Receipt(BaseModel):
@@ -84,7 +90,7 @@ def _card(
 ) -> Reply:
     reply = Reply(
         title=f"{tx} · {format_money(data.amount, data.currency)}",
-        text=f"{data.status} via {data.method}",
+        text=f"{format_status(data.status)} via {data.method}",
     )
     section = reply.section("Payment", source="transactions")
     section.fields += [
@@ -94,13 +100,27 @@ def _card(
         Field(label="Customer phone", value=format_phone(data.customer_phone), personal=True),
     ]
     receipt = data.receipt or Receipt()
-    status = receipt.status
     receipt_section = reply.section("Receipt", source="transactions")
     receipt_section.fields += [
-        Field(label="Status", value=status),
+        Field(label="Status", value=_receiptformat_status(receipt.status, data.status)),
         Field(label="Sent to", value=receipt.sent_to or "—", personal=True),
         Field(label="Sent at", value=format_when(receipt.sent_at)),
     ]
-    if status in NEEDS_RESEND:
-        reply.choices.append(Choice(label="Resend the receipt", command=f"/resend-receipt {tx}"))
+    if receipt.status in NEEDS_RESEND and data.status == RESENDABLE_PAYMENT:
+        if data.customer_email:
+            reply.choices.append(
+                Choice(label="Resend the receipt", command=f"/resend-receipt {tx}")
+            )
+        else:  # the resend would be refused without an address: say how, offer nothing broken
+            receipt_section.text = (
+                "No customer email on file: ask the customer for one, then run "
+                f"/resend-receipt {tx} --to their@email"
+            )
     return reply
+
+
+def _receiptformat_status(receipt: str, payment: str) -> str:
+    # "not sent" alone reads like a fault for a payment that never had a receipt to send.
+    if receipt == "not_sent" and payment in NO_RECEIPT_PAYMENTS:
+        return f"not sent (no receipt for a {format_status(payment)} payment)"
+    return format_status(receipt)

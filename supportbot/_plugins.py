@@ -1,6 +1,7 @@
 """Finding command plugins: every `*.py` in the configured folders, and installed packages'
 `supportbot.commands` entry points. A plugin that fails to import is reported with its file and
-line, and the others still load; two commands with one name stop the start-up.
+line, and the others still load; a configured folder that is missing is reported the same way;
+two commands with one name stop the start-up.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+from . import _messages as messages
 from ._commands import CommandRegistry, spec_of
 
 __all__ = ["ENTRY_POINT_GROUP", "PluginFailure", "PluginReport", "load_plugins"]
@@ -81,11 +83,24 @@ def _register_module(registry: CommandRegistry, module: ModuleType) -> None:
             registry.add(spec)
 
 
-def _folder_files(folders: Iterable[Path]) -> list[Path]:
+def _where(folder: Path) -> tuple[str, str]:
+    """The folder as an absolute path, and the working directory it was resolved against."""
+    try:
+        return str(folder.resolve()), str(Path.cwd())
+    except OSError:  # the working directory itself was deleted
+        return str(folder), "a folder that no longer exists"
+
+
+def _folder_files(folders: Iterable[Path], failures: list[PluginFailure]) -> list[Path]:
     files: list[Path] = []
     for folder in folders:
         if not folder.is_dir():
-            log.warning("command folder %s does not exist; skipped", folder)
+            # Reported, not only logged: from the wrong working directory the bot would otherwise
+            # start with no commands and only say "There is no command /merchant".
+            resolved, started_in = _where(folder)
+            reason = messages.command_folder_missing(started_in, is_file=folder.exists())
+            failures.append(PluginFailure(resolved, None, reason))
+            log.warning("command folder %s (%s) is missing; skipped", folder, resolved)
             continue
         files.extend(p for p in sorted(folder.glob("*.py")) if not p.name.startswith("_"))
     return files
@@ -94,11 +109,12 @@ def _folder_files(folders: Iterable[Path]) -> list[Path]:
 def load_plugins(folders: Iterable[Path], *, entry_points: bool = True) -> PluginReport:
     """Import every plugin and register its commands.
 
-    Import errors are collected in the report (file and line), never raised. A duplicate command
-    name raises DuplicateCommandError, naming both files, because which one wins would be a guess.
+    Import errors and missing folders are collected in the report (file and line, or the folder's
+    absolute path), never raised. A duplicate command name raises DuplicateCommandError, naming
+    both files, because which one wins would be a guess.
     """
     report = PluginReport(registry=CommandRegistry())
-    for path in _folder_files(folders):
+    for path in _folder_files(folders, report.failures):
         source = str(path.resolve())
         try:
             module = _import_file(path)

@@ -322,7 +322,9 @@ class ServiceClient:
         await self._http.aclose()
 
     def __repr__(self) -> str:
-        return f"<ServiceClient {self.name} {self.settings.base_url}>"
+        from ._config_view import mask_url  # credentials in a URL never reach a log
+
+        return f"<ServiceClient {self.name} {mask_url(self.settings.base_url)}>"
 
 
 class Services:

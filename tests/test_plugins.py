@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -79,9 +82,54 @@ def test_an_alias_may_not_shadow_another_command(tmp_path: Path) -> None:
         load_plugins([tmp_path], entry_points=False)
 
 
-def test_a_missing_folder_is_skipped(tmp_path: Path) -> None:
-    report = load_plugins([tmp_path / "nowhere"], entry_points=False)
-    assert len(report.registry) == 0 and report.failures == []
+def test_a_missing_folder_is_reported_as_an_absolute_path_and_others_still_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plugin(tmp_path / "real", "ping.py", PING)
+    monkeypatch.chdir(tmp_path)  # as when the bot is started outside the checkout
+    report = load_plugins([Path("commands"), tmp_path / "real"], entry_points=False)
+    assert [spec.name for spec in report.registry] == ["ping"]
+    [failure] = report.failures
+    assert failure.source == str(tmp_path.resolve() / "commands")
+    assert failure.line is None
+    assert "does not exist" in failure.reason
+    assert "relative to where the bot starts" in failure.reason
+    assert str(tmp_path.resolve()) in failure.reason
+    assert str(failure).startswith(f"{tmp_path.resolve() / 'commands'}: command folder")
+
+
+def test_a_file_given_as_a_command_folder_is_reported(tmp_path: Path) -> None:
+    not_a_folder = plugin(tmp_path, "ping.py", PING)
+    [failure] = load_plugins([not_a_folder], entry_points=False).failures
+    assert failure.source == str(not_a_folder.resolve())
+    assert "is a file, not a folder" in failure.reason
+
+
+@pytest.mark.parametrize("name", ["commänds ☕", "x" * 200, "-rf *; echo", "../../nope"])
+def test_odd_missing_folder_names_are_reported_as_written(tmp_path: Path, name: str) -> None:
+    [failure] = load_plugins([tmp_path / name], entry_points=False).failures
+    assert failure.source == str((tmp_path / name).resolve())
+
+
+def test_the_cli_prints_a_missing_command_folder(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SUPPORTBOT_")}
+    environment.update(
+        SUPPORTBOT_DATA_DIR=str(tmp_path / "data"),
+        SUPPORTBOT_COMMAND_FOLDERS=json.dumps(["commands"]),
+        SUPPORTBOT_LOAD_ENTRY_POINTS="false",
+        PYTHONIOENCODING="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "supportbot", "exec", "--demo", "/merchant M-10001"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=environment,
+        cwd=tmp_path,  # not the checkout: there is no ./commands here
+        timeout=60,
+    )
+    assert f"plugin not loaded: {tmp_path.resolve() / 'commands'}: command folder" in result.stderr
+    assert "relative to where the bot starts" in result.stderr
 
 
 def test_imported_commands_are_not_registered_twice(tmp_path: Path) -> None:

@@ -4,6 +4,11 @@ It only converts: a slash command, an @mention or a DM becomes a core `Message`;
 becomes Block Kit. Every listener acknowledges at once (Slack wants it within 3 s) and does the
 real work in a task of its own, so a slow lookup never delays any ack. Results go back through
 the `response_url` or the Web API, whenever they are ready.
+
+A slash command's arguments are checked by the core's own parser before the ack: one the core
+would turn down (an unknown command, bad arguments, `--help`) gets the core's answer in the ack
+itself, when it comes within `ANSWER_IN_ACK_S`; the others are acknowledged with what is being
+done ("Looking up …", "Preparing …" for an action), personal data masked.
 """
 
 from __future__ import annotations
@@ -26,8 +31,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from .. import _messages as messages
 from .._alerts import LogNotifier
 from .._bot import Bot
+from .._commands import CommandSpec
+from .._dispatch import Request, run_chain
 from .._masking import mask_text
 from .._message import Message, User
+from .._middleware import resolve, validate
 from .._reply import Outcome, Reply
 from ._actions import ActionRunner
 from ._background import Background
@@ -41,10 +49,11 @@ from ._interactions import (
     StoredButton,
     new_interaction_id,
 )
-from ._ops_alerts import SlackAlertNotifier
+from ._ops_alerts import SlackAlertNotifier, SlackEscalationSink
 from ._outbox import Outbox
 from ._payloads import command_text, event_text, is_direct_message, typed_command_name
 from ._share import shareable
+from ._text import escape, printable, shorten
 from ._users import UserDirectory
 
 __all__ = ["SlackAdapter", "SlackIdentity", "authenticate", "open_slack"]
@@ -54,10 +63,27 @@ log = logging.getLogger("supportbot.slack")
 Visibility = Literal["ephemeral", "in_channel"]
 #: An answer to an @mention or a DM that takes longer than this first gets "Looking up …".
 PROGRESS_AFTER_S = 1.0
+#: How long a slash command's ack waits for an answer the core gives at once (a usage error):
+#: well inside Slack's 3 s, leaving room for the network. Slower, it comes by response_url.
+ANSWER_IN_ACK_S = 1.0
+#: The command as echoed in an acknowledgement: at most this many characters of it.
+ECHO_LIMIT = 120
 CLAIM_CONTEXT_KEY = "supportbot_delivery_claim"
 #: Outcomes that only concern the requester, whatever the command's visibility.
-PRIVATE_OUTCOMES = frozenset({Outcome.REJECTED, Outcome.DENIED, Outcome.PENDING})
+PRIVATE_OUTCOMES = frozenset(
+    {Outcome.REJECTED, Outcome.DENIED, Outcome.PENDING, Outcome.RATE_LIMITED}
+)
 FAILED_OUTCOMES = frozenset({Outcome.ERROR, Outcome.TIMEOUT})
+#: What the core's resolve and validate links lead to when they take a command's text.
+_ACCEPTED = Reply(text="")
+
+
+async def _accept(request: Request) -> Reply:
+    return _ACCEPTED
+
+
+#: The core's own parsing and argument checks, and nothing after them.
+_CHECK_ARGUMENTS = run_chain((resolve, validate), _accept)
 
 
 class SlackAdapter:
@@ -183,8 +209,26 @@ class SlackAdapter:
         self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         text = command_text(body)
-        await ack(response_type="ephemeral", text=self._looking_up(text))
-        self.spawn(self._run_command(body, text), claim=context.get(CLAIM_CONTEXT_KEY))
+        claim = context.get(CLAIM_CONTEXT_KEY)
+        spec = await self._accepted_command(text)
+        if spec is not None:
+            await ack(response_type="ephemeral", text=escape(self._progress(text, spec)))
+            self.spawn(self._run_command(body, text), claim=claim)
+            return
+        # The core turns this down at once: answer in the ack rather than promise a lookup. A
+        # usage error runs nothing, so it does not wait for the dedupe claim either.
+        answering = asyncio.ensure_future(self._answer_command(body, text))
+        done, _ = await asyncio.wait({answering}, timeout=ANSWER_IN_ACK_S)
+        if done and not answering.cancelled() and answering.exception() is None:
+            _, message, public = answering.result()
+            await ack(
+                response_type="in_channel" if public else "ephemeral",
+                text=message.text,
+                blocks=message.blocks or None,
+            )
+            return
+        await ack(response_type="ephemeral", text=escape(messages.checking(self._echo(text))))
+        self.spawn(self._run_command(body, text, answering=answering), claim=claim)
 
     async def _on_mention(
         self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
@@ -213,7 +257,25 @@ class SlackAdapter:
 
     # --- running and answering ------------------------------------------------------------
 
-    async def _run_command(self, body: Mapping[str, Any], text: str) -> None:
+    async def _accepted_command(self, text: str) -> CommandSpec | None:
+        """The command `text` runs when the core takes its arguments; None when the core turns
+        it down at once (an unknown command, bad arguments, `--help`).
+
+        Runs the core's own resolve and validate links and stops there: nothing is looked up,
+        only parsed and bound, in microseconds. Roles are not checked (the run does that).
+        """
+        user = User(id="")
+        request = Request(bot=self.bot, message=Message(text=text, user=user, adapter="slack"))
+        try:
+            outcome = await _CHECK_ARGUMENTS(request)
+        except Exception:  # a UsageError, or a plugin's type failing: the run will answer it
+            return None
+        return request.spec if outcome is _ACCEPTED else None
+
+    async def _answer_command(
+        self, body: Mapping[str, Any], text: str
+    ) -> tuple[User, SlackMessage, bool]:
+        """Run a slash command: who asked, the rendered answer, and whether it is public."""
         user = await self.users.resolve(
             str(body.get("user_id")), fallback_name=str(body.get("user_name") or "")
         )
@@ -229,6 +291,18 @@ class SlackAdapter:
         )
         public = self.is_public(text, reply)
         message = await self.prepare(reply, user=user, channel=channel, command=text, public=public)
+        return user, message, public
+
+    async def _run_command(
+        self,
+        body: Mapping[str, Any],
+        text: str,
+        *,
+        answering: Awaitable[tuple[User, SlackMessage, bool]] | None = None,
+    ) -> None:
+        """Answer at the response_url; `answering` is the run already under way, if any."""
+        user, message, public = await (answering or self._answer_command(body, text))
+        channel = body.get("channel_id")
         delivered = await self.outbox.respond(
             str(body["response_url"]),
             message,
@@ -263,7 +337,8 @@ class SlackAdapter:
         reply_thread = thread if direct or not public else (thread or event.get("ts"))
         notice_ts: str | None = None
         if not done:
-            notice = render_reply(Reply(text=self._looking_up(text)))
+            spec = self.bot.registry.get(typed_command_name(text))
+            notice = render_reply(Reply(text=self._progress(text, spec)))
             if public:
                 notice_ts = await self.outbox.post(channel, notice, thread_ts=reply_thread)
             else:
@@ -348,8 +423,20 @@ class SlackAdapter:
             return found
         return await self.interactions.load(interaction_id)
 
-    def _looking_up(self, text: str) -> str:
-        return messages.looking_up(mask_text(text, self.settings.phone_region))
+    def _echo(self, text: str) -> str:
+        """`text` fit to echo back: one line, no control characters, masked, not too long."""
+        # Cut before masking too, to bound its work, then to the limit once masked.
+        line = printable(text[: ECHO_LIMIT * 8])
+        return shorten(
+            mask_text(shorten(line, ECHO_LIMIT * 4), self.settings.phone_region), ECHO_LIMIT
+        )
+
+    def _progress(self, text: str, spec: CommandSpec | None) -> str:
+        """What the bot is doing about `text` (unescaped): looking it up, or preparing an action."""
+        shown = self._echo(text)
+        if spec is not None and spec.action:
+            return messages.preparing(shown)
+        return messages.looking_up(shown)
 
     # --- background work ------------------------------------------------------------------
 
@@ -422,10 +509,16 @@ async def open_slack(
         monitor = bot.services.monitor
         if monitor is not None and bot.settings.ops_channel:
             monitor.set_notifier(SlackAlertNotifier(adapter.outbox, bot.settings.ops_channel))
+        sink_before = bot.actions.escalation_sink
+        if bot.settings.slack_engineering_channel:
+            bot.actions.escalation_sink = SlackEscalationSink(
+                adapter.outbox, bot.settings.slack_engineering_channel
+            )
         try:
             yield adapter
         finally:
             if monitor is not None:
                 await monitor.drain()  # alerts under way still go out over this session
                 monitor.set_notifier(LogNotifier())
+            bot.actions.escalation_sink = sink_before
             await adapter.aclose()

@@ -12,6 +12,7 @@ import json
 import signal
 import sys
 from contextlib import AsyncExitStack
+from pathlib import Path
 from typing import Any, Literal, NoReturn, Protocol
 
 import click
@@ -31,6 +32,13 @@ class _Env(Protocol):
 def _fail(message: str, code: int = 2) -> NoReturn:
     click.echo(f"supportbot: {message}", err=True)
     sys.exit(code)
+
+
+def _resolved(folder: Path) -> str:
+    try:
+        return str(folder.resolve())
+    except OSError:  # the working directory itself is gone
+        return str(folder)
 
 
 async def _serve(
@@ -66,6 +74,8 @@ async def _serve(
         bot = await stack.enter_async_context(open_bot(settings))
         for failure in bot.plugin_failures:
             click.echo(f"supportbot: plugin not loaded: {failure}", err=True)
+        for warning in bot.warnings:
+            click.echo(f"supportbot: warning: {warning}", err=True)
         adapter = await stack.enter_async_context(
             open_slack(
                 bot,
@@ -166,6 +176,11 @@ def manifest(env: _Env, as_json: bool, http_url: str | None, name: str) -> None:
     report = load_plugins(settings.command_folders, entry_points=settings.load_entry_points)
     for failure in report.failures:
         click.echo(f"supportbot: plugin not loaded: {failure}", err=True)
+    if len(report.registry) == 0:
+        # A manifest without slash commands creates an app that does nothing: from the wrong
+        # working directory this is the usual cause, so say where we looked.
+        folders = [(_resolved(folder), folder.is_dir()) for folder in settings.command_folders]
+        _fail(messages.manifest_no_commands(folders, settings.load_entry_points))
     try:
         data = build_manifest(report.registry, name=name, http_url=http_url)
     except ConfigError as exc:

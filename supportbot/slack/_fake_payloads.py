@@ -3,15 +3,19 @@
 Shapes follow Slack's documentation of slash commands (form-encoded), the Events API
 (`event_callback` JSON) and interactivity (form-encoded `payload=` JSON), trimmed to the
 fields that matter plus the ones every real payload carries.
+
+Every `trigger_id` and `event_id` not given is new (random), in every call and every process:
+the bot runs each delivery once, so a script run again against the same database must not
+send ids it sent before. Give one explicitly to send a redelivery.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import itertools
 import json
 import time
+import uuid
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -24,16 +28,24 @@ __all__ = [
     "event_callback",
     "form_body",
     "interactive_body",
+    "new_event_id",
+    "new_trigger_id",
     "slash_command",
 ]
 
 TEAM_ID = "T0FAKE"
 APP_ID = "A0FAKE"
-_counter = itertools.count(1)
 
 
-def _next_id(prefix: str) -> str:
-    return f"{prefix}{next(_counter):08d}"
+def new_trigger_id() -> str:
+    """A fresh `trigger_id`, shaped like Slack's (`13345224609.738474920.8ee904c9…`)."""
+    unique = uuid.uuid4()
+    return f"{int(time.time() * 1000)}.{unique.int % 10**9:09d}.{unique.hex}"
+
+
+def new_event_id() -> str:
+    """A fresh `event_id`, shaped like Slack's (`Ev0…`)."""
+    return "Ev" + uuid.uuid4().hex.upper()
 
 
 class SlackSigner:
@@ -105,7 +117,7 @@ def slash_command(
         "api_app_id": APP_ID,
         "is_enterprise_install": "false",
         "response_url": response_url,
-        "trigger_id": trigger_id or _next_id("13345224609.738474920.") + "8f4f",
+        "trigger_id": trigger_id or new_trigger_id(),
     }
 
 
@@ -156,7 +168,7 @@ def event_callback(event: Mapping[str, Any], *, event_id: str | None = None) -> 
         "api_app_id": APP_ID,
         "event": dict(event),
         "type": "event_callback",
-        "event_id": event_id or _next_id("Ev0"),
+        "event_id": event_id or new_event_id(),
         "event_time": int(time.time()),
         "authorizations": [
             {"team_id": TEAM_ID, "user_id": "U0BOT", "is_bot": True, "is_enterprise_install": False}
@@ -205,7 +217,7 @@ def block_actions(
             "channel_id": channel_id,
             "is_ephemeral": ephemeral,
         },
-        "trigger_id": trigger_id or _next_id("13345224609.738474920.") + "b1c2",
+        "trigger_id": trigger_id or new_trigger_id(),
         "team": {"id": TEAM_ID, "domain": "fake"},
         "channel": {"id": channel_id, "name": "support"},
         "response_url": response_url,

@@ -3,8 +3,9 @@
 Paste it into "Create New App → From a manifest" at https://api.slack.com/apps and the app
 has every command as a slash command (with its usage hint), the scopes and events the adapter
 needs, interactivity for the buttons, and Socket Mode on (or, with an HTTP URL, every request
-URL pointing at `/slack/events`). A command named like one of Slack's own (`/status`) becomes
-`/sb-status`, because Slack refuses a manifest that names a built-in command.
+URL pointing at `/slack/events`). A command's aliases are slash commands too (`/m` for
+`/merchant`). A name like one of Slack's own (`/status`) becomes `/sb-status`, because Slack
+refuses a manifest that names a built-in command.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from .. import _messages as messages
 from .._commands import CommandSpec
 from .._errors import ConfigError
 from ._payloads import slash_name
@@ -24,6 +26,7 @@ __all__ = [
     "EVENTS_PATH",
     "build_manifest",
     "events_url",
+    "slash_commands",
     "to_yaml",
 ]
 
@@ -70,10 +73,14 @@ def _usage_hint(spec: CommandSpec) -> str | None:
     return hint[:1000] or None
 
 
-def _slash_command(spec: CommandSpec, url: str | None) -> dict[str, Any]:
+def _slash_command(spec: CommandSpec, name: str, url: str | None) -> dict[str, Any]:
+    """The manifest entry of `spec` as typed `name` (its own name or one of its aliases)."""
+    described = " ".join(spec.help.split()) or spec.name
+    if name != spec.name:
+        described = messages.manifest_alias_description(spec.name, described)
     entry: dict[str, Any] = {
-        "command": slash_name(spec.name),
-        "description": (" ".join(spec.help.split()) or spec.name)[:2000],
+        "command": slash_name(name),
+        "description": described[:2000],
         "should_escape": False,
     }
     hint = _usage_hint(spec)
@@ -84,26 +91,51 @@ def _slash_command(spec: CommandSpec, url: str | None) -> dict[str, Any]:
     return entry
 
 
-def build_manifest(
-    commands: Iterable[CommandSpec], *, name: str = "supportbot", http_url: str | None = None
-) -> dict[str, Any]:
-    """The manifest as data: Socket Mode, or HTTP mode when `http_url` is given.
+def slash_commands(commands: Iterable[CommandSpec]) -> list[tuple[str, CommandSpec]]:
+    """(name as typed, spec) for every command and alias, by command name then alias; each
+    becomes the slash command `slash_name(name)`.
 
-    Raises ConfigError when Slack could not take the commands (too many, or a name too long).
+    Raises ConfigError when Slack could not take them: too many, a name too long, or two that
+    became the same slash command (an alias `sb-status` and a command `status`).
     """
-    specs = sorted(commands, key=lambda spec: spec.name)
-    too_long = [slash_name(s.name) for s in specs if len(slash_name(s.name)) > MAX_COMMAND_CHARS]
+    pairs = [
+        (name, spec)
+        for spec in sorted(commands, key=lambda spec: spec.name)
+        for name in (spec.name, *spec.aliases)
+    ]
+    slashes = [slash_name(name) for name, _ in pairs]
+    too_long = [slash for slash in slashes if len(slash) > MAX_COMMAND_CHARS]
     if too_long:
         raise ConfigError(
             f"Slack takes slash commands of at most {MAX_COMMAND_CHARS} characters: "
             + ", ".join(too_long)
             + " must be renamed."
         )
-    if len(specs) > MAX_SLASH_COMMANDS:
+    seen: dict[str, CommandSpec] = {}
+    for slash, (_, spec) in zip(slashes, pairs, strict=True):
+        other = seen.setdefault(slash, spec)
+        if other is not spec:
+            raise ConfigError(
+                f"/{other.name} and /{spec.name} would both be the slash command {slash} in "
+                "Slack; rename one of them or its alias."
+            )
+    if len(pairs) > MAX_SLASH_COMMANDS:
         raise ConfigError(
-            f"Slack takes at most {MAX_SLASH_COMMANDS} slash commands per app; "
-            f"{len(specs)} are registered."
+            f"Slack takes at most {MAX_SLASH_COMMANDS} slash commands per app; the registered "
+            f"commands and their aliases make {len(pairs)}. Drop some aliases or commands."
         )
+    return pairs
+
+
+def build_manifest(
+    commands: Iterable[CommandSpec], *, name: str = "supportbot", http_url: str | None = None
+) -> dict[str, Any]:
+    """The manifest as data: Socket Mode, or HTTP mode when `http_url` is given.
+
+    Every command and every alias is a slash command. Raises ConfigError when Slack could not
+    take them (see `slash_commands`).
+    """
+    pairs = slash_commands(commands)
     app_name = name.strip()[:35] or "supportbot"
     url = events_url(http_url) if http_url else None
     settings: dict[str, Any] = {
@@ -124,8 +156,8 @@ def build_manifest(
         },
         "bot_user": {"display_name": _bot_name(app_name), "always_online": True},
     }
-    if specs:
-        features["slash_commands"] = [_slash_command(spec, url) for spec in specs]
+    if pairs:
+        features["slash_commands"] = [_slash_command(spec, name, url) for name, spec in pairs]
     return {
         "display_information": {
             "name": app_name,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Any
 
 __all__ = [
@@ -12,6 +13,8 @@ __all__ = [
     "escape",
     "fit",
     "json_size",
+    "printable",
+    "shorten",
     "slack_len",
     "unescape_input",
 ]
@@ -100,6 +103,38 @@ def _cut(text: str, keep: int, markup: bool) -> str:
     head = text[:keep].rstrip()
     shown = escape(head) if markup else head
     return shown + _more_characters(len(text) - keep)
+
+
+#: Characters never echoed: controls, lone surrogates, invisible format characters.
+_HIDDEN = frozenset({"Cc", "Cf", "Cs"})
+#: The zero-width joiner is kept: emoji sequences (👩‍💻) need it, and alone it shows nothing.
+_KEPT_FORMAT = frozenset("\u200d")
+_SPACES = re.compile(r"\s+")
+
+
+def printable(text: str) -> str:
+    """`text` on one line, safe to echo: control characters, lone surrogates and invisible
+    format characters (bidi overrides, zero-width spaces, tag characters) dropped, and every
+    run of whitespace (newlines too) one space."""
+    kept = "".join(
+        char
+        for char in text
+        if char in _KEPT_FORMAT or char.isspace() or unicodedata.category(char) not in _HIDDEN
+    )
+    return _SPACES.sub(" ", kept).strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` units (as Slack counts them), ending in "…" when cut."""
+    if slack_len(text) <= limit:
+        return text
+    used, keep = 0, 0
+    for char in text:  # the longest prefix that leaves one unit for the ellipsis
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit - 1:
+            break
+        keep += 1
+    return text[:keep].rstrip() + "…"
 
 
 _LINK = re.compile(r"<(mailto:|tel:)?([^<>|]*)(?:\|([^<>]*))?>")

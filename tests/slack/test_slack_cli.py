@@ -20,6 +20,7 @@ from supportbot.slack.testing import FakeSlack, SlackSender, SlackSigner, slash_
 from .conftest import COMMANDS, SIGNING_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "config" / "supportbot.toml"
 # Register the Slack commands on the CLI group (a no-op once the CLI has them itself).
 SCRIPT = (
     "from supportbot.cli import cli\n"
@@ -77,6 +78,8 @@ async def test_serve_demo_answers_a_signed_command_and_stops_on_sigterm(tmp_path
             "SUPPORTBOT_SLACK_API_URL": slack.api_url,
             "SUPPORTBOT_DATA_DIR": str(tmp_path),
             "SUPPORTBOT_COMMAND_FOLDERS": f'["{COMMANDS}"]',
+            # The checkout's configuration (its roles); run from elsewhere, as a deployment is.
+            "SUPPORTBOT_CONFIG": str(CONFIG),
             "PYTHONPATH": str(ROOT),
         }
         process = await asyncio.create_subprocess_exec(
@@ -138,6 +141,8 @@ async def test_run_demo_connects_over_socket_mode_answers_and_stops_on_sigterm(
             "SUPPORTBOT_SLACK_API_URL": slack.api_url,
             "SUPPORTBOT_DATA_DIR": str(tmp_path),
             "SUPPORTBOT_COMMAND_FOLDERS": f'["{COMMANDS}"]',
+            # The checkout's configuration (its roles); run from elsewhere, as a deployment is.
+            "SUPPORTBOT_CONFIG": str(CONFIG),
             "PYTHONPATH": str(ROOT),
         }
         process = await asyncio.create_subprocess_exec(

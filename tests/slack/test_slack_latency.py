@@ -73,3 +73,13 @@ async def test_a_slow_dm_first_says_looking_up_then_updates_that_message(
     [update] = slack.calls_to("chat.update")
     assert update.args["channel"] == "D0AGENT"
     assert "did not answer in 3 s" in str(update.args)
+
+
+async def test_a_slow_action_in_a_dm_first_says_it_is_being_prepared(
+    slack: FakeSlack, slow_sender: SlackSender
+) -> None:
+    sent = await slow_sender.event(direct_message_event("resend-receipt TX-1042"))
+    assert sent.status == 200 and sent.elapsed_s < 0.5
+    await slack.wait_for(lambda: bool(slack.calls_to("chat.postMessage")), timeout=15)
+    notice = slack.calls_to("chat.postMessage")[0]
+    assert notice.args["text"] == "Preparing /resend-receipt TX-1042…"

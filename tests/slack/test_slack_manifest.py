@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from supportbot import ConfigError, load_settings
+import supportbot
+from supportbot import ConfigError, Context, load_settings
+from supportbot._commands import CommandRegistry, spec_of
 from supportbot._plugins import load_plugins
 from supportbot.slack import build_manifest, events_url, to_yaml
 from supportbot.slack._cli import manifest as manifest_command
@@ -83,11 +85,16 @@ def check_schema(manifest: dict[str, Any]) -> None:
     assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im"}
 
 
-def test_the_slash_commands_are_exactly_the_registered_commands() -> None:
+def registered_names() -> set[str]:
+    return {name for spec in registry() for name in (spec.name, *spec.aliases)}
+
+
+def test_the_slash_commands_are_exactly_the_registered_commands_and_aliases() -> None:
     manifest = build_manifest(registry())
     check_schema(manifest)
-    commands = {c["command"] for c in manifest["features"]["slash_commands"]}
-    assert commands == {slash_name(spec.name) for spec in registry()}
+    commands = [c["command"] for c in manifest["features"]["slash_commands"]]
+    assert len(commands) == len(set(commands))
+    assert set(commands) == {slash_name(name) for name in registered_names()}
     assert not {c.lstrip("/") for c in commands} & SLACK_BUILT_INS
     merchant = next(
         c for c in manifest["features"]["slash_commands"] if c["command"] == "/merchant"
@@ -150,3 +157,85 @@ def test_a_command_named_like_a_slack_built_in_gets_a_prefix_and_still_runs() ->
     assert (
         command_text(slash_command("/sb-merchant", "", response_url="http://x")) == "/sb-merchant"
     )
+
+
+def entry(manifest: dict[str, Any], command: str) -> dict[str, Any]:
+    return next(c for c in manifest["features"]["slash_commands"] if c["command"] == command)
+
+
+def test_aliases_are_slash_commands_that_say_what_they_stand_for() -> None:
+    manifest = build_manifest(registry())
+    merchant, m = entry(manifest, "/merchant"), entry(manifest, "/m")
+    assert m["usage_hint"] == merchant["usage_hint"]
+    assert m["description"].startswith("Same as /merchant: ")
+    assert entry(manifest, "/tx")["description"].startswith("Same as /transaction: ")
+    # Slack sends the alias as typed; the core knows it.
+    assert command_text(slash_command("/m", "0812-3456-7890", response_url="http://x")) == (
+        "/m 0812-3456-7890"
+    )
+    loaded = registry()
+    assert loaded.get("m") is loaded.get("merchant")
+
+
+def one_command(name: str, aliases: tuple[str, ...] = ()) -> CommandRegistry:
+    @supportbot.command(name, help="A test command", aliases=aliases)
+    async def handler(ctx: Context) -> str:
+        return "ok"
+
+    found = CommandRegistry()
+    spec = spec_of(handler)
+    assert spec is not None
+    found.add(spec)
+    return found
+
+
+def test_an_alias_named_like_a_slack_built_in_gets_the_prefix_and_still_runs() -> None:
+    # `/s` is Slack's own search.
+    manifest = build_manifest(one_command("search-merchants", aliases=("s", "who")))
+    check_schema(manifest)
+    names = [c["command"] for c in manifest["features"]["slash_commands"]]
+    assert names == ["/search-merchants", "/sb-s", "/sb-who"]
+    assert command_text(slash_command("/sb-s", "toko", response_url="http://x")) == "/s toko"
+
+
+def test_an_alias_that_would_be_the_same_slash_command_as_another_is_refused() -> None:
+    both = one_command("status")
+    other = one_command("health", aliases=("sb-status",))
+    for spec in other:
+        both.add(spec)
+    with pytest.raises(ConfigError, match="/sb-status"):
+        build_manifest(both)
+
+
+def test_too_many_slash_commands_counting_aliases_are_refused() -> None:
+    many = one_command("lookup", aliases=tuple(f"l{n}" for n in range(50)))
+    with pytest.raises(ConfigError, match="at most 50"):
+        build_manifest(many)
+
+
+def test_an_alias_too_long_for_slack_is_named() -> None:
+    long_alias = "a" * 32
+    with pytest.raises(ConfigError, match=long_alias):
+        build_manifest(one_command("short", aliases=(long_alias,)))
+
+
+def test_no_registered_command_is_an_error_naming_the_folders_as_resolved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+
+    class Elsewhere:
+        def settings(self, **overrides: Any) -> Any:
+            return load_settings(
+                None, command_folders=["commands", str(empty)], load_entry_points=False
+            )
+
+    result = CliRunner().invoke(manifest_command, [], obj=Elsewhere())
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert f"{tmp_path / 'commands'} (not there)" in result.stderr
+    assert f"{empty}" in result.stderr and f"{empty} (not there)" not in result.stderr
+    assert "no commands are registered" in result.stderr
+    assert "SUPPORTBOT_COMMAND_FOLDERS" in result.stderr

@@ -14,6 +14,7 @@ from supportbot.slack.testing import (
     FakeSlack,
     direct_message_event,
     event_callback,
+    message_problem,
     slash_command,
 )
 from supportbot.testing import BotTester
@@ -43,6 +44,40 @@ async def test_a_slash_command_envelope_is_acked_with_the_message_then_answered(
     await slack.wait_for(lambda: bool(slack.responses_to(url)))
     assert "Toko Sinar Jaya" in str(slack.responses_to(url)[0].body)
     assert await runner.connected()
+
+
+async def test_a_usage_error_is_answered_in_the_envelope_ack(
+    slack: FakeSlack, runner: SocketModeRunner, socket_adapter: SlackAdapter
+) -> None:
+    url = slack.new_response_url()
+    envelope = await slack.send_envelope(
+        "slash_commands", slash_command("/nosuch", "x", response_url=url)
+    )
+    ack = await slack.wait_for_ack(envelope)
+    assert ack.payload is not None and ack.payload["response_type"] == "ephemeral"
+    assert "There is no command /nosuch" in ack.payload["text"]
+    assert message_problem(ack.payload) is None
+    await socket_adapter.drain(10)
+    assert slack.responses_to(url) == []
+
+
+async def test_lone_surrogates_and_controls_never_reach_the_ack(
+    slack: FakeSlack, runner: SocketModeRunner, socket_adapter: SlackAdapter
+) -> None:
+    # JSON may carry what UTF-8 cannot: an ack echoing it could not be sent at all.
+    url = slack.new_response_url()
+    reason = "dobel \ud83d\x00\u202e" + "\U0001f600" * 3000
+    envelope = await slack.send_envelope(
+        "slash_commands", slash_command("/refund", f"TX-1042 1000 {reason}", response_url=url)
+    )
+    ack = await slack.wait_for_ack(envelope)
+    assert ack.payload is not None
+    text = ack.payload["text"]
+    assert text.startswith("Preparing /refund TX-1042 1000 dobel ") and text.endswith("……")
+    assert not {"\ud83d", "\x00", "\u202e"} & set(text)
+    assert len(text) < 200
+    await socket_adapter.drain(10)
+    assert slack.responses_to(url)  # and the run answered at the response_url
 
 
 async def test_a_redelivered_event_is_acked_but_runs_once(

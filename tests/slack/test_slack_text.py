@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from supportbot.slack._text import escape, fit, slack_len, unescape_input
+from supportbot.slack._text import escape, fit, printable, shorten, slack_len, unescape_input
 
 
 def test_escape_covers_the_three_markup_characters() -> None:
@@ -46,3 +48,33 @@ def test_slack_formatting_of_typed_words_is_undone() -> None:
     assert unescape_input("<http://example.id>") == "http://example.id"
     assert unescape_input("a &amp; b &lt;c&gt;") == "a & b <c>"
     assert unescape_input("<@U123> hi") == "<@U123> hi"
+
+
+def test_printable_drops_controls_and_invisible_characters_and_keeps_one_line() -> None:
+    assert printable("\x1b[31mred\x00\x07 \u202eabc\u200b\ufeff\U000e0041") == "[31mred abc"
+    assert printable("  one\ntwo\r\n\tthree\u00a0four  ") == "one two three four"
+    assert printable("👩\u200d💻 Pelanggan “dobel” 二重") == "👩\u200d💻 Pelanggan “dobel” 二重"
+    assert printable("\ud83d lone") == "lone"
+    assert printable("") == ""
+
+
+def test_shorten_keeps_short_text_and_cuts_long_text_with_an_ellipsis() -> None:
+    assert shorten("hello", 5) == "hello"
+    assert shorten("hello world", 8) == "hello w…"
+    assert shorten("😀" * 3000, 11) == "😀" * 5 + "…"
+    assert shorten("ab   cd", 6) == "ab…"  # no dangling spaces before the ellipsis
+
+
+@given(text=st.text(), limit=st.integers(1, 300))
+def test_shorten_always_fits(text: str, limit: int) -> None:
+    cut = shorten(text, limit)
+    assert slack_len(cut) <= limit
+    assert cut == text or cut.endswith("…")
+
+
+@given(text=st.text())
+def test_printable_leaves_nothing_hidden_and_no_line_breaks(text: str) -> None:
+    shown = printable(text)
+    assert not [c for c in shown if unicodedata.category(c) in ("Cc", "Cf", "Cs") and c != "\u200d"]
+    assert shown == shown.strip() and "  " not in shown
+    assert printable(shown) == shown
