@@ -79,6 +79,8 @@ async def run(latency_ms: int, requests: int, concurrency: int) -> None:
                 "SUPPORTBOT_DEMO_LATENCY_MS": str(latency_ms),
                 "SUPPORTBOT_DATA_DIR": folder,
                 "SUPPORTBOT_COMMAND_FOLDERS": f'["{ROOT / "commands"}"]',
+                # The repository's config (roles the bundled commands name); data in `folder`.
+                "SUPPORTBOT_CONFIG": str(ROOT / "config" / "supportbot.toml"),
                 "SUPPORTBOT_LOG_LEVEL": "ERROR",
             }
             process = await asyncio.create_subprocess_exec(
