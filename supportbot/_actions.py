@@ -224,13 +224,11 @@ class ActionDesk:
     ) -> Reply:
         """The requester said yes: the action runs once (or waits for its approver)."""
         d = _Decision(user, adapter, channel, "confirm")
+        pending = await self._requesters(token, d)
+        if isinstance(pending, Reply):
+            return pending
         ledger = self.ledger
-        pending = await ledger.get_pending(token) if ledger is not None else None
-        if ledger is None or pending is None:
-            return await self._audited(None, d, token)
-        if pending.user_id != user.id:
-            text = messages.confirmation_not_yours(pending.command)
-            return await self._audited(pending, d, text=text)
+        assert ledger is not None
         to_state = "awaiting_approval" if pending.approval_role else "confirmed"
         won = await ledger.decide(
             token, from_state="pending", to_state=to_state, user_id=user.id, decided_by=user.display
@@ -261,13 +259,11 @@ class ActionDesk:
     ) -> Reply:
         """The requester said no (also while an approval is pending)."""
         d = _Decision(user, adapter, channel, "cancel")
+        pending = await self._requesters(token, d)
+        if isinstance(pending, Reply):
+            return pending
         ledger = self.ledger
-        pending = await ledger.get_pending(token) if ledger is not None else None
-        if ledger is None or pending is None:
-            return await self._audited(None, d, token)
-        if pending.user_id != user.id:
-            text = messages.confirmation_not_yours(pending.command)
-            return await self._audited(pending, d, text=text)
+        assert ledger is not None
         for state in ("pending", "awaiting_approval"):
             if await ledger.decide(
                 token, from_state=state, to_state="cancelled", decided_by=user.display
@@ -275,6 +271,17 @@ class ActionDesk:
                 text = messages.cancelled(pending.command)
                 return await self._audited(pending, d, text=text, outcome=Outcome.CANCELLED)
         return await self._explain(token, d)
+
+    async def _requesters(self, token: str, d: _Decision) -> PendingAction | Reply:
+        """The question behind `token` if `d.user` asked it; else the (audited) refusal."""
+        ledger = self.ledger
+        pending = await ledger.get_pending(token) if ledger is not None else None
+        if pending is None:
+            return await self._audited(None, d, token)
+        if pending.user_id != d.user.id:
+            text = messages.confirmation_not_yours(pending.command)
+            return await self._audited(pending, d, text=text)
+        return pending
 
     # --- the approver's answer -------------------------------------------------------------
 

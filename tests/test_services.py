@@ -38,6 +38,8 @@ from supportbot._services import (
 )
 from supportbot._settings import ServiceSettings
 
+from .loopback import Silent, serve_app, silent_server
+
 TIMEOUT = 0.3  # the services' timeout in these tests; the slow endpoint sleeps longer
 
 
@@ -125,60 +127,15 @@ def _app(backend: Backend) -> web.Application:
 @pytest.fixture
 async def backend() -> AsyncIterator[Backend]:
     state = Backend()
-    runner = web.AppRunner(_app(state), shutdown_timeout=0.2, handler_cancellation=True)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    state.url = f"http://{host}:{port}"
-    try:
+    async with serve_app(_app(state)) as url:
+        state.url = url
         yield state
-    finally:
-        await runner.cleanup()
-
-
-@dataclass
-class Silent:
-    """A TCP server that accepts, reads, and never answers."""
-
-    url: str
-    opened: int = 0
-    handlers: set[asyncio.Task[None]] = field(default_factory=set)
-    writers: list[asyncio.StreamWriter] = field(default_factory=list)
-
-    @property
-    def open_now(self) -> int:
-        return sum(not task.done() for task in self.handlers)
 
 
 @pytest.fixture
 async def silent() -> AsyncIterator[Silent]:
-    state = Silent(url="")
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        state.handlers.add(task)
-        state.writers.append(writer)
-        state.opened += 1
-        try:
-            while await reader.read(65536):  # until the client hangs up
-                pass
-        finally:
-            writer.close()
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    state.url = f"http://127.0.0.1:{port}"
-    try:
-        yield state
-    finally:
-        server.close()
-        for writer in state.writers:
-            writer.close()
-        if state.handlers:
-            await asyncio.wait(state.handlers, timeout=2)
-        await server.wait_closed()
+    async with silent_server() as server:
+        yield server
 
 
 @pytest.fixture
@@ -303,10 +260,10 @@ async def test_cancelling_the_caller_cancels_every_request(silent: Silent) -> No
         before = asyncio.all_tasks()
         waiting = asyncio.create_task(gather(s.billing.get("/a"), s.billing.get("/b")))
         for _ in range(200):
-            if silent.opened == 2:
+            if silent.accepted == 2:
                 break
             await asyncio.sleep(0.01)
-        assert silent.opened == 2
+        assert silent.accepted == 2
         waiting.cancel()
         await asyncio.wait({waiting}, timeout=1)  # not the services' 30 s
         assert waiting.cancelled()

@@ -31,6 +31,8 @@ from supportbot._settings import ServiceSettings, Settings, load_settings
 from supportbot.sample import SampleServices, run_sample_services
 from supportbot.testing import BotTester
 
+from ..loopback import Silent, serve_app, silent_server
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -77,63 +79,15 @@ def _backend_app(state: Backend) -> web.Application:
 @pytest.fixture
 async def backend() -> AsyncIterator[Backend]:
     state = Backend()
-    runner = web.AppRunner(_backend_app(state), shutdown_timeout=0.1, handler_cancellation=True)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    state.url = f"http://{host}:{port}"
-    try:
+    async with serve_app(_backend_app(state), shutdown_timeout=0.1) as url:
+        state.url = url
         yield state
-    finally:
-        await runner.cleanup()
-
-
-@dataclass
-class Silent:
-    """Accepts connections and reads requests, never answers."""
-
-    url: str
-    accepted: int = 0
-    open_now: int = 0
-    #: The most connections open at once.
-    peak: int = 0
-    writers: list[asyncio.StreamWriter] = field(default_factory=list)
 
 
 @pytest.fixture
 async def silent() -> AsyncIterator[Silent]:
-    state = Silent(url="")
-    tasks: set[asyncio.Task[Any]] = set()
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        tasks.add(task)
-        state.accepted += 1
-        state.open_now += 1
-        state.peak = max(state.peak, state.open_now)
-        state.writers.append(writer)
-        try:
-            while await reader.read(65536):
-                pass
-        except ConnectionError:
-            pass
-        finally:
-            state.open_now -= 1
-            writer.close()
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    state.url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-    try:
-        yield state
-    finally:
-        server.close()
-        for writer in state.writers:
-            writer.close()
-        if tasks:
-            await asyncio.wait(tasks, timeout=2)
-        await server.wait_closed()
+    async with silent_server() as server:
+        yield server
 
 
 @pytest.fixture
