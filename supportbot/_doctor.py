@@ -19,6 +19,7 @@ import httpx
 from prometheus_client import CollectorRegistry
 
 from . import _messages as messages
+from ._classify import transport_error
 from ._errors import ConfigError
 from ._health import HealthStatus, check_services
 from ._metrics import Metrics
@@ -96,7 +97,9 @@ async def check_slack(
             response = await client.post(url, headers={"Authorization": f"Bearer {token}"})
         body: Any = response.json()
     except (httpx.HTTPError, ValueError) as exc:
-        return Check("slack", "fail", messages.slack_unreachable(url, type(exc).__name__))
+        failed = transport_error("slack", exc) if isinstance(exc, httpx.HTTPError) else None
+        reason = failed.user_message if failed is not None else "it did not answer in JSON"
+        return Check("slack", "fail", messages.slack_unreachable(url, reason))
     latency = (time.perf_counter() - started) * 1000
     if not isinstance(body, dict) or not body.get("ok"):
         error = f"HTTP {response.status_code}"

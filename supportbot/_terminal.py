@@ -129,10 +129,13 @@ class TerminalSession:
 
 
 def _banner(session: TerminalSession) -> str:
+    from ._roles import may_run
+
     bot = session.runtime.bot
-    count = len(bot.registry) if bot else 0
+    user = session.user
+    count = sum(may_run(spec, user, bot.settings) for spec in bot.registry) if bot else 0
     return (
-        f"supportbot — {count} commands. You are {session.user.display}. "
+        f"supportbot — {count} commands for you. You are {user.display}. "
         "Type /help, a command such as /merchant 0812-3456-7890, or exit."
     )
 

@@ -74,6 +74,8 @@ PRIVATE_OUTCOMES = frozenset(
     {Outcome.REJECTED, Outcome.DENIED, Outcome.PENDING, Outcome.RATE_LIMITED}
 )
 FAILED_OUTCOMES = frozenset({Outcome.ERROR, Outcome.TIMEOUT})
+#: Seconds any call to Slack's Web API (or a response_url) may take.
+WEB_API_TIMEOUT_S = 10.0
 #: What the core's resolve and validate links lead to when they take a command's text.
 _ACCEPTED = Reply(text="")
 
@@ -493,8 +495,13 @@ async def open_slack(
     base_url = api_url or bot.settings.slack_api_url
     if not base_url.endswith("/"):
         base_url += "/"
-    async with aiohttp.ClientSession() as session:
-        client = AsyncWebClient(token=bot_token, base_url=base_url, session=session, timeout=10)
+    # A shared session does not apply the client's timeout: give it one of its own, so no Web API
+    # call or response_url post waits aiohttp's default 300 s.
+    timeout = aiohttp.ClientTimeout(total=WEB_API_TIMEOUT_S)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        client = AsyncWebClient(
+            token=bot_token, base_url=base_url, session=session, timeout=int(WEB_API_TIMEOUT_S)
+        )
         identity = await authenticate(client)
         default_dedupe, default_interactions = _default_state(bot)
         adapter = SlackAdapter(

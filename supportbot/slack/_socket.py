@@ -29,6 +29,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from .. import _messages as messages
 from .._errors import ConfigError
 from ._app import SlackAdapter
+from ._identity import unreachable_message
 
 __all__ = ["STUCK_AFTER_S", "SocketModeRunner", "run_socket_mode", "serve_socket_health"]
 
@@ -74,8 +75,9 @@ class SocketModeRunner:
             error = str(exc.response.get("error") if exc.response is not None else exc)
             raise ConfigError(messages.slack_token_refused("SLACK_APP_TOKEN", error)) from None
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            client = self.adapter.client
             raise ConfigError(
-                messages.slack_unreachable(self.adapter.client.base_url, repr(exc))
+                unreachable_message(client.base_url, exc, timeout_s=float(client.timeout))
             ) from None
         return str(response["url"])
 
