@@ -19,7 +19,7 @@ import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 __all__ = ["ActionDesk", "action_fingerprint", "already_done_reply"]
 
 log = logging.getLogger("supportbot.actions")
+
+RequesterNotifier = Callable[[PendingAction, User, str, Reply], Awaitable[None]]
 
 #: An earlier run of the same action this recent is mentioned (and, failed, retried by key).
 RECENT = timedelta(hours=24)
@@ -119,6 +121,9 @@ class ActionDesk:
         self._bot = bot
         #: Where `/escalate` sends its report; the Slack adapter sets its own.
         self.escalation_sink: EscalationSink = LogEscalationSink()
+        #: Told when an approver decides someone's request (the Slack adapter sets it: the
+        #: requester gets a note); `(request, approver, "approved" | "rejected", reply)`.
+        self.requester_notifier: RequesterNotifier | None = None
 
     @property
     def ledger(self) -> ActionLedger | None:
@@ -302,13 +307,15 @@ class ActionDesk:
         checked = await self._approver_decides(token, d, "approved")
         if isinstance(checked, Reply):
             return checked
-        return await self._run(
+        reply = await self._run(
             checked,
             _user_of(checked),
             adapter=checked.adapter,
             channel=checked.channel,
             approved_by=approver.display,
         )
+        await self._tell_requester(checked, approver, "approved", reply)
+        return reply
 
     async def reject(
         self,
@@ -325,7 +332,22 @@ class ActionDesk:
         if isinstance(checked, Reply):
             return checked
         text = messages.rejected(checked.command, checked.user_name, approver.display)
-        return await self._audited(checked, d, text=text, outcome=Outcome.OK)
+        reply = await self._audited(checked, d, text=text, outcome=Outcome.OK)
+        await self._tell_requester(checked, approver, "rejected", reply)
+        return reply
+
+    async def _tell_requester(
+        self, pending: PendingAction, approver: User, decision: str, reply: Reply
+    ) -> None:
+        """Let the person who asked know what the approver decided (when an adapter can)."""
+        if self.requester_notifier is None or approver.id == pending.user_id:
+            return
+        try:
+            await self.requester_notifier(pending, approver, decision, reply)
+        except Exception:
+            log.exception(
+                "could not tell %s that /%s was %s", pending.user_id, pending.command, decision
+            )
 
     async def waiting_for_approval(self) -> list[PendingAction]:
         """Requests that wait for an approver, oldest first."""

@@ -324,6 +324,13 @@ def action_unconfirmed(service: str, what: str, reason: str) -> str:
     )
 
 
+def your_request_decided(command: str, approver: str, decision: str) -> str:
+    """To the requester: their request was approved (and ran) or turned down."""
+    if decision == "approved":
+        return f"{approver} approved your /{command}. It ran once; the answer:"
+    return f"{approver} turned down your /{command}. Nothing was changed."
+
+
 def yes_not_allowed() -> str:
     """`exec --yes` on an action that insists on a typed answer."""
     return "This action must be confirmed by a person: --yes does not answer it. Type y to go on."

@@ -33,10 +33,11 @@ from .._alerts import LogNotifier
 from .._bot import Bot
 from .._commands import CommandSpec
 from .._dispatch import Request, run_chain
-from .._masking import mask_text
+from .._masking import mask_reply, mask_text
 from .._message import Message, User
 from .._middleware import resolve, validate
 from .._reply import Outcome, Reply
+from ..storage import PendingAction
 from ._actions import ActionRunner
 from ._background import Background
 from ._blocks import ACTION_PREFIX, Interactive, SlackMessage, render_reply
@@ -367,6 +368,23 @@ class SlackAdapter:
         visibility = self.settings.slack_command_visibility.get(key, self.settings.slack_visibility)
         return visibility == "in_channel"
 
+    async def tell_requester(
+        self, pending: PendingAction, approver: User, decision: str, reply: Reply
+    ) -> None:
+        """A note only the requester sees, where they asked: what the approver decided and, for
+        an approval, the action's answer."""
+        if pending.adapter != "slack" or not pending.channel:
+            return
+        note = messages.your_request_decided(pending.command, approver.display, decision)
+        told = reply.model_copy(
+            update={"text": f"{note}\n{reply.text}" if reply.text else note, "buttons": []}
+        )
+        await self.outbox.post_ephemeral(
+            pending.channel,
+            pending.user_id,
+            render_reply(mask_reply(told, self.settings.phone_region)),
+        )
+
     async def prepare(
         self,
         reply: Reply,
@@ -516,6 +534,7 @@ async def open_slack(
         monitor = bot.services.monitor
         if monitor is not None and bot.settings.ops_channel:
             monitor.set_notifier(SlackAlertNotifier(adapter.outbox, bot.settings.ops_channel))
+        bot.actions.requester_notifier = adapter.tell_requester
         sink_before = bot.actions.escalation_sink
         if bot.settings.slack_engineering_channel:
             bot.actions.escalation_sink = SlackEscalationSink(
@@ -528,4 +547,5 @@ async def open_slack(
                 await monitor.drain()  # alerts under way still go out over this session
                 monitor.set_notifier(LogNotifier())
             bot.actions.escalation_sink = sink_before
+            bot.actions.requester_notifier = None
             await adapter.aclose()

@@ -56,6 +56,10 @@ async def test_a_pin_reset_is_approved_in_the_channel_by_another_lead(
     )
     assert "was reset" in text_of(done)
     assert len(tester.sample.pin_resets("M-10001")) == 1
+    # The requester is told, where they asked, that it was approved and what happened.
+    [note] = [c.args for c in slack.calls_to("chat.postEphemeral") if c.args["user"] == AGENT]
+    assert "approved your /reset-pin" in str(note) and "was reset" in str(note)
+    assert "+6281234567890" not in str(note) and "0812-3456-7890" not in str(note)
     # A second lead clicking too changes nothing more.
     _, [late] = await click(
         slack, sender, adapter, approve, user_id=OTHER_LEAD, user_name="dewi", ephemeral=False
@@ -82,3 +86,25 @@ async def test_someone_without_the_role_cannot_approve(
     )
     assert "Only a member of the lead role" in text_of(refused)
     assert tester.sample.pin_resets("M-10001") == []
+
+
+async def test_a_rejection_is_told_to_the_requester_and_nothing_runs(
+    slack: FakeSlack, sender: SlackSender, adapter: SlackAdapter, tester: BotTester
+) -> None:
+    _add_leads(slack)
+    question = await ask(slack, sender, adapter, "/reset-pin", "M-10001")
+    await click(slack, sender, adapter, button(question, "supportbot.button", "Confirm"))
+    [request] = [_blocks(p) for p in _posted(slack) if "approval" in text_of(_blocks(p))]
+    _, [answer] = await click(
+        slack,
+        sender,
+        adapter,
+        button(request, "supportbot.button", "Reject"),
+        user_id=LEAD,
+        user_name="lina",
+        ephemeral=False,
+    )
+    assert "turned down" in text_of(answer)
+    [note] = [c.args for c in slack.calls_to("chat.postEphemeral") if c.args["user"] == AGENT]
+    assert "turned down your /reset-pin" in str(note)
+    assert tester.sample.pin_resets() == []
