@@ -70,7 +70,6 @@ def free_port() -> int:
 
 async def test_serve_demo_answers_a_signed_command_and_stops_on_sigterm(tmp_path: Path) -> None:
     async with FakeSlack.start() as slack:
-        port = free_port()
         env = {
             **os.environ,
             "SLACK_BOT_TOKEN": slack.bot_token,
@@ -82,24 +81,9 @@ async def test_serve_demo_answers_a_signed_command_and_stops_on_sigterm(tmp_path
             "SUPPORTBOT_CONFIG": str(CONFIG),
             "PYTHONPATH": str(ROOT),
         }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            SCRIPT,
-            "serve",
-            "--demo",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            cwd=tmp_path,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process, port = await start_listening("serve", "--port", env, tmp_path)
         try:
             base = f"http://127.0.0.1:{port}"
-            await wait_until_ready(base, process)
             async with SlackSender(base, SlackSigner(SIGNING_SECRET)) as sender:
                 url = slack.new_response_url()
                 sent = await sender.command("/merchant", "M-10001", response_url=url)
@@ -114,11 +98,48 @@ async def test_serve_demo_answers_a_signed_command_and_stops_on_sigterm(tmp_path
         assert "Connected to Slack as @supportbot in Fake Team (HTTP mode)" in stdout.decode()
 
 
+class PortTaken(Exception):
+    """The free port found was taken by someone else before the bot could bind it."""
+
+
+async def start_listening(
+    command: str, port_option: str, env: dict[str, str], cwd: Path
+) -> tuple[asyncio.subprocess.Process, int]:
+    """Start `supportbot COMMAND --demo` on a free port and wait until it is ready. A port can
+    be taken between finding it and binding it (other tests run too): then try another."""
+    for _ in range(3):
+        port = free_port()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            SCRIPT,
+            command,
+            "--demo",
+            "--host",
+            "127.0.0.1",
+            port_option,
+            str(port),
+            cwd=cwd,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            await wait_until_ready(f"http://127.0.0.1:{port}", process)
+        except PortTaken:
+            continue
+        return process, port
+    raise AssertionError("three free ports in a row were taken before the bot could bind them")
+
+
 async def wait_until_ready(base: str, process: asyncio.subprocess.Process) -> None:
     async with aiohttp.ClientSession() as session:
         for _ in range(300):
             if process.returncode is not None:
-                raise AssertionError("supportbot serve exited early")
+                _, stderr = await process.communicate()
+                if b"cannot listen" in stderr:
+                    raise PortTaken(stderr.decode())
+                raise AssertionError(f"supportbot exited early: {stderr.decode()}")
             try:
                 async with session.get(f"{base}/readyz") as response:
                     if response.status == 200:
@@ -133,7 +154,6 @@ async def test_run_demo_connects_over_socket_mode_answers_and_stops_on_sigterm(
     tmp_path: Path,
 ) -> None:
     async with FakeSlack.start() as slack:
-        port = free_port()
         env = {
             **os.environ,
             "SLACK_BOT_TOKEN": slack.bot_token,
@@ -145,23 +165,8 @@ async def test_run_demo_connects_over_socket_mode_answers_and_stops_on_sigterm(
             "SUPPORTBOT_CONFIG": str(CONFIG),
             "PYTHONPATH": str(ROOT),
         }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            SCRIPT,
-            "run",
-            "--demo",
-            "--host",
-            "127.0.0.1",
-            "--health-port",
-            str(port),
-            cwd=tmp_path,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process, port = await start_listening("run", "--health-port", env, tmp_path)
         try:
-            await wait_until_ready(f"http://127.0.0.1:{port}", process)
             url = slack.new_response_url()
             envelope = await slack.send_envelope(
                 "slash_commands", slash_command("/transaction", "TX-1042", response_url=url)
