@@ -12,6 +12,7 @@ A test that takes `database_url` (or `store`) runs once per database:
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -21,6 +22,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from supportbot.storage import Store, create_store, sync_url, upgrade
+
+from .loopback import Silent, silent_server
 
 POSTGRES_ENV = "SUPPORTBOT_TEST_POSTGRES_URL"
 
@@ -70,3 +73,19 @@ async def store(database_url: str) -> AsyncIterator[Store]:
         yield opened
     finally:
         await opened.close()
+
+
+@pytest.fixture
+async def silent() -> AsyncIterator[Silent]:
+    """A service that accepts connections and never answers (see `tests.loopback`)."""
+    async with silent_server() as server:
+        yield server
+
+
+@pytest.fixture
+def closed_url() -> str:
+    """A loopback URL where nothing listens any more: connection refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

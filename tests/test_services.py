@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-import socket
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from supportbot._services import (
 )
 from supportbot._settings import ServiceSettings
 
-from .loopback import Silent, serve_app, silent_server
+from .loopback import Silent, serve_app
 
 TIMEOUT = 0.3  # the services' timeout in these tests; the slow endpoint sleeps longer
 
@@ -130,20 +129,6 @@ async def backend() -> AsyncIterator[Backend]:
     async with serve_app(_app(state)) as url:
         state.url = url
         yield state
-
-
-@pytest.fixture
-async def silent() -> AsyncIterator[Silent]:
-    async with silent_server() as server:
-        yield server
-
-
-@pytest.fixture
-def closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"  # nothing listens there any more: connection refused
 
 
 def settings(url: str, timeout: float = TIMEOUT, **extra: Any) -> ServiceSettings:
@@ -347,7 +332,7 @@ FAILURES = [
 async def test_each_failure_has_its_class_kind_and_wording(
     backend: Backend,
     silent: Silent,
-    closed_port_url: str,
+    closed_url: str,
     where: str,
     path: str,
     cls: type[ServiceError],
@@ -355,7 +340,7 @@ async def test_each_failure_has_its_class_kind_and_wording(
     status: int | None,
     wording: str,
 ) -> None:
-    url = {"backend": backend.url, "silent": silent.url, "closed": closed_port_url}[where]
+    url = {"backend": backend.url, "silent": silent.url, "closed": closed_url}[where]
     async with Services({"billing": settings(url)}) as s:
         result = await s.billing.get(path)
     assert not result.ok and result.data is None

@@ -6,7 +6,6 @@ Everything listens on 127.0.0.1 and is stopped by its fixture.
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -31,7 +30,7 @@ from supportbot._settings import ServiceSettings, Settings, load_settings
 from supportbot.sample import SampleServices, run_sample_services
 from supportbot.testing import BotTester
 
-from ..loopback import Silent, serve_app, silent_server
+from ..loopback import serve_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,20 +81,6 @@ async def backend() -> AsyncIterator[Backend]:
     async with serve_app(_backend_app(state), shutdown_timeout=0.1) as url:
         state.url = url
         yield state
-
-
-@pytest.fixture
-async def silent() -> AsyncIterator[Silent]:
-    async with silent_server() as server:
-        yield server
-
-
-@pytest.fixture
-def closed_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture

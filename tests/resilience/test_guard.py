@@ -13,7 +13,8 @@ from supportbot._metrics import Metrics
 from supportbot._services import Services
 from supportbot._settings import ServiceSettings
 
-from .conftest import Backend, Silent, sample_value
+from ..loopback import Silent
+from .conftest import Backend, sample_value
 
 
 def policy(url: str, **options: Any) -> ServiceSettings:

@@ -16,7 +16,8 @@ from supportbot._retry import is_idempotent, parse_retry_after
 from supportbot._services import Services
 from supportbot._settings import ServiceSettings
 
-from .conftest import Backend, Silent, sample_value
+from ..loopback import Silent
+from .conftest import Backend, sample_value
 
 
 def services(url: str, metrics: Metrics, **policy: Any) -> Services:
