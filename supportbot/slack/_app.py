@@ -31,13 +31,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from .. import _messages as messages
 from .._alerts import LogNotifier
 from .._bot import Bot
-from .._commands import CommandSpec
-from .._dispatch import Request, run_chain
 from .._masking import mask_reply, mask_text
 from .._message import Message, User
-from .._middleware import resolve, validate
 from .._reply import Outcome, Reply
 from ..storage import PendingAction
+from ._ack import ANSWER_IN_ACK_S, accepted_command, echo, progress
 from ._actions import ActionRunner
 from ._background import Background
 from ._blocks import ACTION_PREFIX, Interactive, SlackMessage, render_reply
@@ -54,7 +52,7 @@ from ._ops_alerts import SlackAlertNotifier, SlackEscalationSink
 from ._outbox import Outbox
 from ._payloads import command_text, event_text, is_direct_message, typed_command_name
 from ._share import shareable
-from ._text import escape, printable, shorten
+from ._text import escape
 from ._users import UserDirectory
 
 __all__ = ["SlackAdapter", "SlackIdentity", "authenticate", "open_slack"]
@@ -64,11 +62,6 @@ log = logging.getLogger("supportbot.slack")
 Visibility = Literal["ephemeral", "in_channel"]
 #: An answer to an @mention or a DM that takes longer than this first gets "Looking up …".
 PROGRESS_AFTER_S = 1.0
-#: How long a slash command's ack waits for an answer the core gives at once (a usage error):
-#: well inside Slack's 3 s, leaving room for the network. Slower, it comes by response_url.
-ANSWER_IN_ACK_S = 1.0
-#: The command as echoed in an acknowledgement: at most this many characters of it.
-ECHO_LIMIT = 120
 CLAIM_CONTEXT_KEY = "supportbot_delivery_claim"
 #: Outcomes that only concern the requester, whatever the command's visibility.
 PRIVATE_OUTCOMES = frozenset(
@@ -77,16 +70,6 @@ PRIVATE_OUTCOMES = frozenset(
 FAILED_OUTCOMES = frozenset({Outcome.ERROR, Outcome.TIMEOUT})
 #: Seconds any call to Slack's Web API (or a response_url) may take.
 WEB_API_TIMEOUT_S = 10.0
-#: What the core's resolve and validate links lead to when they take a command's text.
-_ACCEPTED = Reply(text="")
-
-
-async def _accept(request: Request) -> Reply:
-    return _ACCEPTED
-
-
-#: The core's own parsing and argument checks, and nothing after them.
-_CHECK_ARGUMENTS = run_chain((resolve, validate), _accept)
 
 
 class SlackAdapter:
@@ -213,9 +196,12 @@ class SlackAdapter:
     ) -> None:
         text = command_text(body)
         claim = context.get(CLAIM_CONTEXT_KEY)
-        spec = await self._accepted_command(text)
+        spec = await accepted_command(self.bot, text)
         if spec is not None:
-            await ack(response_type="ephemeral", text=escape(self._progress(text, spec)))
+            await ack(
+                response_type="ephemeral",
+                text=escape(progress(text, spec, self.settings.phone_region)),
+            )
             self.spawn(self._run_command(body, text), claim=claim)
             return
         # The core turns this down at once: answer in the ack rather than promise a lookup. A
@@ -230,7 +216,10 @@ class SlackAdapter:
                 blocks=message.blocks or None,
             )
             return
-        await ack(response_type="ephemeral", text=escape(messages.checking(self._echo(text))))
+        await ack(
+            response_type="ephemeral",
+            text=escape(messages.checking(echo(text, self.settings.phone_region))),
+        )
         self.spawn(self._run_command(body, text, answering=answering), claim=claim)
 
     async def _on_mention(
@@ -259,21 +248,6 @@ class SlackAdapter:
         self.spawn(self.actions.run(body, action), claim=context.get(CLAIM_CONTEXT_KEY))
 
     # --- running and answering ------------------------------------------------------------
-
-    async def _accepted_command(self, text: str) -> CommandSpec | None:
-        """The command `text` runs when the core takes its arguments; None when the core turns
-        it down at once (an unknown command, bad arguments, `--help`).
-
-        Runs the core's own resolve and validate links and stops there: nothing is looked up,
-        only parsed and bound, in microseconds. Roles are not checked (the run does that).
-        """
-        user = User(id="")
-        request = Request(bot=self.bot, message=Message(text=text, user=user, adapter="slack"))
-        try:
-            outcome = await _CHECK_ARGUMENTS(request)
-        except Exception:  # a UsageError, or a plugin's type failing: the run will answer it
-            return None
-        return request.spec if outcome is _ACCEPTED else None
 
     async def _answer_command(
         self, body: Mapping[str, Any], text: str
@@ -341,7 +315,7 @@ class SlackAdapter:
         notice_ts: str | None = None
         if not done:
             spec = self.bot.registry.get(typed_command_name(text))
-            notice = render_reply(Reply(text=self._progress(text, spec)))
+            notice = render_reply(Reply(text=progress(text, spec, self.settings.phone_region)))
             if public:
                 notice_ts = await self.outbox.post(channel, notice, thread_ts=reply_thread)
             else:
@@ -442,21 +416,6 @@ class SlackAdapter:
         if found is not None:
             return found
         return await self.interactions.load(interaction_id)
-
-    def _echo(self, text: str) -> str:
-        """`text` fit to echo back: one line, no control characters, masked, not too long."""
-        # Cut before masking too, to bound its work, then to the limit once masked.
-        line = printable(text[: ECHO_LIMIT * 8])
-        return shorten(
-            mask_text(shorten(line, ECHO_LIMIT * 4), self.settings.phone_region), ECHO_LIMIT
-        )
-
-    def _progress(self, text: str, spec: CommandSpec | None) -> str:
-        """What the bot is doing about `text` (unescaped): looking it up, or preparing an action."""
-        shown = self._echo(text)
-        if spec is not None and spec.action:
-            return messages.preparing(shown)
-        return messages.looking_up(shown)
 
     # --- background work ------------------------------------------------------------------
 

@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 
 from supportbot.slack import SlackAdapter, render_reply
-from supportbot.slack import _app as slack_app
+from supportbot.slack import _ack as slack_ack
 from supportbot.slack._text import slack_len
 from supportbot.slack.testing import FakeSlack, SlackSender, message_problem
 from supportbot.testing import BotTester
 
 #: The ack's share of Slack's 3 s: the budget for an answer in it, plus room for the machine.
-ACK_WELL_UNDER_S = slack_app.ANSWER_IN_ACK_S + 0.5
+ACK_WELL_UNDER_S = slack_ack.ANSWER_IN_ACK_S + 0.5
 
 
 async def send(
@@ -101,13 +101,13 @@ async def test_when_the_answer_is_slow_the_ack_says_checking_and_the_answer_foll
     resolve = adapter.users.resolve
 
     async def slow_resolve(user_id: str, *, fallback_name: str = "") -> Any:
-        await asyncio.sleep(slack_app.ANSWER_IN_ACK_S + 0.3)  # users.info taking its time
+        await asyncio.sleep(slack_ack.ANSWER_IN_ACK_S + 0.3)  # users.info taking its time
         return await resolve(user_id, fallback_name=fallback_name)
 
     monkeypatch.setattr(adapter.users, "resolve", slow_resolve)
     url, ack, elapsed = await send(slack, sender, "/nosuch", "x")
     assert ack["text"] == "Checking /nosuch x…"
-    assert slack_app.ANSWER_IN_ACK_S <= elapsed < ACK_WELL_UNDER_S
+    assert slack_ack.ANSWER_IN_ACK_S <= elapsed < ACK_WELL_UNDER_S
     await adapter.drain(10)
     [answer] = slack.responses_to(url)
     assert answer.body["replace_original"] is True  # it takes the place of "Checking …"
@@ -144,7 +144,7 @@ def assert_safe_echo(ack_text: str) -> None:
     ]
     assert hidden == []
     assert "<" not in ack_text and ">" not in ack_text
-    assert slack_len(ack_text) <= slack_app.ECHO_LIMIT + len("Preparing …")
+    assert slack_len(ack_text) <= slack_ack.ECHO_LIMIT + len("Preparing …")
 
 
 @pytest.mark.parametrize(("typed", "shown"), HOSTILE)
