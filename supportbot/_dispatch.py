@@ -53,6 +53,16 @@ class Request:
     context: Context | None = None
     #: The exception that ended the run, if any (for the log and the audit record).
     error: BaseException | None = None
+    _roles: frozenset[str] | None = field(default=None, repr=False)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The sender's roles, worked out once per run (several links ask)."""
+        if self._roles is None:
+            from ._roles import roles_of
+
+            self._roles = roles_of(self.message.user, self.bot.settings)
+        return self._roles
 
 
 Next = Callable[[Request], Awaitable[Reply]]

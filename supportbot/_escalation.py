@@ -55,10 +55,7 @@ async def escalate(store: Store | None, sink: EscalationSink, request_id: str, b
     entry = await store.audit.get(request_id) if store is not None else None
     if store is None or entry is None:
         return Reply(outcome=Outcome.NOT_FOUND, text=messages.escalation_unknown(request_id))
-    run = None
-    if entry.command:
-        runs = await store.actions.runs(command=entry.command, user=entry.user_id, limit=50)
-        run = next((r for r in runs if r.request_id == request_id), None)
+    run = await store.actions.run_of_request(request_id)
     report = escalation_report(entry, run, by)
     delivered = await sink.deliver(report)
     await store.actions.record_escalation(

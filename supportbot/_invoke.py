@@ -8,7 +8,6 @@ from typing import Any
 from ._context import Context
 from ._dispatch import Request
 from ._reply import Reply, ServiceWarning
-from ._roles import roles_of
 
 __all__ = ["add_service_warnings", "as_reply", "build_context", "run_handler"]
 
@@ -53,7 +52,7 @@ def build_context(request: Request) -> Context:
         timeout_s=timeout,
         idempotency_key=request.idempotency_key or request.confirmed_token,
         actions=bot.actions,
-        roles=roles_of(request.message.user, bot.settings),
+        roles=request.roles,
     )
 
 

@@ -22,7 +22,6 @@ from .._roles import (
     action_channels_for,
     allowed_roles,
     channel_allowed,
-    roles_of,
 )
 
 __all__ = ["authorize"]
@@ -33,10 +32,8 @@ async def authorize(request: Request, call_next: Next) -> Reply:
     spec = request.spec
     assert spec is not None, "resolve finds the command first"
     settings = request.bot.settings
-    context = request.context
-    roles = context.roles if context is not None else roles_of(request.message.user, settings)
     allowed = allowed_roles(spec, settings)
-    if allowed is not None and allowed.isdisjoint(roles):
+    if allowed is not None and allowed.isdisjoint(request.roles):
         raise NotAllowed(spec.name, sorted(allowed), settings.access_help)
     message = request.message
     if message.adapter in CHANNEL_LIMITED_ADAPTERS:

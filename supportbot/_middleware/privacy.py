@@ -10,7 +10,6 @@ from __future__ import annotations
 from .._dispatch import Next, Request
 from .._masking import mask_reply
 from .._reply import Reply
-from .._roles import roles_of
 
 
 async def privacy(request: Request, call_next: Next) -> Reply:
@@ -18,6 +17,6 @@ async def privacy(request: Request, call_next: Next) -> Reply:
     reply = await call_next(request)
     settings = request.bot.settings
     allowed = settings.personal_data_roles
-    if not allowed or roles_of(request.message.user, settings) & set(allowed):
+    if not allowed or request.roles & set(allowed):
         return reply
     return mask_reply(reply, settings.phone_region)

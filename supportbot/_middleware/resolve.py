@@ -13,7 +13,6 @@ from .._help import describe_command
 from .._invoke import build_context
 from .._parsing import ConvertContext, HelpRequested, bind, parse_command
 from .._reply import Reply
-from .._roles import roles_of
 
 
 async def resolve(request: Request, call_next: Next) -> Reply:
@@ -38,8 +37,6 @@ async def validate(request: Request, call_next: Next) -> Reply:
         request.arguments = bind(spec.name, list(spec.params), parsed, convert)
     except HelpRequested:
         settings = request.bot.settings
-        return describe_command(
-            spec, settings=settings, viewer_roles=roles_of(request.message.user, settings)
-        )
+        return describe_command(spec, settings=settings, viewer_roles=request.roles)
     request.context = build_context(request)
     return await call_next(request)

@@ -270,6 +270,12 @@ class ActionLedger:
             row = await session.get(ActionRun, key)
             return RunRecord.from_row(row) if row is not None else None
 
+    async def run_of_request(self, request_id: str) -> RunRecord | None:
+        """The run whose latest attempt was the command run `request_id`, or None."""
+        async with self._sessions() as session:
+            row = await session.scalar(select(ActionRun).where(ActionRun.request_id == request_id))
+            return RunRecord.from_row(row) if row is not None else None
+
     async def last_run(self, fingerprint: str, *, since: datetime) -> RunRecord | None:
         """The newest run of the same action (command and arguments) since `since`."""
         statement = (
