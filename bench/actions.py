@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 from supportbot import Message, Outcome, User
-from supportbot._bot import open_bot
-from supportbot._settings import ServiceSettings, load_settings
+from supportbot.core.settings import ServiceSettings, load_settings
+from supportbot.dispatch.bot import open_bot
 from supportbot.sample import run_sample_services
 from supportbot.storage import upgrade
 

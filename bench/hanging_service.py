@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from supportbot import Message, Outcome, Reply, User
-from supportbot._bot import Bot, open_bot
-from supportbot._plugins import load_plugins
-from supportbot._settings import ServiceSettings, load_settings
+from supportbot.core.plugins import load_plugins
+from supportbot.core.settings import ServiceSettings, load_settings
+from supportbot.dispatch.bot import Bot, open_bot
 from supportbot.sample import run_sample_services, sample_data
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,7 +19,7 @@ import statistics
 import time
 from pathlib import Path
 
-from supportbot._render import render_text
+from supportbot.core.render import render_text
 from supportbot.testing import BotTester
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -32,7 +32,7 @@ SECRET = "8f742231b10e8888abcd99f1a2b3c4d5"
 COMMANDS = ("/merchant M-10001", "/merchant 0812-3456-7890", "/transaction TX-1042", "/help")
 # `supportbot serve`, registering the Slack commands if the CLI does not have them yet.
 SERVE = (
-    "from supportbot.cli import cli\n"
+    "from supportbot.app.cli import cli\n"
     "from supportbot.slack._cli import SLACK_COMMANDS\n"
     "for command in SLACK_COMMANDS:\n"
     "    cli.commands.setdefault(command.name, command)\n"

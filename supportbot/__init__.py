@@ -6,8 +6,8 @@ argument types, the `Context`, the `Reply` model and the errors. Everything else
 
 from __future__ import annotations
 
-from ._action_reply import action_failed
-from ._argtypes import (
+from .actions.replies import action_failed
+from .core.argtypes import (
     Amount,
     ArgType,
     ConvertContext,
@@ -19,9 +19,7 @@ from ._argtypes import (
     TransactionId,
     register_arg_type,
 )
-from ._commands import CommandRegistry, CommandSpec, command
-from ._context import Context
-from ._errors import (
+from .core.errors import (
     ArgumentError,
     ConfigError,
     DuplicateCommandError,
@@ -38,15 +36,16 @@ from ._errors import (
     UnknownCommandError,
     UsageError,
 )
-from ._formatting import format_money, format_phone, format_status, format_when
-from ._help import describe_command, describe_commands
-from ._masking import mask_email, mask_phone, mask_text
-from ._message import Message, User
-from ._reply import Button, Choice, Confirmation, Field, Outcome, Reply, Section, ServiceWarning
-from ._services import ServiceCall, ServiceResult, Services
-from ._settings import ServiceSettings, Settings, load_settings
-
-__version__ = "0.1.0"
+from .core.formatting import format_money, format_phone, format_status, format_when
+from .core.masking import mask_email, mask_phone, mask_text
+from .core.message import Message, User
+from .core.registry import CommandRegistry, CommandSpec, command
+from .core.reply import Button, Choice, Confirmation, Field, Outcome, Reply, Section, ServiceWarning
+from .core.settings import ServiceSettings, Settings, load_settings
+from .core.version import __version__ as __version__
+from .dispatch.context import Context
+from .dispatch.help import describe_command, describe_commands
+from .services.clients import ServiceCall, ServiceResult, Services
 
 __all__ = [
     "Amount",

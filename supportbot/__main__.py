@@ -1,5 +1,5 @@
 """`python -m supportbot` is the `supportbot` command."""
 
-from .cli import main
+from .app.cli import main
 
 main()

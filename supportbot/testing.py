@@ -28,12 +28,12 @@ from typing import Any
 
 import httpx
 
-from ._bot import Bot, open_bot
-from ._commands import CommandRegistry, spec_of
-from ._message import Message, User
-from ._plugins import load_plugins
-from ._reply import Reply
-from ._settings import ServiceSettings, Settings, load_settings
+from .core.message import Message, User
+from .core.plugins import load_plugins
+from .core.registry import CommandRegistry, spec_of
+from .core.reply import Reply
+from .core.settings import ServiceSettings, Settings, load_settings
+from .dispatch.bot import Bot, open_bot
 
 __all__ = ["BotTester", "FakeAnswer", "fake_transport"]
 

@@ -22,8 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from supportbot.storage import Store, create_store, sync_url, upgrade
-
-from .loopback import Silent, silent_server
+from tests.loopback import Silent, silent_server
 
 POSTGRES_ENV = "SUPPORTBOT_TEST_POSTGRES_URL"
 

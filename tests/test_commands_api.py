@@ -7,7 +7,7 @@ from typing import Literal
 import pytest
 
 from supportbot import CommandRegistry, Context, DuplicateCommandError, MerchantRef, Rest, command
-from supportbot._commands import spec_of
+from supportbot.core.registry import spec_of
 
 
 @command("lookup", examples=("/lookup M-10001",))

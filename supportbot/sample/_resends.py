@@ -12,14 +12,7 @@ import re
 
 from aiohttp import web
 
-from ._http import (
-    Refused,
-    answer_once,
-    idempotency_key,
-    json_response,
-    read_json_object,
-    shown,
-)
+from ._http import Refused, answer_once, idempotency_key, json_response, read_json_object, shown
 from ._ledger import Answer, Fingerprint, Ledger
 from ._records import SampleData
 

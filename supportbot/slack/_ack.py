@@ -9,14 +9,15 @@ personal data masked, cut to `ECHO_LIMIT` characters.
 
 from __future__ import annotations
 
-from .. import _messages as messages
-from .._bot import Bot
-from .._commands import CommandSpec
-from .._dispatch import Request, run_chain
-from .._masking import mask_text
-from .._message import Message, User
-from .._middleware import resolve, validate
-from .._reply import Reply
+from supportbot.core import wording as messages
+from supportbot.core.masking import mask_text
+from supportbot.core.message import Message, User
+from supportbot.core.registry import CommandSpec
+from supportbot.core.reply import Reply
+from supportbot.dispatch.bot import Bot
+from supportbot.dispatch.chain import Request, run_chain
+from supportbot.dispatch.middleware import resolve, validate
+
 from ._text import printable, shorten
 
 __all__ = ["ANSWER_IN_ACK_S", "ECHO_LIMIT", "accepted_command", "echo", "progress"]

@@ -28,13 +28,14 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from .. import _messages as messages
-from .._alerts import LogNotifier
-from .._bot import Bot
-from .._masking import mask_reply, mask_text
-from .._message import Message, User
-from .._reply import Outcome, Reply
-from ..storage import PendingAction
+from supportbot.core import wording as messages
+from supportbot.core.masking import mask_reply, mask_text
+from supportbot.core.message import Message, User
+from supportbot.core.reply import Outcome, Reply
+from supportbot.dispatch.bot import Bot
+from supportbot.services.alerts import LogNotifier
+from supportbot.storage import PendingAction
+
 from ._ack import ANSWER_IN_ACK_S, accepted_command, echo, progress
 from ._actions import ActionRunner
 from ._background import Background

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import _messages as messages
-from .._reply import Choice, Reply, Section
+from supportbot.core import wording as messages
+from supportbot.core.reply import Choice, Reply, Section
+
 from ._layout import (
     Budget,
     Piece,

@@ -17,10 +17,10 @@ from typing import Any, Literal, NoReturn, Protocol
 
 import click
 
-from .. import _messages as messages
-from .._errors import ConfigError, PluginError, SupportbotError
-from .._ops_cli import metrics_port_option
-from .._settings import Settings
+from supportbot.core import wording as messages
+from supportbot.core.console import metrics_port_option
+from supportbot.core.errors import ConfigError, PluginError, SupportbotError
+from supportbot.core.settings import Settings
 
 __all__ = ["SLACK_COMMANDS", "manifest", "run", "serve"]
 
@@ -49,7 +49,8 @@ async def _serve(
     host: str,
     port: int | None,
 ) -> None:
-    from .._bot import open_bot
+    from supportbot.dispatch.bot import open_bot
+
     from ._app import open_slack
     from ._credentials import read_credentials
     from ._http import serve_http
@@ -62,7 +63,7 @@ async def _serve(
         loop.add_signal_handler(sig, stop.set)
     async with AsyncExitStack() as stack:
         if demo:
-            from .._runtime import demo_settings
+            from supportbot.app.runtime import demo_settings
 
             settings = await stack.enter_async_context(demo_settings(settings))
         elif not settings.services:
@@ -169,7 +170,8 @@ def serve(env: _Env, port: int, host: str, demo: bool) -> None:
 @click.pass_obj
 def manifest(env: _Env, as_json: bool, http_url: str | None, name: str) -> None:
     """Print the Slack app manifest for the registered commands (create the app from it)."""
-    from .._plugins import load_plugins
+    from supportbot.core.plugins import load_plugins
+
     from ._manifest import build_manifest, to_yaml
 
     settings = env.settings()

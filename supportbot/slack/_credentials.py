@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from .. import _messages as messages
-from .._errors import ConfigError
+from supportbot.core import wording as messages
+from supportbot.core.errors import ConfigError
 
 __all__ = ["SlackCredentials", "read_credentials"]
 

@@ -13,9 +13,10 @@ from contextlib import asynccontextmanager
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 
-from .. import _messages as messages
-from .._errors import ConfigError
-from .._metrics import METRICS_APP_KEY, metrics_handler
+from supportbot.core import wording as messages
+from supportbot.core.errors import ConfigError
+from supportbot.services.metrics import CONTENT_TYPE
+
 from ._app import SlackAdapter
 from ._manifest import EVENTS_PATH
 
@@ -31,12 +32,16 @@ def build_web_app(adapter: SlackAdapter) -> web.Application:
     """The aiohttp application serving `adapter` in HTTP mode."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[ADAPTER_KEY] = adapter
-    app[METRICS_APP_KEY] = adapter.bot.services.metrics
     app.router.add_post(EVENTS_PATH, _events)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
-    app.router.add_get("/metrics", metrics_handler)
+    app.router.add_get("/metrics", _metrics)
     return app
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    metrics = request.app[ADAPTER_KEY].bot.services.metrics
+    return web.Response(body=metrics.render(), headers={"Content-Type": CONTENT_TYPE})
 
 
 async def _events(request: web.Request) -> web.Response:

@@ -11,8 +11,8 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from .. import _messages as messages
-from .._errors import ConfigError
+from supportbot.core import wording as messages
+from supportbot.core.errors import ConfigError
 
 __all__ = ["SlackIdentity", "authenticate", "unreachable_message"]
 

@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .. import _messages as messages
+from supportbot.core import wording as messages
+
 from ._text import LIMITS, json_size, slack_len
 
 __all__ = [

@@ -15,9 +15,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .. import _messages as messages
-from .._commands import CommandSpec
-from .._errors import ConfigError
+from supportbot.core import wording as messages
+from supportbot.core.errors import ConfigError
+from supportbot.core.registry import CommandSpec
+
 from ._payloads import slash_name
 
 __all__ = [

@@ -7,9 +7,10 @@ nothing is lost silently.
 
 from __future__ import annotations
 
-from .._alerts import Alert, LogNotifier
-from .._escalation import EscalationSink
-from .._reply import Reply
+from supportbot.actions.escalation import EscalationSink
+from supportbot.core.reply import Reply
+from supportbot.services.alerts import Alert, LogNotifier
+
 from ._blocks import render_reply
 from ._outbox import Outbox
 

@@ -3,15 +3,15 @@
 Lookup results go to the requester only; "Share in channel" posts this instead. Fields marked
 `personal` are masked (phone numbers and emails keep a recognisable shape, anything else is
 hidden), and every free text goes through `mask_text`, which masks the phone numbers and emails
-it finds (`supportbot._masking.mask_reply`). Buttons and pick-lists are dropped: a shared card is
-for reading.
+it finds (`supportbot.core.masking.mask_reply`). Buttons and pick-lists are dropped: a shared card
+is for reading.
 """
 
 from __future__ import annotations
 
-from .. import _messages as messages
-from .._masking import HIDDEN, mask_reply
-from .._reply import Reply
+from supportbot.core import wording as messages
+from supportbot.core.masking import HIDDEN, mask_reply
+from supportbot.core.reply import Reply
 
 __all__ = ["HIDDEN", "shareable"]
 

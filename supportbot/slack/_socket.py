@@ -26,8 +26,9 @@ from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from .. import _messages as messages
-from .._errors import ConfigError
+from supportbot.core import wording as messages
+from supportbot.core.errors import ConfigError
+
 from ._app import SlackAdapter
 from ._identity import unreachable_message
 

@@ -13,8 +13,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ..storage import Store
-from ..storage._events import ProcessedEvent, SlackInteraction
+from supportbot.storage import Store
+from supportbot.storage._events import ProcessedEvent, SlackInteraction
+
 from ._interactions import INTERACTION_TTL_S, Interaction
 
 __all__ = ["StoreDedupe", "StoreInteractions"]

@@ -16,7 +16,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from .._message import User
+from supportbot.core.message import User
 
 __all__ = ["UserDirectory"]
 

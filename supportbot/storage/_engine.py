@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from .._errors import ConfigError
+from supportbot.core.errors import ConfigError
 
 __all__ = [
     "async_url",

@@ -29,7 +29,7 @@ __all__ = [
     "upgrade",
 ]
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any fixed number: it names the lock every supportbot migration takes on PostgreSQL.
 _POSTGRES_MIGRATION_LOCK = 0x5B0_7D8
 

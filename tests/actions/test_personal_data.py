@@ -9,7 +9,7 @@ import logging
 from sqlalchemy import select
 
 from supportbot import User
-from supportbot._logging import configure_logging
+from supportbot.core.logs import configure_logging
 from supportbot.storage import ActionRun, AuditRecord, PendingActionRow
 from supportbot.testing import BotTester
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from supportbot import Message, Outcome, User
-from supportbot._bot import open_bot
-from supportbot._settings import ServiceSettings, load_settings
+from supportbot.core.settings import ServiceSettings, load_settings
+from supportbot.dispatch.bot import open_bot
 from supportbot.sample import run_sample_services
 from supportbot.storage import create_store, upgrade
 
@@ -39,7 +39,7 @@ def _confirm_in_a_replica(
     settings_json: str, token: str, start: Any, results: Any, name: str
 ) -> None:
     """One bot process: open the bot on the shared database, wait for the signal, confirm."""
-    from supportbot._settings import Settings
+    from supportbot.core.settings import Settings
 
     settings = Settings.model_validate_json(settings_json)
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from supportbot import Context, Outcome, Reply, Settings, User, command
-from supportbot._roles import may_run
+from supportbot.access.roles import may_run
 from supportbot.testing import BotTester
 
 from .conftest import COMMANDS

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "config" / "supportbot.toml"
 # Register the Slack commands on the CLI group (a no-op once the CLI has them itself).
 SCRIPT = (
-    "from supportbot.cli import cli\n"
+    "from supportbot.app.cli import cli\n"
     "from supportbot.slack._cli import SLACK_COMMANDS\n"
     "for command in SLACK_COMMANDS:\n"
     "    cli.commands.setdefault(command.name, command)\n"

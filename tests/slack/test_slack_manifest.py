@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 import supportbot
 from supportbot import ConfigError, Context, load_settings
-from supportbot._commands import CommandRegistry, spec_of
-from supportbot._plugins import load_plugins
+from supportbot.core.plugins import load_plugins
+from supportbot.core.registry import CommandRegistry, spec_of
 from supportbot.slack import build_manifest, events_url, to_yaml
 from supportbot.slack._cli import manifest as manifest_command
 from supportbot.slack._payloads import SLACK_BUILT_INS, command_text, event_text, slash_name

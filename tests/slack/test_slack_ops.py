@@ -6,7 +6,7 @@ from __future__ import annotations
 import aiohttp
 
 from supportbot import User
-from supportbot._alerts import Alert
+from supportbot.services.alerts import Alert
 from supportbot.slack import SlackAdapter, open_slack
 from supportbot.slack.testing import FakeSlack, SlackSender
 from supportbot.testing import BotTester

@@ -8,13 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from supportbot.storage import (
-    AuditEntry,
-    create_store,
-    current_revision,
-    head_revision,
-    upgrade,
-)
+from supportbot.storage import AuditEntry, create_store, current_revision, head_revision, upgrade
 
 WRITES_PER_PROCESS = 150
 

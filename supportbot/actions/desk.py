@@ -1,0 +1,485 @@
+"""The action desk: what happens to a declared action between its question and its run.
+
+::
+
+    /resend-receipt TX-1042 ─> question (pending) ─confirm─> runs once ─> done | failed
+    /reset-pin M-10001      ─> question (pending) ─confirm─> awaiting approval
+                                                   ─approve (another lead)─> runs once
+                                                   ─reject─> nothing happens
+
+Every state change is a conditional UPDATE in the shared database (`store.actions`), so one click
+wins however many arrive, on however many replicas; confirmations survive a restart. Every
+refused attempt (someone else's button, an expired question, approving one's own request) gets
+an audit record, like every command run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from supportbot.core import wording as messages
+from supportbot.core.message import Message, User
+from supportbot.core.reply import Button, Confirmation, Outcome, Reply
+from supportbot.dispatch.chain import Request, new_request_id
+from supportbot.storage import AuditEntry, PendingAction, RunRecord
+
+from .escalation import EscalationSink, LogEscalationSink, escalate
+
+if TYPE_CHECKING:
+    from supportbot.dispatch.bot import Bot
+    from supportbot.storage import ActionLedger
+
+__all__ = ["ActionDesk", "action_fingerprint", "already_done_reply"]
+
+log = logging.getLogger("supportbot.actions")
+
+RequesterNotifier = Callable[[PendingAction, User, str, Reply], Awaitable[None]]
+
+#: An earlier run of the same action this recent is mentioned (and, failed, retried by key).
+RECENT = timedelta(hours=24)
+
+
+def action_fingerprint(command: str, arguments: Mapping[str, Any]) -> str:
+    """The same action, whoever asks and however it was typed: command and normalised arguments.
+
+    A retry of a failed or unknown run is recognised by it, and reuses that run's key.
+    """
+    canonical = {name: str(value) for name, value in arguments.items() if value is not None}
+    text = json.dumps([command, canonical], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    """A confirmation token: short enough to type (`/approve K3J2…`), too long to guess."""
+    return secrets.token_urlsafe(9)
+
+
+@dataclass(frozen=True)
+class _Decision:
+    """Who decides what, where; `record` is False when the chain audits it already (a command)."""
+
+    user: User
+    adapter: str
+    channel: str | None
+    name: str
+    record: bool = True
+
+
+def _user_of(pending: PendingAction) -> User:
+    return User(
+        id=pending.user_id,
+        name=pending.user_name,
+        email=pending.user_email,
+        groups=frozenset(pending.user_groups or ()),
+    )
+
+
+def _refused(text: str, outcome: Outcome = Outcome.REJECTED) -> Reply:
+    return Reply(outcome=outcome, text=text)
+
+
+def already_done_reply(run: RunRecord) -> Reply:
+    """The answer to a second attempt at an action that ran: when, by whom, and its result."""
+    if run.outcome_unknown or run.state == "running":
+        return Reply(
+            outcome=Outcome.PENDING,
+            text=messages.still_running(run.command, run.started_at, run.user_name or run.user_id),
+        )
+    if run.state == "failed":
+        return Reply(
+            outcome=Outcome.ERROR,
+            text=messages.previous_run_failed(
+                run.command, run.started_at, run.user_name or run.user_id
+            ),
+        )
+    original = Reply.model_validate(run.result or {})
+    note = messages.already_done(
+        run.command,
+        run.finished_at or run.started_at,
+        run.user_name or run.user_id,
+        run.approved_by,
+    )
+    return original.model_copy(
+        update={
+            "text": f"{note}\n{original.text}" if original.text else note,
+            "buttons": [],
+            "confirmation": None,
+        }
+    )
+
+
+class ActionDesk:
+    """Confirmations, approvals, cancellations and escalations of one bot."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+        #: Where `/escalate` sends its report; the Slack adapter sets its own.
+        self.escalation_sink: EscalationSink = LogEscalationSink()
+        #: Told when an approver decides someone's request (the Slack adapter sets it: the
+        #: requester gets a note); `(request, approver, "approved" | "rejected", reply)`.
+        self.requester_notifier: RequesterNotifier | None = None
+
+    @property
+    def ledger(self) -> ActionLedger | None:
+        """The database's action tables, or None for a bot without a store."""
+        store = self._bot.store
+        return store.actions if store is not None else None
+
+    # --- the question ----------------------------------------------------------------------
+
+    async def ask(self, request: Request, prompt: str) -> Reply:
+        """Store the question for a validated action and return it (with Confirm / Cancel)."""
+        spec = request.spec
+        assert spec is not None, "resolve found the command"
+        ledger = self.ledger
+        if ledger is None:
+            return _refused(messages.actions_need_a_database(spec.name), Outcome.ERROR)
+        fingerprint = action_fingerprint(spec.name, request.arguments)
+        now = datetime.now(UTC)
+        token = new_token()
+        key, note = token, None
+        previous = await ledger.last_run(fingerprint, since=now - RECENT)
+        if previous is not None:
+            by = previous.user_name or previous.user_id
+            if previous.status in ("unknown", "failed", "running"):
+                key = previous.idempotency_key  # a retry: the service answers it as the first
+                note = {
+                    "unknown": messages.retry_note_unknown,
+                    "failed": messages.retry_note_failed,
+                    "running": messages.retry_note_running,
+                }[previous.status](previous.started_at, by)
+            else:
+                note = messages.done_before_note(previous.finished_at or previous.started_at, by)
+        user = request.message.user
+        pending = PendingAction(
+            token=token,
+            idempotency_key=key,
+            fingerprint=fingerprint,
+            command=spec.name,
+            text=request.message.text,
+            prompt=prompt,
+            user_id=user.id,
+            user_name=user.display,
+            user_email=user.email,
+            user_groups=sorted(user.groups),
+            adapter=request.message.adapter,
+            channel=request.message.channel,
+            approval_role=spec.approval,
+            created_at=now,
+            expires_at=now + timedelta(seconds=self._bot.settings.confirm_ttl_s),
+        )
+        await ledger.add_pending(pending)
+        text = "\n".join(
+            part
+            for part in (
+                note,
+                prompt,
+                messages.approval_needed_after_confirm(spec.approval) if spec.approval else None,
+            )
+            if part
+        )
+        return Reply(
+            outcome=Outcome.PENDING,
+            text=text,
+            confirmation=Confirmation(
+                token=token,
+                prompt=text,
+                expires_at=pending.expires_at.isoformat(),
+                allow_yes=spec.allow_yes,
+            ),
+            buttons=[
+                Button(label="Confirm", action="confirm", value=token, style="primary"),
+                Button(label="Cancel", action="cancel", value=token),
+            ],
+        )
+
+    async def retry_question(self, request: Request, failed: Reply, *, retry: bool = True) -> Reply:
+        """A failed action's answer, with Retry (the same key; unless `retry` is False, when the
+        service refused and would refuse again) and Escalate."""
+        spec = request.spec
+        assert spec is not None and self.ledger is not None
+        buttons = []
+        if retry:
+            question = await self.ask(request, f"Retry /{spec.name}?")
+            assert question.confirmation is not None
+            buttons.append(
+                Button(label="Retry", action="confirm", value=question.confirmation.token)
+            )
+        buttons.append(
+            Button(label="Escalate to engineering", action="escalate", value=request.request_id)
+        )
+        steps = messages.action_failed_next_steps(request.request_id, retry=retry)
+        return failed.model_copy(
+            update={
+                "text": f"{failed.text}\n{steps}" if failed.text else steps,
+                "buttons": [*failed.buttons, *buttons],
+            }
+        )
+
+    # --- the requester's answer ------------------------------------------------------------
+
+    async def confirm(
+        self, token: str, user: User, *, adapter: str = "terminal", channel: str | None = None
+    ) -> Reply:
+        """The requester said yes: the action runs once (or waits for its approver)."""
+        d = _Decision(user, adapter, channel, "confirm")
+        pending = await self._requesters(token, d)
+        if isinstance(pending, Reply):
+            return pending
+        ledger = self.ledger
+        assert ledger is not None
+        to_state = "awaiting_approval" if pending.approval_role else "confirmed"
+        won = await ledger.decide(
+            token, from_state="pending", to_state=to_state, user_id=user.id, decided_by=user.display
+        )
+        if not won:
+            return await self._explain(token, d)
+        if pending.approval_role:
+            return await self._audited(
+                pending,
+                d,
+                text=messages.sent_for_approval(pending.command, pending.approval_role, token),
+                outcome=Outcome.PENDING,
+                buttons=[
+                    Button(
+                        label="Approve",
+                        action="approve",
+                        value=token,
+                        style="primary",
+                        requester_only=False,
+                    ),
+                    Button(label="Reject", action="reject", value=token, requester_only=False),
+                ],
+            )
+        return await self._run(pending, user, adapter=adapter, channel=channel)
+
+    async def cancel(
+        self, token: str, user: User, *, adapter: str = "terminal", channel: str | None = None
+    ) -> Reply:
+        """The requester said no (also while an approval is pending)."""
+        d = _Decision(user, adapter, channel, "cancel")
+        pending = await self._requesters(token, d)
+        if isinstance(pending, Reply):
+            return pending
+        ledger = self.ledger
+        assert ledger is not None
+        for state in ("pending", "awaiting_approval"):
+            if await ledger.decide(
+                token, from_state=state, to_state="cancelled", decided_by=user.display
+            ):
+                text = messages.cancelled(pending.command)
+                return await self._audited(pending, d, text=text, outcome=Outcome.CANCELLED)
+        return await self._explain(token, d)
+
+    async def _requesters(self, token: str, d: _Decision) -> PendingAction | Reply:
+        """The question behind `token` if `d.user` asked it; else the (audited) refusal."""
+        ledger = self.ledger
+        pending = await ledger.get_pending(token) if ledger is not None else None
+        if pending is None:
+            return await self._audited(None, d, token)
+        if pending.user_id != d.user.id:
+            text = messages.confirmation_not_yours(pending.command)
+            return await self._audited(pending, d, text=text)
+        return pending
+
+    # --- the approver's answer -------------------------------------------------------------
+
+    async def approve(
+        self,
+        token: str,
+        approver: User,
+        *,
+        adapter: str = "terminal",
+        channel: str | None = None,
+        record: bool = True,
+    ) -> Reply:
+        """A member of the approving role said yes: the action runs once, as its requester.
+
+        `record=False` when the caller is itself audited (the /approve command).
+        """
+        d = _Decision(approver, adapter, channel, "approve", record)
+        checked = await self._approver_decides(token, d, "approved")
+        if isinstance(checked, Reply):
+            return checked
+        reply = await self._run(
+            checked,
+            _user_of(checked),
+            adapter=checked.adapter,
+            channel=checked.channel,
+            approved_by=approver.display,
+        )
+        await self._tell_requester(checked, approver, "approved", reply)
+        return reply
+
+    async def reject(
+        self,
+        token: str,
+        approver: User,
+        *,
+        adapter: str = "terminal",
+        channel: str | None = None,
+        record: bool = True,
+    ) -> Reply:
+        """A member of the approving role said no: nothing happens. `record` as for approve."""
+        d = _Decision(approver, adapter, channel, "reject", record)
+        checked = await self._approver_decides(token, d, "rejected")
+        if isinstance(checked, Reply):
+            return checked
+        text = messages.rejected(checked.command, checked.user_name, approver.display)
+        reply = await self._audited(checked, d, text=text, outcome=Outcome.OK)
+        await self._tell_requester(checked, approver, "rejected", reply)
+        return reply
+
+    async def _tell_requester(
+        self, pending: PendingAction, approver: User, decision: str, reply: Reply
+    ) -> None:
+        """Let the person who asked know what the approver decided (when an adapter can)."""
+        if self.requester_notifier is None or approver.id == pending.user_id:
+            return
+        try:
+            await self.requester_notifier(pending, approver, decision, reply)
+        except Exception:
+            log.exception(
+                "could not tell %s that /%s was %s", pending.user_id, pending.command, decision
+            )
+
+    async def waiting_for_approval(self) -> list[PendingAction]:
+        """Requests that wait for an approver, oldest first."""
+        return await self.ledger.awaiting_approval() if self.ledger is not None else []
+
+    async def _approver_decides(
+        self, token: str, d: _Decision, to_state: str
+    ) -> PendingAction | Reply:
+        """The request, moved from awaiting approval to `to_state` by this approver; or the
+        answer saying why not (not theirs to decide, expired, someone decided first)."""
+        checked = await self._check_approver(token, d)
+        if isinstance(checked, Reply):
+            return checked
+        ledger = self.ledger
+        assert ledger is not None
+        won = await ledger.decide(
+            token, from_state="awaiting_approval", to_state=to_state, decided_by=d.user.display
+        )
+        return checked if won else await self._explain(token, d)
+
+    async def _check_approver(self, token: str, d: _Decision) -> PendingAction | Reply:
+        from supportbot.access.roles import roles_of
+
+        ledger = self.ledger
+        pending = await ledger.get_pending(token) if ledger is not None else None
+        if pending is None:
+            return await self._audited(None, d, token)
+        if pending.state == "approved":
+            return await self._explain(token, d)  # "already done at 14:02 by ani, approved by"
+        if pending.state != "awaiting_approval" or pending.approval_role is None:
+            text = messages.nothing_to_approve(pending.command, pending.state)
+            return await self._audited(pending, d, text=text)
+        if d.user.id == pending.user_id and d.name == "approve":
+            text = messages.approver_is_requester(pending.command)
+            return await self._audited(pending, d, text=text, outcome=Outcome.DENIED)
+        if pending.approval_role not in roles_of(d.user, self._bot.settings):
+            text = messages.approver_lacks_role(pending.command, pending.approval_role)
+            return await self._audited(pending, d, text=text, outcome=Outcome.DENIED)
+        if pending.expired:
+            text = messages.confirmation_expired(pending.command)
+            return await self._audited(pending, d, text=text)
+        return pending
+
+    async def escalate(self, request_id: str, by: User) -> Reply:
+        """Hand a failed command run to engineering (see `supportbot.actions.escalation`)."""
+        return await escalate(self._bot.store, self.escalation_sink, request_id, by)
+
+    # --- running and refusing --------------------------------------------------------------
+
+    async def _run(
+        self,
+        pending: PendingAction,
+        user: User,
+        *,
+        adapter: str,
+        channel: str | None,
+        approved_by: str | None = None,
+    ) -> Reply:
+        message = Message(text=pending.text, user=user, adapter=adapter, channel=channel)
+        request = Request(
+            bot=self._bot,
+            message=message,
+            confirmed_token=pending.token,
+            idempotency_key=pending.idempotency_key,
+            approved_by=approved_by,
+        )
+        return await self._bot.dispatch(request)
+
+    async def _explain(self, token: str, d: _Decision) -> Reply:
+        """Why a decision that lost its race (or came too late) did nothing."""
+        ledger = self.ledger
+        pending = await ledger.get_pending(token) if ledger is not None else None
+        if ledger is None or pending is None:
+            return await self._audited(None, d, token)
+        text: str
+        if pending.state in ("confirmed", "approved"):
+            run = await ledger.get_run(pending.idempotency_key)
+            if run is not None:
+                reply = already_done_reply(run)
+                return await self._audited(pending, d, reply=reply)
+            text = messages.still_running(pending.command, pending.created_at, pending.user_name)
+            outcome = Outcome.PENDING
+            return await self._audited(pending, d, text=text, outcome=outcome)
+        if pending.state == "awaiting_approval":
+            assert pending.approval_role is not None
+            text = messages.awaiting_approval(
+                pending.command, pending.approval_role, pending.decided_at or pending.created_at
+            )
+            return await self._audited(pending, d, text=text, outcome=Outcome.PENDING)
+        if pending.state in ("cancelled", "rejected"):
+            text = messages.already_decided(pending.command, pending.state)
+        elif pending.expired:
+            text = messages.confirmation_expired(pending.command)
+        else:
+            text = messages.confirmation_unknown()
+        return await self._audited(pending, d, text=text)
+
+    async def _audited(
+        self,
+        pending: PendingAction | None,
+        d: _Decision,
+        token: str | None = None,
+        *,
+        text: str | None = None,
+        outcome: Outcome = Outcome.REJECTED,
+        buttons: list[Button] | None = None,
+        reply: Reply | None = None,
+    ) -> Reply:
+        """The answer to a decision that ran nothing, written to the audit trail first."""
+        if reply is None:
+            reply = Reply(
+                outcome=outcome,
+                text=text or messages.confirmation_unknown(),
+                buttons=buttons or [],
+            )
+        shown = pending.token if pending is not None else (token or "")
+        store = self._bot.store
+        if store is not None and d.record:
+            entry = AuditEntry(
+                request_id=new_request_id(),
+                user_id=d.user.id,
+                user_name=d.user.display,
+                adapter=d.adapter,
+                channel=d.channel,
+                command=pending.command if pending is not None else None,
+                arguments=f"{d.name} {shown[:12]}",
+                outcome=reply.outcome.value,
+                duration_ms=0.0,
+            )
+            try:
+                await store.audit.record(entry)
+            except Exception:
+                log.exception("could not audit the %s of %s", d.name, shown[:12])
+        return reply

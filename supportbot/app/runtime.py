@@ -1,0 +1,108 @@
+"""Running a bot on its own event loop in a background thread.
+
+The terminal reads lines on the main thread (so Ctrl-C and readline behave) while the bot, its
+service clients and, in the demo, the sample services run on the loop of this thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Coroutine, Sequence
+from concurrent.futures import Future
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any, TypeVar
+
+from supportbot.core.settings import ServiceSettings, Settings
+from supportbot.dispatch.bot import Bot, open_bot
+from supportbot.sample import run_sample_services
+from supportbot.web.metrics import serve_configured_metrics
+
+__all__ = ["BotThread", "demo_settings", "open_served_bot"]
+
+T = TypeVar("T")
+
+
+@asynccontextmanager
+async def demo_settings(settings: Settings, *, down: Sequence[str] = ()) -> AsyncIterator[Settings]:
+    """Start the sample services and point the settings' services at them.
+
+    `down` names sample services to stop right away, to show how a dead service looks.
+    """
+    async with run_sample_services(latency_ms=settings.demo_latency_ms) as sample:
+        for name in down:
+            await sample.stop_service(name)
+        services = {
+            name: ServiceSettings(base_url=url, timeout_s=3.0) for name, url in sample.urls.items()
+        }
+        # Keep any extra services the configuration names; the sample ones take their names.
+        merged = {**settings.services, **services}
+        yield settings.model_copy(update={"services": merged})
+
+
+@asynccontextmanager
+async def open_served_bot(
+    settings: Settings, *, demo: bool = False, down: Sequence[str] = ()
+) -> AsyncIterator[Bot]:
+    """`open_bot`, with the sample services first when `demo`, and `/metrics` on its own port
+    while the bot is open when `metrics_port` is set (a port taken stops the start: ConfigError).
+    """
+    async with AsyncExitStack() as stack:
+        if demo:
+            settings = await stack.enter_async_context(demo_settings(settings, down=down))
+        bot = await stack.enter_async_context(open_bot(settings))
+        await stack.enter_async_context(serve_configured_metrics(settings, bot.services.metrics))
+        yield bot
+
+
+class BotThread:
+    """A Bot living on an event loop in a daemon thread; `call` runs a coroutine there."""
+
+    def __init__(self, settings: Settings, *, demo: bool = False, down: Sequence[str] = ()) -> None:
+        self._settings = settings
+        self._demo = demo
+        self._down = tuple(down)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._stack = AsyncExitStack()
+        self.bot: Bot | None = None
+
+    def start(self) -> Bot:
+        """Open the bot (and the sample services in demo mode); raises what opening raised."""
+        self._thread.start()
+        self.bot = self.call(self._open())
+        return self.bot
+
+    async def _open(self) -> Bot:
+        return await self._stack.enter_async_context(
+            open_served_bot(self._settings, demo=self._demo, down=self._down)
+        )
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> Future[T]:
+        """Schedule a coroutine on the bot's loop; the future can be cancelled (Ctrl-C)."""
+        return asyncio.run_coroutine_threadsafe(coro, self._loop)
+
+    def call(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine on the bot's loop and wait for its result."""
+        return self.submit(coro).result()
+
+    def stop(self) -> None:
+        """Close the bot and the sample services, then the loop."""
+        if self._thread.is_alive():
+            try:
+                self.call(self._stack.aclose())
+            finally:
+                self._loop.call_soon_threadsafe(self._loop.stop)
+                self._thread.join(timeout=5)
+        if not self._loop.is_running():
+            self._loop.close()
+
+    def __enter__(self) -> Bot:
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

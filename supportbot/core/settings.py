@@ -1,0 +1,411 @@
+"""One validated configuration: `SUPPORTBOT_*` environment variables over a TOML file.
+
+The file is `config/supportbot.toml` unless `SUPPORTBOT_CONFIG` (or the CLI's `--config`) names
+another. Nested keys take `__` in the environment: `SUPPORTBOT_SERVICES__BILLING__TIMEOUT_S=5`.
+Secrets never live in the file: a service names the environment variable that holds its token.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import phonenumbers
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from .errors import ConfigError
+
+__all__ = ["DEFAULT_CONFIG_PATH", "ServiceSettings", "Settings", "load_settings"]
+
+DEFAULT_CONFIG_PATH = Path("config/supportbot.toml")
+ENV_PREFIX = "SUPPORTBOT_"
+
+
+class ServiceSettings(BaseModel):
+    """One internal HTTP service that commands call through `ctx.services.<name>`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str = Field(description="Where the service listens, e.g. https://billing.internal")
+    timeout_s: float = Field(3.0, gt=0, le=300, description="Seconds to wait for an answer")
+    auth_header: str = Field("Authorization", description="Header that carries the credential")
+    auth_env: str | None = Field(
+        None,
+        description="Name of the environment variable holding the credential (never the value)",
+    )
+    auth_scheme: str | None = Field(
+        "Bearer", description="Prefix put before the credential, e.g. Bearer; empty for none"
+    )
+    # --- resilience policy (see docs/resilience.md) ---
+    auth_type: Literal["bearer", "header", "basic"] = Field(
+        "bearer",
+        description="bearer: `<auth_scheme> <secret>` in auth_header; header: the secret as it "
+        "is in auth_header; basic: the variable holds user:password, sent as HTTP Basic",
+    )
+    connect_timeout_s: float = Field(
+        1.0, gt=0, le=60, description="Seconds to wait for a connection (at most timeout_s)"
+    )
+    retries: int = Field(
+        8,
+        ge=0,
+        le=10,
+        description="Extra attempts for idempotent requests only (GET/HEAD, or with an "
+        "Idempotency-Key header) after a timeout, a refused connection, a 429 or a 5xx",
+    )
+    retry_backoff_s: float = Field(
+        0.05, gt=0, le=60, description="First wait before a retry; doubles each time, with jitter"
+    )
+    retry_backoff_max_s: float = Field(
+        1.0, gt=0, le=300, description="Longest wait between two attempts (Retry-After aside)"
+    )
+    max_concurrency: int = Field(
+        20, ge=1, le=1000, description="Requests in flight to this service at most; more wait"
+    )
+    breaker: bool = Field(True, description="Fail fast while the service keeps failing")
+    breaker_failures: int = Field(
+        20, ge=1, le=1000, description="Failed attempts in a row that open the circuit breaker"
+    )
+    breaker_error_rate: float = Field(
+        0.8, gt=0, le=1, description="Failure ratio over breaker_window_s that opens it too"
+    )
+    breaker_window_s: float = Field(
+        30.0, gt=0, le=3600, description="Sliding window of the breaker's failure ratio"
+    )
+    breaker_min_calls: int = Field(
+        40, ge=1, le=100_000, description="Calls in the window before the ratio counts"
+    )
+    breaker_reset_s: float = Field(
+        10.0, gt=0, le=3600, description="Seconds open before one probe request is let through"
+    )
+    health_path: str = Field(
+        "/health", description="Path that `supportbot doctor` and /status probe (GET)"
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("health_path")
+    @classmethod
+    def _absolute_path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with /")
+        return value
+
+    def auth_value(self) -> str | None:
+        """The header value to send, read from the environment at call time; None without one."""
+        if not self.auth_env:
+            return None
+        secret = os.environ.get(self.auth_env)
+        if not secret:
+            return None
+        if self.auth_type == "basic":
+            return "Basic " + base64.b64encode(secret.encode("utf-8")).decode("ascii")
+        if self.auth_type == "header":
+            return secret
+        return f"{self.auth_scheme} {secret}" if self.auth_scheme else secret
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class RoleSettings(BaseModel):
+    """One role: who has it. A member is a Slack user id (U0123ABCD), an email address, a Slack
+    user group (its handle or id, S0123ABCD), or a terminal login name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    members: list[str] = Field(default_factory=list, description="Who has this role")
+    description: str = Field("", description="What the role is for, shown in /help and refusals")
+
+
+class Settings(BaseSettings):
+    """Everything supportbot can be told. See the README's configuration reference."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    data_dir: Path = Field(Path("data"), description="Folder for the SQLite database and history")
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL; default: SQLite file <data_dir>/supportbot.db. "
+        "postgresql://user:pass@host/db selects PostgreSQL",
+    )
+    command_folders: list[Path] = Field(
+        default_factory=lambda: [Path("commands")],
+        description="Folders whose *.py files are loaded as command plugins",
+    )
+    load_entry_points: bool = Field(
+        True, description="Also load plugins from installed packages' `supportbot.commands`"
+    )
+    phone_region: str = Field(
+        "ID", min_length=2, max_length=2, description="Region for numbers typed without +country"
+    )
+    command_timeout_s: float = Field(
+        10.0, gt=0, le=600, description="Deadline for one command, service calls included"
+    )
+    services: dict[str, ServiceSettings] = Field(
+        default_factory=dict, description="Internal HTTP services by name"
+    )
+    demo_latency_ms: int = Field(
+        0, ge=0, le=120_000, description="Artificial latency of every sample-service endpoint"
+    )
+    log_level: str = Field("WARNING", description="Python logging level name")
+    log_file: Path | None = Field(
+        None, description="Where logs go; default <data_dir>/supportbot.log in the terminal"
+    )
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto",
+        description="json: one JSON object per line; text: readable lines; auto: text on a "
+        "terminal, json otherwise",
+    )
+    metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="Serve Prometheus /metrics on this port (off if unset)"
+    )
+    metrics_host: str = Field("127.0.0.1", description="Address the metrics_port listens on")
+    ops_channel: str | None = Field(
+        None,
+        description="Slack channel (id or #name) for early-warning alerts about failing "
+        "services; without it, or without Slack, alerts go to the log",
+    )
+    alert_error_rate: float = Field(
+        0.5, gt=0, le=1, description="A service failing this share of calls raises an alert"
+    )
+    alert_window_s: float = Field(
+        300.0, ge=1, le=86_400, description="Sliding window of the alert's error rate"
+    )
+    alert_min_calls: int = Field(
+        10, ge=1, le=100_000, description="Calls in the window before an alert can fire"
+    )
+
+    roles: dict[str, RoleSettings] = Field(
+        default_factory=dict, description="Roles by name, each with its members"
+    )
+    default_role: str = Field(
+        "agent", min_length=1, description="The role everyone has, listed or not"
+    )
+    access_help: str = Field(
+        "Ask a support lead to add you to the role in config/supportbot.toml.",
+        description="How to get access, told to someone whose role does not allow a command",
+    )
+    command_roles: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Roles allowed per command name, over the command's own `roles`",
+    )
+    action_channels: list[str] = Field(
+        default_factory=list,
+        description="Slack channel ids (C0123ABCD) where actions may run; empty: any",
+    )
+    confirm_ttl_s: float = Field(
+        300.0, ge=10, le=86_400, description="Seconds a confirmation or approval stays open"
+    )
+    personal_data_roles: list[str] = Field(
+        default_factory=list,
+        description="Roles that see full phone numbers and emails in private replies; empty: "
+        "everyone who may run the command. Channel-visible output is always masked",
+    )
+    mask_symbol: str = Field(
+        "•", min_length=1, max_length=1, description="The character masked values are made of"
+    )
+    mask_phone_digits: int = Field(
+        4, ge=0, le=4, description="Digits of a phone number shown at each end when masked"
+    )
+    mask_email_chars: int = Field(
+        1, ge=0, le=3, description="Characters of an email's local part shown when masked"
+    )
+    rate_limits: dict[str, str] = Field(
+        default_factory=dict,
+        description='Per command name, at most this many runs per user, e.g. {refund = "5/hour"}',
+    )
+
+    slack_api_url: str = Field(
+        "https://slack.com/api/",
+        description="Base URL of Slack's Web API; tests and local runs point it at a fake",
+    )
+    slack_visibility: Literal["ephemeral", "in_channel"] = Field(
+        "ephemeral",
+        description="Who sees a command's answer in a Slack channel: only the requester "
+        "(ephemeral, with a Share button that masks personal data) or everyone (in_channel)",
+    )
+    slack_command_visibility: dict[str, Literal["ephemeral", "in_channel"]] = Field(
+        default_factory=dict,
+        description='slack_visibility per command name, e.g. {help = "in_channel"}',
+    )
+    slack_engineering_channel: str | None = Field(
+        None,
+        description="Slack channel (id or #name) where Escalate posts a failed command's "
+        "context; no Escalate button without it",
+    )
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _slack_api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("phone_region")
+    @classmethod
+    def _upper_region(cls, value: str) -> str:
+        region = value.upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(
+                f"{value!r} is not a region phonenumbers knows; use a two-letter country code "
+                "such as ID, SG or MY"
+            )
+        return region
+
+    @field_validator("mask_symbol")
+    @classmethod
+    def _mask_symbol(cls, value: str) -> str:
+        from .masking import MaskStyle
+
+        MaskStyle(symbol=value)  # raises ValueError with the reason
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level; use one of {', '.join(LOG_LEVELS)}")
+        return level
+
+    @field_validator("services")
+    @classmethod
+    def _service_names(cls, value: dict[str, ServiceSettings]) -> dict[str, ServiceSettings]:
+        for name in value:
+            if not name.isidentifier():
+                raise ValueError(f"service name {name!r} must be a Python identifier")
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL in use, with the default SQLite file filled in."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'supportbot.db'}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML file is read by load_settings() and passed as init values of lowest rank
+        # (see _FileValues), so that the file path can be chosen at run time.
+        return (init_settings, env_settings)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from exc
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _env_overrides() -> dict[str, Any]:
+    """SUPPORTBOT_* variables as a nested dict, so they can be merged key by key over the file."""
+    values: dict[str, Any] = {}
+    for name, raw in os.environ.items():
+        if not name.startswith(ENV_PREFIX) or name == "SUPPORTBOT_CONFIG":
+            continue
+        if name.startswith("SUPPORTBOT_TEST_"):
+            continue
+        path = name[len(ENV_PREFIX) :].lower().split("__")
+        node = values
+        for part in path[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                break
+            node = child
+        else:
+            node[path[-1]] = _env_value(raw)
+    return values
+
+
+def _env_value(raw: str) -> Any:
+    # Lists and tables come as JSON (SUPPORTBOT_COMMAND_FOLDERS='["commands", "more"]').
+    stripped = raw.strip()
+    if stripped[:1] in "[{":
+        import json
+
+        try:
+            return json.loads(stripped)
+        except ValueError:
+            return raw
+    return raw
+
+
+def _where(loc: tuple[str | int, ...], env: dict[str, Any], path: Path | None) -> str:
+    node: Any = env
+    for part in loc:
+        if isinstance(node, dict) and str(part) in node:
+            node = node[str(part)]
+        else:
+            node = None
+            break
+    if node is not None:
+        return ENV_PREFIX + "__".join(str(p).upper() for p in loc)
+    return str(path) if path else "settings"
+
+
+def load_settings(config_path: Path | str | None = None, **overrides: Any) -> Settings:
+    """Build the Settings: keyword overrides, then environment, then the TOML file, then defaults.
+
+    Raises ConfigError naming the file (or variable), the key and the reason.
+    """
+    explicit = config_path or os.environ.get("SUPPORTBOT_CONFIG")
+    path = Path(explicit) if explicit else DEFAULT_CONFIG_PATH
+    if explicit and not path.is_file():
+        raise ConfigError(f"{path}: no such configuration file (set by --config/SUPPORTBOT_CONFIG)")
+    file_values = _read_toml(path) if path.is_file() else {}
+    env_values = _env_overrides()
+    values = _merge(_merge(file_values, env_values), overrides)
+    try:
+        # Environment already merged above; init values are the only source here.
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            key = ".".join(str(part) for part in loc) or "(top level)"
+            origin = _where(loc, env_values, path if path.is_file() else None)
+            reason = error["msg"]
+            if error["type"] == "extra_forbidden":
+                reason = (
+                    "unknown key (check the spelling; see the README's configuration reference)"
+                )
+            lines.append(f"{origin}: {key}: {reason}")
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines)) from None

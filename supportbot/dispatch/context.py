@@ -1,0 +1,101 @@
+"""The context a command receives: who asked, the services, the store, and the deadline.
+
+A command reaches the world only through it, so the same handler runs in Slack, in the terminal
+and in tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any
+
+from supportbot.access.roles import allowed_roles
+from supportbot.core.message import Message, User
+from supportbot.core.settings import Settings
+from supportbot.services.clients import ServiceCall, ServiceResult, Services, gather
+
+if TYPE_CHECKING:
+    from supportbot.actions.desk import ActionDesk
+    from supportbot.core.registry import CommandRegistry, CommandSpec
+    from supportbot.storage import Store
+
+__all__ = ["Context"]
+
+
+class Context:
+    """What a running command can use. Built by the dispatcher, one per command run."""
+
+    def __init__(
+        self,
+        *,
+        message: Message,
+        spec: CommandSpec,
+        settings: Settings,
+        services: Services,
+        store: Store | None,
+        commands: CommandRegistry,
+        request_id: str,
+        deadline: float,
+        timeout_s: float,
+        idempotency_key: str | None = None,
+        actions: ActionDesk | None = None,
+        roles: frozenset[str] = frozenset(),
+    ) -> None:
+        self.message = message
+        self.spec = spec
+        self.settings = settings
+        self.services = services
+        self.store = store
+        self.commands = commands
+        self.request_id = request_id
+        self.deadline = deadline
+        #: The whole deadline of this run in seconds, as configured.
+        self.timeout_s = timeout_s
+        self.idempotency_key = idempotency_key
+        #: Approvals and escalations (`/approve`, `/reject`, `/escalate` use it).
+        self.actions = actions
+        #: The requester's roles (the default role included), worked out once per run.
+        self.roles = roles
+        #: The customer this command is about (masked), for the audit trail; set by the handler.
+        self.audit_target: str | None = None
+        #: Every service result that failed (404 excepted), in call order; the dispatcher turns
+        #: them into warnings on the reply and into the audit record.
+        self.service_failures: list[ServiceResult[Any]] = []
+
+    @property
+    def user(self) -> User:
+        """The person who sent the command."""
+        return self.message.user
+
+    def may_run(self, spec: CommandSpec) -> bool:
+        """Whether the requester's roles allow `spec` (e.g. to list only what they may run)."""
+        allowed = allowed_roles(spec, self.settings)
+        return allowed is None or not allowed.isdisjoint(self.roles)
+
+    def remaining(self) -> float:
+        """Seconds left for service calls before the command's deadline (never negative).
+
+        A little time is held back (a tenth, at most half a second) so that, when services are
+        slow, the command still has time to answer with what it has instead of timing out whole.
+        """
+        left = self.deadline - asyncio.get_running_loop().time()
+        reserve = min(0.5, 0.1 * self.timeout_s)
+        return max(0.0, left - reserve)
+
+    async def gather(
+        self, *calls: ServiceCall | Awaitable[ServiceResult[Any]]
+    ) -> list[ServiceResult[Any]]:
+        """Run service calls concurrently; one result per call, in order, never raising.
+
+        A call that fails, or is still running at the command's deadline, becomes a failed result
+        and costs only its own part of the answer.
+        """
+        results = await gather(*calls, timeout=self.remaining())
+        self.service_failures.extend(r for r in results if not r.ok and not r.not_found)
+        return results
+
+    async def call(self, call: ServiceCall | Awaitable[ServiceResult[Any]]) -> ServiceResult[Any]:
+        """One service call under the command's deadline; see `gather`."""
+        (result,) = await self.gather(call)
+        return result

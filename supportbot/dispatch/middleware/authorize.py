@@ -1,0 +1,45 @@
+"""Refuse a command the user's roles do not allow, and an action asked for in the wrong channel.
+
+It runs after `resolve` (the command is known) and before `validate`, so someone who may not
+run a command is told so rather than taught its usage, and before anything is asked or changed,
+so a refusal costs nothing but its audit record (outcome "denied").
+
+Where an action may run: the command's `channels=`, else `action_channels`; empty or unset:
+anywhere. Only Slack messages are limited (the terminal and tests run anywhere). Entries are
+Slack channel ids (`C0123ABCD`, from the channel's details), compared with the id the message
+came from. A Message carries no channel name, so a `#name` entry cannot be checked: it never
+matches, and `supportbot.access.roles.check_channels` reports it at start.
+"""
+
+from __future__ import annotations
+
+from supportbot.access.roles import (
+    CHANNEL_LIMITED_ADAPTERS,
+    action_channels_for,
+    allowed_roles,
+    channel_allowed,
+)
+from supportbot.core import wording as messages
+from supportbot.core.errors import NotAllowed
+from supportbot.core.reply import Outcome, Reply
+from supportbot.dispatch.chain import Next, Request
+
+__all__ = ["authorize"]
+
+
+async def authorize(request: Request, call_next: Next) -> Reply:
+    """Raise NotAllowed for a user with no allowed role; refuse an action outside its channels."""
+    spec = request.spec
+    assert spec is not None, "resolve finds the command first"
+    settings = request.bot.settings
+    allowed = allowed_roles(spec, settings)
+    if allowed is not None and allowed.isdisjoint(request.roles):
+        raise NotAllowed(spec.name, sorted(allowed), settings.access_help)
+    message = request.message
+    if message.adapter in CHANNEL_LIMITED_ADAPTERS:
+        places = action_channels_for(spec, settings)
+        if not channel_allowed(message.channel, places):
+            return Reply(
+                outcome=Outcome.DENIED, text=messages.wrong_channel(spec.name, list(places))
+            )
+    return await call_next(request)

@@ -1,0 +1,1 @@
+"""The terminal adapter: `supportbot shell` and `supportbot exec`. Imports `dispatch` and below."""
