@@ -21,6 +21,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from .config_paths import anchor_file_paths, bundled_commands_folder, default_data_dir
 from .errors import ConfigError
 
 __all__ = ["DEFAULT_CONFIG_PATH", "ServiceSettings", "Settings", "load_settings"]
@@ -140,15 +141,23 @@ class Settings(BaseSettings):
         validate_default=True,
     )
 
-    data_dir: Path = Field(Path("data"), description="Folder for the SQLite database and history")
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Folder for the SQLite database, logs and history; default "
+        "$XDG_DATA_HOME/supportbot (~/.local/share/supportbot)",
+    )
     database_url: str | None = Field(
         None,
         description="SQLAlchemy URL; default: SQLite file <data_dir>/supportbot.db. "
         "postgresql://user:pass@host/db selects PostgreSQL",
     )
     command_folders: list[Path] = Field(
-        default_factory=lambda: [Path("commands")],
-        description="Folders whose *.py files are loaded as command plugins",
+        default_factory=list,
+        description="Your own folders whose *.py files are loaded as command plugins "
+        "(relative to the config file)",
+    )
+    bundled_commands: bool = Field(
+        True, description="Load the commands shipped with supportbot (/merchant, /help, ...)"
     )
     load_entry_points: bool = Field(
         True, description="Also load plugins from installed packages' `supportbot.commands`"
@@ -295,6 +304,19 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def effective_command_folders(self) -> list[Path]:
+        """The folders plugins are loaded from: the bundled commands' first (when on and
+        installed), then `command_folders`, each folder once."""
+        bundled = bundled_commands_folder() if self.bundled_commands else None
+        folders: list[Path] = [bundled] if bundled is not None else []
+        seen = {_same_file_key(folder) for folder in folders}
+        for folder in self.command_folders:
+            if _same_file_key(folder) not in seen:
+                seen.add(_same_file_key(folder))
+                folders.append(folder)
+        return folders
+
+    @property
     def effective_database_url(self) -> str:
         """The database URL in use, with the default SQLite file filled in."""
         if self.database_url:
@@ -313,6 +335,13 @@ class Settings(BaseSettings):
         # The TOML file is read by load_settings() and passed as init values of lowest rank
         # (see _FileValues), so that the file path can be chosen at run time.
         return (init_settings, env_settings)
+
+
+def _same_file_key(folder: Path) -> str:
+    try:
+        return str(folder.resolve())
+    except OSError:
+        return str(folder)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -391,6 +420,7 @@ def load_settings(config_path: Path | str | None = None, **overrides: Any) -> Se
     if explicit and not path.is_file():
         raise ConfigError(f"{path}: no such configuration file (set by --config/SUPPORTBOT_CONFIG)")
     file_values = _read_toml(path) if path.is_file() else {}
+    file_values = anchor_file_paths(file_values, path.resolve().parent)
     env_values = _env_overrides()
     values = _merge(_merge(file_values, env_values), overrides)
     try:

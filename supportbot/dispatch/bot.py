@@ -125,7 +125,9 @@ async def open_bot(
     """Load the plugins, open the service clients and the store; close them all on exit."""
     failures: list[PluginFailure] = []
     if registry is None:
-        report = load_plugins(settings.command_folders, entry_points=settings.load_entry_points)
+        report = load_plugins(
+            settings.effective_command_folders, entry_points=settings.load_entry_points
+        )
         registry, failures = report.registry, report.failures
         for failure in failures:
             log.error("plugin failed to load: %s", failure)

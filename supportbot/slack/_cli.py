@@ -175,13 +175,17 @@ def manifest(env: _Env, as_json: bool, http_url: str | None, name: str) -> None:
     from ._manifest import build_manifest, to_yaml
 
     settings = env.settings()
-    report = load_plugins(settings.command_folders, entry_points=settings.load_entry_points)
+    report = load_plugins(
+        settings.effective_command_folders, entry_points=settings.load_entry_points
+    )
     for failure in report.failures:
         click.echo(f"supportbot: plugin not loaded: {failure}", err=True)
     if len(report.registry) == 0:
         # A manifest without slash commands creates an app that does nothing: from the wrong
         # working directory this is the usual cause, so say where we looked.
-        folders = [(_resolved(folder), folder.is_dir()) for folder in settings.command_folders]
+        folders = [
+            (_resolved(folder), folder.is_dir()) for folder in settings.effective_command_folders
+        ]
         _fail(messages.manifest_no_commands(folders, settings.load_entry_points))
     try:
         data = build_manifest(report.registry, name=name, http_url=http_url)

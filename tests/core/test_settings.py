@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from supportbot import ConfigError, load_settings
+from supportbot.core.config_paths import default_data_dir
 
 
 @pytest.fixture(autouse=True)
@@ -29,8 +30,10 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_defaults_without_any_file() -> None:
     settings = load_settings()
     assert settings.phone_region == "ID"
-    assert settings.command_folders == [Path("commands")]
-    assert settings.effective_database_url == "sqlite:///data/supportbot.db"
+    assert settings.command_folders == []
+    assert settings.bundled_commands is True
+    assert settings.data_dir == default_data_dir()
+    assert settings.effective_database_url == f"sqlite:///{default_data_dir() / 'supportbot.db'}"
     assert settings.services == {}
 
 

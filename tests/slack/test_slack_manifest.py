@@ -229,7 +229,10 @@ def test_no_registered_command_is_an_error_naming_the_folders_as_resolved(
     class Elsewhere:
         def settings(self, **overrides: Any) -> Any:
             return load_settings(
-                None, command_folders=["commands", str(empty)], load_entry_points=False
+                None,
+                command_folders=["commands", str(empty)],
+                load_entry_points=False,
+                bundled_commands=False,
             )
 
     result = CliRunner().invoke(manifest_command, [], obj=Elsewhere())
