@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import multiprocessing
 import resource
 import statistics
 import sys
@@ -33,80 +32,20 @@ import tempfile
 import time
 import tracemalloc
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+
+from _common import SampleProcess, percentile, rss_mib
 
 from supportbot import Message, Outcome, Reply, User
 from supportbot.core.plugins import load_plugins
 from supportbot.core.settings import ServiceSettings, load_settings
 from supportbot.dispatch.bot import Bot, open_bot
-from supportbot.sample import run_sample_services, sample_data
+from supportbot.sample import sample_data
 
 ROOT = Path(__file__).resolve().parents[1]
 AGENT = User(id="bench:agent", name="bench")
 COMPLETE = ("Merchant", "Devices", "Recent transactions")
 SLOWDOWN_ALLOWED_MS = 250.0
-
-
-def _serve_samples(conn: Connection) -> None:
-    """The child process: the sample services, obeying ("set_failure", service, mode) messages."""
-
-    async def serve() -> None:
-        async with run_sample_services() as sample:
-            conn.send(sample.urls)
-            loop = asyncio.get_running_loop()
-            while (message := await loop.run_in_executor(None, conn.recv)) is not None:
-                _, service, mode = message
-                if mode == "stop":
-                    await sample.stop_service(service)
-                else:
-                    sample.set_failure(service, mode)
-                conn.send("done")
-
-    asyncio.run(serve())
-
-
-class SampleProcess:
-    """The sample services in a child process, controlled over a pipe."""
-
-    def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve_samples, args=(child,), daemon=True)
-        self.urls: dict[str, str] = {}
-
-    def __enter__(self) -> SampleProcess:
-        self._process.start()
-        self.urls = self._conn.recv()
-        return self
-
-    def control(self, service: str, mode: str) -> None:
-        self._conn.send(("set_failure", service, mode))
-        self._conn.recv()
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self._conn.send(None)
-        self._process.join(timeout=10)
-        if self._process.is_alive():
-            self._process.terminate()
-
-
-def _rss_mib() -> float:
-    """The resident memory of this process now (Linux), else the peak so far."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 @dataclass
@@ -197,12 +136,12 @@ async def main(args: argparse.Namespace) -> int:
             await run_round(bot, "warm-up", transactions[:20] + merchants[:20])
 
             baseline = await run_round(bot, "healthy", merchants + transactions)
-            rss_before = _rss_mib()
+            rss_before = rss_mib()
             sample.control("billing", "hang")
             hanging = await run_round(bot, "billing hangs", merchants + transactions)
             open_round = await run_round(bot, "breaker open", merchants + transactions)
             breaker = bot.services.billing.guard.breaker_state.value
-            rss_after = _rss_mib()
+            rss_after = rss_mib()
             # Allocations are traced in a round of their own: tracing slows Python down a lot.
             tracemalloc.start()
             await run_round(bot, "traced", merchants + transactions)
