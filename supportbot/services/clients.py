@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Generator, Iterator, Mapping
 from types import TracebackType
@@ -58,6 +59,7 @@ from .failures import (
 from .guard import ServiceGuard
 from .metrics import Metrics, default_metrics
 from .results import ServiceResult, gather
+from .transport import service_transport, transport_cause
 
 if TYPE_CHECKING:
     from .health import ServiceHealth
@@ -91,6 +93,9 @@ PROBE_CONNECTIONS = 2
 _SEGMENT_SAFE = "!$&'()*+,;=:@"
 
 Params = Mapping[str, Any]
+
+
+_UNSENDABLE = re.compile(rb"[\r\n\x00]")
 
 
 class UnknownServiceError(AttributeError, KeyError):
@@ -187,15 +192,16 @@ class ServiceClient:
         self.max_response_bytes = max_response_bytes
         self._base = httpx.URL(settings.base_url)
         connect = min(settings.connect_timeout_s, settings.timeout_s)
+        limits = httpx.Limits(
+            max_connections=settings.max_concurrency + PROBE_CONNECTIONS,
+            max_keepalive_connections=min(20, settings.max_concurrency),
+            keepalive_expiry=KEEPALIVE_EXPIRY_S,
+        )
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(settings.timeout_s, connect=connect),
-            limits=httpx.Limits(
-                max_connections=settings.max_concurrency + PROBE_CONNECTIONS,
-                max_keepalive_connections=min(20, settings.max_concurrency),
-                keepalive_expiry=KEEPALIVE_EXPIRY_S,
-            ),
+            limits=limits,
             headers={"User-Agent": _user_agent()},
-            transport=transport,
+            transport=transport or service_transport(settings, limits),
             follow_redirects=False,
         )
         #: Retries, circuit breaker, concurrency cap, rate limit and metrics of this service.
@@ -270,7 +276,12 @@ class ServiceClient:
             if error is None and call.model is not None:
                 data, error = validate_answer(self.name, call.model, data, status)
         except (httpx.TimeoutException, TimeoutError) as exc:
-            error = timeout_error(self.name, exc, timeout)
+            if isinstance(transport_cause(exc), TimeoutError | httpx.TimeoutException):
+                error = timeout_error(self.name, exc, timeout)
+            else:  # refused, closed or reset: the transport reports some as a connect timeout
+                error = transport_error(self.name, exc)
+                if error is None:
+                    raise
         except Exception as exc:
             error = transport_error(self.name, exc)
             if error is None:
@@ -294,6 +305,10 @@ class ServiceClient:
         if auth:
             headers[self.settings.auth_header] = auth
         headers.update(call.headers or {})
+        for name, value in headers.raw:
+            if _UNSENDABLE.search(name) or _UNSENDABLE.search(value):
+                # A CR, LF or NUL would split the header (injection); never sent.
+                raise httpx.LocalProtocolError(f"header {name!r} has a control character")
         raw_path = self._base.raw_path.rstrip(b"/") + encode_path(call.path).encode("ascii")
         url = self._base.copy_with(raw_path=raw_path)
         return self._http.build_request(

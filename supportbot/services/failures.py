@@ -142,7 +142,9 @@ def timeout_error(name: str, exc: BaseException, timeout: float) -> ServiceError
 
 def transport_error(name: str, exc: Exception) -> ServiceError | None:
     """The error a failed exchange stands for; None for an exception that is a bug."""
-    detail = f"{type(exc).__name__}: {exc}"
+    # What the transport really saw (aiohttp's error behind the httpx one it was mapped to).
+    seen = exc.__cause__ if isinstance(exc, httpx.TransportError) and exc.__cause__ else exc
+    detail = f"{type(seen).__name__}: {seen}"
     error: ServiceError
     if isinstance(exc, TooLarge | httpx.DecodingError):
         error = ServiceBadResponse(

@@ -107,7 +107,18 @@ class ServiceGuard:
                 extra={"service": self.name, "error_kind": kind},
             )
 
+        # The first attempt goes outside the retry loop: most succeed, and then cost no more
+        # than a call without retries. Only a failure worth retrying enters the loop.
+        first: ServiceResult[Any] | None = await self._once(call, attempt, deadline)
+        assert first is not None
+        if first.ok or not self._worth_retrying(first):
+            return first
+
         async def once() -> ServiceResult[Any]:
+            nonlocal first
+            if first is not None:  # the loop's own first attempt is the one already made
+                made, first = first, None
+                return made
             return await self._once(call, attempt, deadline)
 
         return await self.retry.run(
@@ -134,13 +145,16 @@ class ServiceGuard:
             return self._not_sent(call, self._circuit_open())
         timeout = self.settings.timeout_s
         left = None if deadline is None else max(0.0, deadline - loop.time())
-        try:
-            # A queue for a slot may last as long as the command can wait (a burst of commands
-            # on a busy loop); without a deadline, as long as one attempt may.
-            async with asyncio.timeout(timeout if left is None else left):
-                await self._slots.acquire()
-        except TimeoutError:
-            return self._not_sent(call, self._busy())
+        if self._slots.locked():
+            try:
+                # A queue for a slot may last as long as the command can wait (a burst of
+                # commands on a busy loop); without a deadline, as long as one attempt may.
+                async with asyncio.timeout(timeout if left is None else left):
+                    await self._slots.acquire()
+            except TimeoutError:
+                return self._not_sent(call, self._busy())
+        else:
+            await self._slots.acquire()  # free: returns at once, no timeout scope needed
         try:
             permit = self.breaker.acquire() if self.breaker is not None else Permit()
             if permit is None:

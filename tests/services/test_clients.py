@@ -105,7 +105,9 @@ def _app(backend: Backend) -> web.Application:
                 "method": request.method,
                 "raw_path": request.raw_path,
                 "query": {k: request.query.getall(k) for k in request.query},
-                "headers": dict(request.headers),
+                "headers": {
+                    k.title(): v for k, v in request.headers.items()
+                },  # names are case-blind
                 "body": json.loads(body) if body else None,
             }
         )
