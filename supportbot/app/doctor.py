@@ -18,13 +18,15 @@ from typing import Any
 import httpx
 from prometheus_client import CollectorRegistry
 
-from supportbot.core import wording as messages
 from supportbot.core.errors import ConfigError
 from supportbot.core.settings import Settings
+from supportbot.services import wording as service_messages
 from supportbot.services.clients import Services
 from supportbot.services.failures import transport_error
 from supportbot.services.health import HealthStatus, check_services
 from supportbot.services.metrics import Metrics
+from supportbot.slack import wording as slack_messages
+from supportbot.storage import wording as storage_messages
 
 __all__ = ["Check", "check_database", "check_slack", "exit_code", "render_checks", "run_doctor"]
 
@@ -68,7 +70,7 @@ async def check_database(settings: Settings) -> Check:
     url = settings.effective_database_url
     sqlite_file = _sqlite_file(url)
     if sqlite_file is not None and not sqlite_file.exists():
-        return Check("database", "ok", messages.database_new_sqlite(str(sqlite_file)))
+        return Check("database", "ok", storage_messages.database_new_sqlite(str(sqlite_file)))
     started = time.perf_counter()
     try:
         current = await asyncio.to_thread(current_revision, url)
@@ -77,8 +79,8 @@ async def check_database(settings: Settings) -> Check:
         return Check("database", "fail", str(exc))
     latency = (time.perf_counter() - started) * 1000
     if current_ok:
-        return Check("database", "ok", messages.database_at_head(current), latency)
-    behind = messages.database_behind(current, head_revision())
+        return Check("database", "ok", storage_messages.database_at_head(current), latency)
+    behind = storage_messages.database_behind(current, head_revision())
     # The embedded SQLite file is migrated at start; another database must be migrated first.
     return Check("database", "warn" if sqlite_file is not None else "fail", behind, latency)
 
@@ -89,7 +91,7 @@ async def check_slack(
     """`auth.test` with SLACK_BOT_TOKEN; skipped without a token."""
     token = os.environ.get("SLACK_BOT_TOKEN")
     if not token:
-        return Check("slack", "skip", messages.slack_not_configured())
+        return Check("slack", "skip", slack_messages.slack_not_configured())
     url = f"{settings.slack_api_url}auth.test"
     started = time.perf_counter()
     try:
@@ -99,15 +101,15 @@ async def check_slack(
     except (httpx.HTTPError, ValueError) as exc:
         failed = transport_error("slack", exc) if isinstance(exc, httpx.HTTPError) else None
         reason = failed.user_message if failed is not None else "it did not answer in JSON"
-        return Check("slack", "fail", messages.slack_unreachable(url, reason))
+        return Check("slack", "fail", slack_messages.slack_unreachable(url, reason))
     latency = (time.perf_counter() - started) * 1000
     if not isinstance(body, dict) or not body.get("ok"):
         error = f"HTTP {response.status_code}"
         if isinstance(body, dict):
             error = str(body.get("error", error))
-        refused = messages.slack_token_refused("SLACK_BOT_TOKEN", error)
+        refused = slack_messages.slack_token_refused("SLACK_BOT_TOKEN", error)
         return Check("slack", "fail", refused, latency)
-    detail = messages.slack_auth_ok(str(body.get("user", "?")), str(body.get("team", "?")))
+    detail = slack_messages.slack_auth_ok(str(body.get("user", "?")), str(body.get("team", "?")))
     return Check("slack", "ok", detail, latency)
 
 
@@ -131,7 +133,7 @@ def render_checks(checks: list[Check]) -> str:
             f"{check.name:<{width}}  {_MARK[check.status]:<6}  {latency:>7}  {check.detail}"
         )
     counted = [check for check in checks if check.status != "skip"]
-    lines += ["", messages.status_summary(problems(checks), len(counted))]
+    lines += ["", service_messages.status_summary(problems(checks), len(counted))]
     return "\n".join(lines)
 
 

@@ -22,10 +22,10 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from supportbot.core import wording as messages
 from supportbot.core.errors import ServiceBusy, ServiceCircuitOpen, ServiceError, ServiceRateLimited
 from supportbot.core.settings import ServiceSettings
 
+from . import wording as messages
 from .alerts import ErrorRateMonitor
 from .breaker import BreakerState, CircuitBreaker, Permit
 from .metrics import Metrics

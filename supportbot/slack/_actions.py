@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from supportbot.core import wording as messages
 from supportbot.core.message import Message, User
 from supportbot.core.reply import Outcome, Reply, Section
 from supportbot.storage import EscalationEntry
 
+from . import wording as messages
 from ._blocks import (
     ACTION_BUTTON,
     ACTION_CHOICE,

@@ -28,7 +28,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from supportbot.core import wording as messages
+from supportbot.actions import wording as action_messages
 from supportbot.core.masking import mask_reply, mask_text
 from supportbot.core.message import Message, User
 from supportbot.core.reply import Outcome, Reply
@@ -36,6 +36,7 @@ from supportbot.dispatch.bot import Bot
 from supportbot.services.alerts import LogNotifier
 from supportbot.storage import PendingAction
 
+from . import wording as messages
 from ._ack import ANSWER_IN_ACK_S, accepted_command, echo, progress
 from ._actions import ActionRunner
 from ._background import Background
@@ -350,7 +351,7 @@ class SlackAdapter:
         an approval, the action's answer."""
         if pending.adapter != "slack" or not pending.channel:
             return
-        note = messages.your_request_decided(pending.command, approver.display, decision)
+        note = action_messages.your_request_decided(pending.command, approver.display, decision)
         told = reply.model_copy(
             update={"text": f"{note}\n{reply.text}" if reply.text else note, "buttons": []}
         )

@@ -17,10 +17,11 @@ from typing import Any, Literal, NoReturn, Protocol
 
 import click
 
-from supportbot.core import wording as messages
 from supportbot.core.console import metrics_port_option
 from supportbot.core.errors import ConfigError, PluginError, SupportbotError
 from supportbot.core.settings import Settings
+
+from . import wording as messages
 
 __all__ = ["SLACK_COMMANDS", "manifest", "run", "serve"]
 
