@@ -237,3 +237,21 @@ def command_folder_missing(started_in: str, *, is_file: bool = False) -> str:
         f"relative to where the bot starts (here: {started_in}); start it from the checkout, "
         "or give the folder as an absolute path (SUPPORTBOT_COMMAND_FOLDERS or the config)."
     )
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def unknown_setting() -> str:
+    """A key of the configuration that no setting has (after its file or variable and name)."""
+    return "unknown key (check the spelling; see the README's configuration reference)"
+
+
+def setting_renamed(old: str, new: str, *, ignored: bool) -> str:
+    """An old key, still read for one release under its new name: logged once at start."""
+    if ignored:
+        return f"{old} is deprecated and ignored, because {new} is set too: remove {old}."
+    return (
+        f"{old} is deprecated: use {new} instead. It is still read in this release; the next "
+        "one drops it."
+    )
