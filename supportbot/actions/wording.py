@@ -215,6 +215,6 @@ def escalation_delivered(destination: str) -> str:
 def escalation_logged() -> str:
     """No engineering channel: the escalation is recorded and logged."""
     return (
-        "No engineering channel is set up (slack_engineering_channel), so this escalation went to "
-        "the bot's log and the escalations table; it is printed below. Send it to engineering."
+        "No engineering channel is set up, so this escalation went to the bot's log and the "
+        "escalations table; it is printed below. Send it to engineering."
     )

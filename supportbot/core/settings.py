@@ -258,32 +258,6 @@ class Settings(BaseSettings):
         description='Per command name, at most this many runs per user, e.g. {refund = "5/hour"}',
     )
 
-    slack_api_url: str = Field(
-        "https://slack.com/api/",
-        description="Base URL of Slack's Web API; tests and local runs point it at a fake",
-    )
-    slack_visibility: Literal["ephemeral", "in_channel"] = Field(
-        "ephemeral",
-        description="Who sees a command's answer in a Slack channel: only the requester "
-        "(ephemeral, with a Share button that masks personal data) or everyone (in_channel)",
-    )
-    slack_command_visibility: dict[str, Literal["ephemeral", "in_channel"]] = Field(
-        default_factory=dict,
-        description='slack_visibility per command name, e.g. {help = "in_channel"}',
-    )
-    slack_engineering_channel: str | None = Field(
-        None,
-        description="Slack channel (id or #name) where Escalate posts a failed command's "
-        "context; no Escalate button without it",
-    )
-
-    @field_validator("slack_api_url")
-    @classmethod
-    def _slack_api_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value if value.endswith("/") else value + "/"
-
     # Not a field: the tables of adapters ([slack], ...), as written; see SettingsTable.
     _tables: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
     _deprecations: tuple[str, ...] = PrivateAttr(default=())

@@ -28,6 +28,7 @@ from ._blocks import (
     render_reply,
 )
 from ._interactions import Interaction, StoredButton
+from ._settings import slack_settings
 
 if TYPE_CHECKING:
     from ._app import SlackAdapter
@@ -220,7 +221,7 @@ class ActionRunner:
         button: StoredButton | None,
         user: User,
     ) -> None:
-        channel = self._adapter.settings.slack_engineering_channel
+        channel = slack_settings(self._adapter.settings).engineering_channel
         if not channel and button is not None and button.value:
             # No engineering channel: the core records and logs it, and shows the report.
             reply = await self._adapter.bot.actions.escalate(button.value, user)

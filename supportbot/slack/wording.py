@@ -95,7 +95,8 @@ def slack_escalation_failed(channel: str) -> str:
     """The escalation could not be posted."""
     return (
         f"Could not post to {channel}. Invite the bot to that channel (or fix "
-        "`slack_engineering_channel`), then click again, or tell engineering yourself."
+        "`engineering_channel` in the [slack] table), then click again, or tell engineering "
+        "yourself."
     )
 
 
@@ -127,13 +128,6 @@ def slack_token_malformed(variable: str, expected: str) -> str:
 def slack_token_refused(variable: str, error: str) -> str:
     """Slack refused a credential at start."""
     return f"Slack refused {variable} ({error}). {slack_how_to_get(variable)}"
-
-
-def slack_unreachable(url: str, reason: str) -> str:
-    """The Slack Web API could not be reached at start."""
-    return (
-        f"Could not reach Slack at {url}: {reason}. Check the network, or SUPPORTBOT_SLACK_API_URL."
-    )
 
 
 def slack_connected(bot: str, team: str, mode: str) -> str:
@@ -179,7 +173,7 @@ def slack_unreachable_because(url: str, failure: str, where: str = "", detail: s
     to check. `failure` is dns, refused, connect, tls, certificate, timeout, closed,
     invalid_url, http or other; `where` is host:port (or the host), `detail` the reason."""
     said = f" ({detail})" if detail else ""
-    setting = "SUPPORTBOT_SLACK_API_URL (slack_api_url in the config)"
+    setting = "SUPPORTBOT_SLACK__API_URL (api_url in the config's [slack] table)"
     network = f"Check the network, any firewall or proxy in between, and {setting}"
     what, check = {
         "dns": (
