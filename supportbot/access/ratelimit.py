@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from supportbot.core import wording as messages
 from supportbot.core.settings import Settings
+
+from . import wording as messages
 
 if TYPE_CHECKING:
     from supportbot.core.registry import CommandRegistry, CommandSpec

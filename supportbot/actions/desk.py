@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from supportbot.core import wording as messages
 from supportbot.core.message import Message, User
 from supportbot.core.reply import Button, Confirmation, Outcome, Reply
 from supportbot.dispatch.chain import Request, new_request_id
 from supportbot.storage import AuditEntry, PendingAction, RunRecord
 
+from . import wording as messages
 from .escalation import EscalationSink, LogEscalationSink, escalate
 
 if TYPE_CHECKING:

@@ -13,11 +13,12 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from supportbot.core import wording as messages
 from supportbot.core.masking import mask_text
 from supportbot.core.message import User
 from supportbot.core.reply import Outcome, Reply, Section
 from supportbot.storage import AuditEntry, EscalationEntry, RunRecord
+
+from . import wording as messages
 
 if TYPE_CHECKING:
     from supportbot.storage import Store

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from supportbot.core import wording as messages
 from supportbot.core.reply import Outcome, Reply
 from supportbot.services.results import ServiceResult
+
+from . import wording as messages
 
 __all__ = ["action_failed"]
 

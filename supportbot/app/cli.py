@@ -4,43 +4,111 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from supportbot import slack
 from supportbot.core.console import fail, metrics_port_option
 from supportbot.core.errors import ConfigError, PluginError, SupportbotError
 from supportbot.core.logs import configure_logging
 from supportbot.core.reply import Outcome
-from supportbot.core.settings import Settings, load_settings
+from supportbot.core.settings import Settings, SettingsTable, load_settings
 
+from . import wording as messages
 from .ops_cli import RESILIENCE_COMMANDS
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from supportbot.dispatch.bot import Bot
+    from supportbot.slack import DoctorCheck
+
+__all__ = ["Adapters", "Env", "main"]
+
+log = logging.getLogger("supportbot.settings")
+
+
+@dataclass
+class Adapters:
+    """What the adapters added to the application through their `register` hook: subcommands,
+    tables of the configuration, and checks for `supportbot doctor`."""
+
+    commands: list[click.Command] = field(default_factory=list)
+    tables: list[SettingsTable[Any]] = field(default_factory=list)
+    doctor_checks: list[DoctorCheck] = field(default_factory=list)
+
+    def add_command(self, command: click.Command) -> None:
+        """A subcommand of `supportbot`."""
+        self.commands.append(command)
+
+    def add_settings_table(self, table: SettingsTable[Any]) -> None:
+        """A table of the configuration, validated with the rest at start."""
+        self.tables.append(table)
+
+    def add_doctor_check(self, check: DoctorCheck) -> None:
+        """A check `supportbot doctor` runs after the services and the database."""
+        self.doctor_checks.append(check)
+
+
+#: What the adapters registered (`_register_adapters`, at import).
+ADAPTERS = Adapters()
+
+
+def report_loading(bot: Bot) -> None:
+    """Print the plugins that failed to load and the bot's start-up warnings."""
+    for failure in bot.plugin_failures:
+        click.echo(f"supportbot: {messages.plugin_not_loaded(failure)}", err=True)
+    for warning in bot.warnings:
+        click.echo(f"supportbot: {messages.startup_warning(warning)}", err=True)
+
+
+def warn_without_services(settings: Settings, *, demo: bool) -> None:
+    """Say so when a bot starts with nothing to look things up in."""
+    if not demo and not settings.services:
+        click.echo(f"supportbot: {messages.no_services_configured()}", err=True)
 
 
 class Env:
-    """What the group options decided, handed to every subcommand."""
+    """What the group options decided, handed to every subcommand (the adapters' subcommands
+    see it as their host, e.g. `supportbot.slack.SlackHost`)."""
 
-    def __init__(self, config: Path | None) -> None:
+    def __init__(self, config: Path | None, adapters: Adapters = ADAPTERS) -> None:
         self.config = config
+        self.adapters = adapters
         self._settings: Settings | None = None
 
     def settings(self, **overrides: Any) -> Settings:
-        """Load (once) and return the settings; exit 2 with the reason when they are invalid."""
+        """Load (once) and return the settings, the adapters' tables included; exit 2 with the
+        reason when they are invalid. Old keys still read are logged once, at WARNING."""
         if self._settings is None or overrides:
             try:
-                settings = load_settings(self.config, **overrides)
+                settings = load_settings(self.config, tables=self.adapters.tables, **overrides)
             except ConfigError as exc:
                 fail(str(exc))
             configure_logging(settings)
+            for line in settings.deprecations:
+                log.warning(line)
             if overrides:
                 return settings
             self._settings = settings
         return self._settings
+
+    @asynccontextmanager
+    async def open_bot(self, settings: Settings, *, demo: bool = False) -> AsyncIterator[Bot]:
+        """The bot for `settings`, on the sample services when `demo`, with `/metrics` on its
+        own port when `metrics_port` is set; what went wrong at start is printed."""
+        from .runtime import open_served_bot
+
+        warn_without_services(settings, demo=demo)
+        async with open_served_bot(settings, demo=demo) as bot:
+            report_loading(bot)
+            yield bot
 
 
 pass_env = click.make_pass_decorator(Env)
@@ -75,12 +143,7 @@ def _open_runtime(
 
     overrides = {} if latency_ms is None else {"demo_latency_ms": latency_ms}
     settings = env.settings(**overrides)
-    if not demo and not settings.services:
-        click.echo(
-            "supportbot: no services are configured; commands that look things up will fail. "
-            "Add [services.*] to the config, or use --demo for the sample services.",
-            err=True,
-        )
+    warn_without_services(settings, demo=demo)
     if down and not demo:
         fail("--down stops sample services; use it with --demo (or `supportbot demo`)")
     runtime = BotThread(settings, demo=demo, down=down)
@@ -92,10 +155,7 @@ def _open_runtime(
     except SupportbotError as exc:
         runtime.stop()
         fail(exc.user_message)
-    for failure in bot.plugin_failures:
-        click.echo(f"supportbot: plugin not loaded: {failure}", err=True)
-    for warning in bot.warnings:
-        click.echo(f"supportbot: warning: {warning}", err=True)
+    report_loading(bot)
     return runtime
 
 
@@ -176,7 +236,7 @@ def config(env: Env, json_output: bool) -> None:
     """Print the effective configuration, secrets masked."""
     from .config_view import effective_config, render_config
 
-    view = effective_config(env.settings(), env.config)
+    view = effective_config(env.settings(), env.config, tables=env.adapters.tables)
     click.echo(json.dumps(view, indent=2) if json_output else render_config(view))
 
 
@@ -310,10 +370,10 @@ def sample_services(host: str, base_port: int, latency_ms: int) -> None:
 
 
 def _register_adapters() -> None:
+    # The one place that knows every adapter: each adds itself through its `register` hook.
     # Slack's commands import slack-bolt only when they run, so the terminal stays light.
-    from supportbot.slack._cli import SLACK_COMMANDS
-
-    for command in [*RESILIENCE_COMMANDS, *SLACK_COMMANDS]:
+    slack.register(ADAPTERS)
+    for command in [*RESILIENCE_COMMANDS, *ADAPTERS.commands]:
         cli.add_command(command)
 
 

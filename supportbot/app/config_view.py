@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from supportbot.core.settings import DEFAULT_CONFIG_PATH, Settings
+from supportbot.core.settings import DEFAULT_CONFIG_PATH, Settings, SettingsTable
 from supportbot.core.url_secrets import mask_url
 
 __all__ = ["effective_config", "mask_database_url", "mask_url", "render_config"]
@@ -35,12 +36,17 @@ def _mask_urls(value: Any) -> Any:
     return value
 
 
-def effective_config(settings: Settings, config_path: Path | None) -> dict[str, Any]:
-    """Every setting with its value in force; credentials shown only as set / not set, and
-    passwords and secret-looking query parameters in URLs as ***."""
+def effective_config(
+    settings: Settings, config_path: Path | None, *, tables: Sequence[SettingsTable[Any]] = ()
+) -> dict[str, Any]:
+    """Every setting with its value in force, the adapters' `tables` included (`[slack]`, with
+    their defaults); credentials shown only as set / not set, and passwords and secret-looking
+    query parameters in URLs as ***."""
     path = config_path or Path(os.environ.get("SUPPORTBOT_CONFIG") or DEFAULT_CONFIG_PATH)
     view: dict[str, Any] = {"config_file": f"{path}" + ("" if path.is_file() else " (not found)")}
     values = settings.model_dump(mode="json")
+    for table in tables:
+        values[table.name] = table.read(settings).model_dump(mode="json")
     values = _mask_urls(values)
     values["database_url"] = mask_database_url(settings.effective_database_url)
     for name, service in settings.services.items():

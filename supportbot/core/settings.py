@@ -3,28 +3,53 @@
 The file is `config/supportbot.toml` unless `SUPPORTBOT_CONFIG` (or the CLI's `--config`) names
 another. Nested keys take `__` in the environment: `SUPPORTBOT_SERVICES__BILLING__TIMEOUT_S=5`.
 Secrets never live in the file: a service names the environment variable that holds its token.
+
+An adapter's settings are a table of their own (`[slack]`, `SUPPORTBOT_SLACK__<KEY>`) that the
+core carries without knowing it: the adapter declares it as a `SettingsTable` with its model, the
+application hands the declared tables to `load_settings` (which validates them with the rest),
+and the adapter reads its own with `table.read(settings)`.
 """
 
 from __future__ import annotations
 
 import base64
+import copy
 import os
 import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import phonenumbers
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
 
+from . import wording as messages
 from .config_paths import anchor_file_paths, bundled_commands_folder, default_data_dir
 from .errors import ConfigError
+from .url_secrets import mask_url
 
-__all__ = ["DEFAULT_CONFIG_PATH", "ServiceSettings", "Settings", "load_settings"]
+__all__ = [
+    "DEFAULT_CONFIG_PATH",
+    "ServiceSettings",
+    "Settings",
+    "SettingsTable",
+    "load_settings",
+]
 
 DEFAULT_CONFIG_PATH = Path("config/supportbot.toml")
 ENV_PREFIX = "SUPPORTBOT_"
@@ -242,31 +267,44 @@ class Settings(BaseSettings):
         description='Per command name, at most this many runs per user, e.g. {refund = "5/hour"}',
     )
 
-    slack_api_url: str = Field(
-        "https://slack.com/api/",
-        description="Base URL of Slack's Web API; tests and local runs point it at a fake",
-    )
-    slack_visibility: Literal["ephemeral", "in_channel"] = Field(
-        "ephemeral",
-        description="Who sees a command's answer in a Slack channel: only the requester "
-        "(ephemeral, with a Share button that masks personal data) or everyone (in_channel)",
-    )
-    slack_command_visibility: dict[str, Literal["ephemeral", "in_channel"]] = Field(
-        default_factory=dict,
-        description='slack_visibility per command name, e.g. {help = "in_channel"}',
-    )
-    slack_engineering_channel: str | None = Field(
-        None,
-        description="Slack channel (id or #name) where Escalate posts a failed command's "
-        "context; no Escalate button without it",
-    )
+    # Not a field: the tables of adapters ([slack], ...), as written; see SettingsTable.
+    _tables: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
+    _deprecations: tuple[str, ...] = PrivateAttr(default=())
 
-    @field_validator("slack_api_url")
+    @model_validator(mode="wrap")
     @classmethod
-    def _slack_api_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value if value.endswith("/") else value + "/"
+    def _keep_adapter_tables(
+        cls, data: Any, handler: ModelWrapValidatorHandler[Settings]
+    ) -> Settings:
+        # A table under a name the core does not know belongs to an adapter: kept as written,
+        # validated by its SettingsTable. Unknown plain keys are still refused as misspelt.
+        if not isinstance(data, dict):
+            return handler(data)
+        tables = {
+            key: value
+            for key, value in data.items()
+            if key not in cls.model_fields and isinstance(value, dict)
+        }
+        settings = handler({key: value for key, value in data.items() if key not in tables})
+        settings._tables = copy.deepcopy(tables)
+        return settings
+
+    def table(self, name: str) -> dict[str, Any]:
+        """An adapter's table as written (a copy; empty when it is not there). Adapters read
+        theirs validated, with `SettingsTable.read`."""
+        return copy.deepcopy(self._tables.get(name, {}))
+
+    def with_table(self, name: str, values: Mapping[str, Any]) -> Settings:
+        """A copy of these settings whose table `name` has `values` over what it had."""
+        changed = self.model_copy()
+        changed._tables = {**self._tables, name: {**self.table(name), **copy.deepcopy(values)}}
+        return changed
+
+    @property
+    def deprecations(self) -> tuple[str, ...]:
+        """One line per old key that `load_settings` read under its new name, for the start-up
+        log ("slack_api_url is deprecated: use api_url in a [slack] table ...")."""
+        return self._deprecations
 
     @field_validator("phone_region")
     @classmethod
@@ -410,10 +448,117 @@ def _where(loc: tuple[str | int, ...], env: dict[str, Any], path: Path | None) -
     return str(path) if path else "settings"
 
 
-def load_settings(config_path: Path | str | None = None, **overrides: Any) -> Settings:
+M = TypeVar("M", bound=BaseModel)
+#: Where a key came from and how the person wrote it: ("config/supportbot.toml", "slack.api_url").
+Locate = Callable[[tuple[str | int, ...]], tuple[str, str]]
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+def _shown(value: Any) -> str | None:
+    """A wrong value as an error shows it: scalars only, URLs' secrets masked, cut at 60."""
+    if isinstance(value, bool | int | float):
+        return repr(value)
+    if not isinstance(value, str):
+        return None
+    text = mask_url(value) if "://" in value else value
+    return repr(text if len(text) <= 60 else text[:60] + "…")
+
+
+def _problems(exc: ValidationError, prefix: tuple[str, ...], locate: Locate) -> list[str]:
+    """One line per error: where it was written, the key, why it is wrong, and the value given
+    ("config/supportbot.toml: slack.visibility: Input should be 'ephemeral' or 'in_channel',
+    not 'everyone'")."""
+    lines = []
+    for error in exc.errors():
+        origin, key = locate((*prefix, *error["loc"]))
+        if error["type"] == "extra_forbidden":
+            lines.append(f"{origin}: {key}: {messages.unknown_setting()}")
+            continue
+        shown = _shown(error.get("input")) if error["type"] != "missing" else None
+        given = f", not {shown}" if shown is not None else ""
+        lines.append(f"{origin}: {key}: {error['msg']}{given}")
+    return lines
+
+
+def _invalid(problems: Sequence[str]) -> str:
+    return "invalid configuration:\n  " + "\n  ".join(problems)
+
+
+@dataclass(frozen=True)
+class SettingsTable(Generic[M]):
+    """A table of the configuration that an adapter owns: `[slack]` in the file,
+    `SUPPORTBOT_SLACK__<KEY>` in the environment, validated by the adapter's `model`.
+
+    `renamed` maps keys of the release before, written at the top level (`slack_api_url`), to
+    their key in this table (`api_url`). For one release `load_settings` still reads them there,
+    and says so in `Settings.deprecations`.
+    """
+
+    name: str
+    model: type[M]
+    renamed: Mapping[str, str] = field(default_factory=dict)
+
+    def read(self, settings: Settings) -> M:
+        """This table of `settings`, validated; ConfigError naming the key and value when wrong."""
+        try:
+            return self.model.model_validate(settings.table(self.name))
+        except ValidationError as exc:
+            problems = _problems(exc, (self.name,), lambda loc: ("settings", _dotted(loc)))
+            raise ConfigError(_invalid(problems)) from None
+
+
+#: (table, key) of a value read from an old key -> where it was written, and that old key.
+_Moved = dict[tuple[str, str], tuple[str, str]]
+
+
+def _read_renamed(
+    values: dict[str, Any],
+    tables: Sequence[SettingsTable[Any]],
+    written: tuple[dict[str, Any], dict[str, Any], Path | None],
+) -> tuple[list[str], _Moved]:
+    """Move the old top-level keys of `tables` into their tables (the new key wins when both
+    are set); return the deprecation lines, and where each moved value came from."""
+    env_values, overrides, path = written
+    lines: list[str] = []
+    moved: _Moved = {}
+    for table in tables:
+        for old, new in table.renamed.items():
+            current = values.get(table.name, {})
+            if old not in values or not isinstance(current, dict):
+                continue
+            value = values.pop(old)
+            if old in env_values and old not in overrides:
+                origin = was = ENV_PREFIX + old.upper()
+                now = f"{ENV_PREFIX}{table.name.upper()}__{new.upper()}"
+            else:
+                origin = str(path) if path and old not in overrides else "settings"
+                was = f"{origin}: {old}" if origin != "settings" else old
+                now = f"{new} in a [{table.name}] table"
+            ignored = new in current
+            if not ignored:
+                values[table.name] = {**current, new: value}
+                moved[(table.name, new)] = (origin, old)
+            lines.append(messages.setting_renamed(was, now, ignored=ignored))
+    return lines, moved
+
+
+def load_settings(
+    config_path: Path | str | None = None,
+    *,
+    tables: Sequence[SettingsTable[Any]] | None = None,
+    **overrides: Any,
+) -> Settings:
     """Build the Settings: keyword overrides, then environment, then the TOML file, then defaults.
 
-    Raises ConfigError naming the file (or variable), the key and the reason.
+    `tables` are the adapters' tables the application knows. Given, they are validated here with
+    the rest, their old top-level keys are read under the new names (`Settings.deprecations`
+    says which), and any other table is an unknown key. Without them, every table the core does
+    not know is kept as written, for its adapter to read.
+
+    Raises ConfigError naming the file (or variable), the key, the value and the reason.
     """
     explicit = config_path or os.environ.get("SUPPORTBOT_CONFIG")
     path = Path(explicit) if explicit else DEFAULT_CONFIG_PATH
@@ -421,21 +566,40 @@ def load_settings(config_path: Path | str | None = None, **overrides: Any) -> Se
         raise ConfigError(f"{path}: no such configuration file (set by --config/SUPPORTBOT_CONFIG)")
     file_values = _read_toml(path) if path.is_file() else {}
     file_values = anchor_file_paths(file_values, path.resolve().parent)
+    source = path if path.is_file() else None
     env_values = _env_overrides()
     values = _merge(_merge(file_values, env_values), overrides)
+    deprecations, moved = _read_renamed(values, tables or (), (env_values, overrides, source))
+
+    def locate(loc: tuple[str | int, ...]) -> tuple[str, str]:
+        first = (str(loc[0]), str(loc[1])) if len(loc) >= 2 else None
+        if first in moved:
+            origin, old = moved[first]
+            return origin, _dotted((old, *loc[2:]))
+        return _where(loc, env_values, source), _dotted(loc)
+
+    problems: list[str] = []
+    settings: Settings | None = None
     try:
         # Environment already merged above; init values are the only source here.
-        return Settings.model_validate(values)
+        settings = Settings.model_validate(values)
     except ValidationError as exc:
-        lines = []
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            key = ".".join(str(part) for part in loc) or "(top level)"
-            origin = _where(loc, env_values, path if path.is_file() else None)
-            reason = error["msg"]
-            if error["type"] == "extra_forbidden":
-                reason = (
-                    "unknown key (check the spelling; see the README's configuration reference)"
+        problems += _problems(exc, (), locate)
+    declared = {table.name: table for table in tables or ()}
+    if tables is not None:
+        for key, value in values.items():
+            if key not in Settings.model_fields and isinstance(value, dict) and key not in declared:
+                problems.append(
+                    f"{_where((key,), env_values, source)}: {key}: " + messages.unknown_setting()
                 )
-            lines.append(f"{origin}: {key}: {reason}")
-        raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines)) from None
+    for table in declared.values():
+        written = values.get(table.name, {})
+        if isinstance(written, dict):
+            try:
+                table.model.model_validate(written)
+            except ValidationError as exc:
+                problems += _problems(exc, (table.name,), locate)
+    if problems or settings is None:
+        raise ConfigError(_invalid(problems)) from None
+    settings._deprecations = tuple(deprecations)
+    return settings

@@ -15,7 +15,6 @@ import httpx
 from supportbot.access.ratelimit import check_rate_limits
 from supportbot.access.roles import check_channels, check_command_roles, check_roles
 from supportbot.actions.desk import ActionDesk
-from supportbot.core import wording as messages
 from supportbot.core.errors import ConfigError
 from supportbot.core.masking import style_of, use_mask_style
 from supportbot.core.message import Message, User
@@ -27,6 +26,7 @@ from supportbot.services.alerts import ErrorRateMonitor
 from supportbot.services.clients import Services
 from supportbot.services.metrics import default_metrics
 from supportbot.storage import Store, create_store, is_up_to_date, upgrade
+from supportbot.storage import wording as messages
 
 from .chain import Middleware, Request, run_chain
 from .handler import run_handler

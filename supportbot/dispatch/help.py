@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from supportbot.access import wording as messages
 from supportbot.access.ratelimit import RateLimit, effective_limit, parse_rate_limit
 from supportbot.access.roles import action_channels_for, allowed_roles
-from supportbot.core import wording as messages
 from supportbot.core.registry import CommandSpec
 from supportbot.core.reply import Field, Reply
 from supportbot.core.settings import Settings

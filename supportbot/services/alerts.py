@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from supportbot.core import wording as messages
-
+from . import wording as messages
 from .sliding_window import Clock, SlidingWindow, WindowCounts
 
 if TYPE_CHECKING:

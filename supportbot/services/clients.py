@@ -43,10 +43,10 @@ from urllib.parse import quote
 
 import httpx
 
-from supportbot.core import wording as messages
 from supportbot.core.errors import ServiceError
 from supportbot.core.settings import ServiceSettings
 
+from . import wording as messages
 from .alerts import ErrorRateMonitor
 from .failures import (
     TooLarge,

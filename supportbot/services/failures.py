@@ -33,7 +33,6 @@ from typing import Any
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
-from supportbot.core import wording as messages
 from supportbot.core.errors import (
     ServiceAuthError,
     ServiceBadJSON,
@@ -48,6 +47,7 @@ from supportbot.core.errors import (
     ServiceUnavailable,
 )
 
+from . import wording as messages
 from .results import shown_seconds
 from .retry import parse_retry_after
 

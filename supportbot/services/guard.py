@@ -22,10 +22,10 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from supportbot.core import wording as messages
 from supportbot.core.errors import ServiceBusy, ServiceCircuitOpen, ServiceError, ServiceRateLimited
 from supportbot.core.settings import ServiceSettings
 
+from . import wording as messages
 from .alerts import ErrorRateMonitor
 from .breaker import BreakerState, CircuitBreaker, Permit
 from .metrics import Metrics
@@ -41,6 +41,8 @@ log = logging.getLogger("supportbot.services")
 
 #: Failures that say the service itself is unwell; they move the breaker. A 4xx, a bad body or
 #: a 429 do not: the service answered, and failing fast would not help.
+#: A slot freed this close to the end of a call's wait for it comes too late.
+SLOT_TIE_S = 0.01
 BREAKER_KINDS = frozenset({"timeout", "unavailable", "refused", "server_error"})
 
 #: One exchange: send `call`, waiting at most the given seconds, and classify what came back.
@@ -146,12 +148,19 @@ class ServiceGuard:
         timeout = self.settings.timeout_s
         left = None if deadline is None else max(0.0, deadline - loop.time())
         if self._slots.locked():
+            limit = timeout if left is None else left
+            queued = loop.time()
             try:
                 # A queue for a slot may last as long as the command can wait (a burst of
                 # commands on a busy loop); without a deadline, as long as one attempt may.
-                async with asyncio.timeout(timeout if left is None else left):
+                async with asyncio.timeout(limit):
                     await self._slots.acquire()
             except TimeoutError:
+                return self._not_sent(call, self._busy())
+            # Freed just as the wait ran out (two timers of one length fire in either order):
+            # too late all the same, so the answer does not depend on which fired first.
+            if loop.time() - queued >= limit - SLOT_TIE_S:
+                self._slots.release()
                 return self._not_sent(call, self._busy())
         else:
             await self._slots.acquire()  # free: returns at once, no timeout scope needed

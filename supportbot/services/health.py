@@ -12,8 +12,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from supportbot.core import wording as messages
-
+from . import wording as messages
 from .breaker import BreakerState
 
 if TYPE_CHECKING:

@@ -15,8 +15,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from supportbot.core import wording as messages
 from supportbot.core.errors import ServiceError, ServiceNotFound, ServiceTimeout
+
+from . import wording as messages
 
 __all__ = ["ServiceResult", "current_deadline", "gather", "shown_seconds"]
 

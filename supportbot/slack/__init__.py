@@ -7,7 +7,8 @@ from the CLI (`supportbot run`, `supportbot serve`, `supportbot manifest`) or in
         async with run_socket_mode(adapter, app_token):
             ...
 
-Test helpers (a fake Slack, a request signer, payload builders) are in
+The application adds Slack's subcommands, its `[slack]` settings table and its doctor check
+with `register(app)`. Test helpers (a fake Slack, a request signer, payload builders) are in
 `supportbot.slack.testing`.
 """
 
@@ -19,70 +20,92 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._app import SlackAdapter, open_slack
     from ._blocks import Interactive, SlackMessage, render_reply
+    from ._cli import SLACK_COMMANDS, SlackHost
     from ._credentials import SlackCredentials, read_credentials
     from ._dedupe import Dedupe, MemoryDedupe, delivery_key
+    from ._doctor import check_slack
     from ._http import build_web_app, serve_http
     from ._identity import SlackIdentity, authenticate
     from ._interactions import Interaction, InteractionStore, MemoryInteractions
     from ._manifest import build_manifest, events_url, to_yaml
+    from ._registration import AdapterRegistry, DoctorCheck, register
+    from ._settings import SLACK_TABLE, SlackSettings, slack_settings
     from ._share import shareable
     from ._socket import SocketModeRunner, run_socket_mode, serve_socket_health
     from ._users import UserDirectory
 
 # Imported on first use: `supportbot --help` should not pay for slack-bolt.
 _LAZY = {
+    "AdapterRegistry": "._registration",
     "Dedupe": "._dedupe",
+    "DoctorCheck": "._registration",
     "Interaction": "._interactions",
     "InteractionStore": "._interactions",
     "Interactive": "._blocks",
     "MemoryDedupe": "._dedupe",
     "MemoryInteractions": "._interactions",
+    "SLACK_COMMANDS": "._cli",
+    "SLACK_TABLE": "._settings",
     "SlackAdapter": "._app",
     "SlackCredentials": "._credentials",
+    "SlackHost": "._cli",
     "SlackIdentity": "._identity",
     "SlackMessage": "._blocks",
+    "SlackSettings": "._settings",
     "SocketModeRunner": "._socket",
     "UserDirectory": "._users",
     "authenticate": "._identity",
     "build_manifest": "._manifest",
     "build_web_app": "._http",
+    "check_slack": "._doctor",
     "delivery_key": "._dedupe",
     "events_url": "._manifest",
     "open_slack": "._app",
     "read_credentials": "._credentials",
+    "register": "._registration",
     "render_reply": "._blocks",
     "run_socket_mode": "._socket",
     "serve_http": "._http",
     "serve_socket_health": "._socket",
     "shareable": "._share",
+    "slack_settings": "._settings",
     "to_yaml": "._manifest",
 }
 
 __all__ = [
+    "AdapterRegistry",
     "Dedupe",
+    "DoctorCheck",
     "Interaction",
     "InteractionStore",
     "Interactive",
     "MemoryDedupe",
     "MemoryInteractions",
+    "SLACK_COMMANDS",
+    "SLACK_TABLE",
     "SlackAdapter",
     "SlackCredentials",
+    "SlackHost",
     "SlackIdentity",
     "SlackMessage",
+    "SlackSettings",
     "SocketModeRunner",
     "UserDirectory",
     "authenticate",
     "build_manifest",
     "build_web_app",
+    "check_slack",
     "delivery_key",
     "events_url",
     "open_slack",
     "read_credentials",
+    "register",
     "render_reply",
     "run_socket_mode",
     "serve_http",
     "serve_socket_health",
     "shareable",
+    "slack_settings",
     "to_yaml",
 ]
 

@@ -9,7 +9,6 @@ personal data masked, cut to `ECHO_LIMIT` characters.
 
 from __future__ import annotations
 
-from supportbot.core import wording as messages
 from supportbot.core.masking import mask_text
 from supportbot.core.message import Message, User
 from supportbot.core.registry import CommandSpec
@@ -18,6 +17,7 @@ from supportbot.dispatch.bot import Bot
 from supportbot.dispatch.chain import Request, run_chain
 from supportbot.dispatch.middleware import resolve, validate
 
+from . import wording as messages
 from ._text import printable, shorten
 
 __all__ = ["ANSWER_IN_ACK_S", "ECHO_LIMIT", "accepted_command", "echo", "progress"]

@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from supportbot.core import wording as messages
 from supportbot.core.message import Message, User
 from supportbot.core.reply import Outcome, Reply, Section
 from supportbot.storage import EscalationEntry
 
+from . import wording as messages
 from ._blocks import (
     ACTION_BUTTON,
     ACTION_CHOICE,
@@ -28,6 +28,7 @@ from ._blocks import (
     render_reply,
 )
 from ._interactions import Interaction, StoredButton
+from ._settings import slack_settings
 
 if TYPE_CHECKING:
     from ._app import SlackAdapter
@@ -220,7 +221,7 @@ class ActionRunner:
         button: StoredButton | None,
         user: User,
     ) -> None:
-        channel = self._adapter.settings.slack_engineering_channel
+        channel = slack_settings(self._adapter.settings).engineering_channel
         if not channel and button is not None and button.value:
             # No engineering channel: the core records and logs it, and shows the report.
             reply = await self._adapter.bot.actions.escalate(button.value, user)

@@ -28,7 +28,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from supportbot.core import wording as messages
+from supportbot.actions import wording as action_messages
 from supportbot.core.masking import mask_reply, mask_text
 from supportbot.core.message import Message, User
 from supportbot.core.reply import Outcome, Reply
@@ -36,6 +36,7 @@ from supportbot.dispatch.bot import Bot
 from supportbot.services.alerts import LogNotifier
 from supportbot.storage import PendingAction
 
+from . import wording as messages
 from ._ack import ANSWER_IN_ACK_S, accepted_command, echo, progress
 from ._actions import ActionRunner
 from ._background import Background
@@ -52,6 +53,7 @@ from ._interactions import (
 from ._ops_alerts import SlackAlertNotifier, SlackEscalationSink
 from ._outbox import Outbox
 from ._payloads import command_text, event_text, is_direct_message, typed_command_name
+from ._settings import slack_settings
 from ._share import shareable
 from ._text import escape
 from ._users import UserDirectory
@@ -340,7 +342,7 @@ class SlackAdapter:
         name = typed_command_name(text)
         spec = self.bot.registry.get(name) if name else None
         key = spec.name if spec is not None else name
-        visibility = self.settings.slack_command_visibility.get(key, self.settings.slack_visibility)
+        visibility = slack_settings(self.settings).visibility_of(key)
         return visibility == "in_channel"
 
     async def tell_requester(
@@ -350,7 +352,7 @@ class SlackAdapter:
         an approval, the action's answer."""
         if pending.adapter != "slack" or not pending.channel:
             return
-        note = messages.your_request_decided(pending.command, approver.display, decision)
+        note = action_messages.your_request_decided(pending.command, approver.display, decision)
         told = reply.model_copy(
             update={"text": f"{note}\n{reply.text}" if reply.text else note, "buttons": []}
         )
@@ -376,7 +378,7 @@ class SlackAdapter:
         share = shareable_ and not public and reply.outcome is Outcome.OK and not reply.choices
         share = share and not reply.buttons and bool(reply.sections or reply.text)
         core_escalate = any(button.action == "escalate" for button in reply.buttons)
-        escalate = bool(self.settings.slack_engineering_channel) and (
+        escalate = bool(slack_settings(self.settings).engineering_channel) and (
             core_escalate or reply.outcome in FAILED_OUTCOMES
         )
         if not (share or escalate or reply.choices or reply.buttons):
@@ -470,7 +472,7 @@ async def open_slack(
     `api_url` defaults to the `slack_api_url` setting. Dedupe and button state default to the
     bot's database (memory when it has none).
     """
-    base_url = api_url or bot.settings.slack_api_url
+    base_url = api_url or slack_settings(bot.settings).api_url
     if not base_url.endswith("/"):
         base_url += "/"
     # A shared session does not apply the client's timeout: give it one of its own, so no Web API
@@ -496,10 +498,8 @@ async def open_slack(
             monitor.set_notifier(SlackAlertNotifier(adapter.outbox, bot.settings.ops_channel))
         bot.actions.requester_notifier = adapter.tell_requester
         sink_before = bot.actions.escalation_sink
-        if bot.settings.slack_engineering_channel:
-            bot.actions.escalation_sink = SlackEscalationSink(
-                adapter.outbox, bot.settings.slack_engineering_channel
-            )
+        if engineering_channel := slack_settings(bot.settings).engineering_channel:
+            bot.actions.escalation_sink = SlackEscalationSink(adapter.outbox, engineering_channel)
         try:
             yield adapter
         finally:

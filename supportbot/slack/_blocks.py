@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from supportbot.core import wording as messages
+from supportbot.core import wording as core_messages
 from supportbot.core.reply import Choice, Reply, Section
 
+from . import wording as messages
 from ._layout import (
     Budget,
     Piece,
@@ -300,7 +301,7 @@ def _usage_piece(reply: Reply) -> Piece | None:
     usage = f"`{fit(reply.usage, 250)}`" if reply.usage else None
     example = f"`{fit(reply.example, 250)}`" if reply.example else None
     return fixed_piece(
-        section_block(fit(messages.usage_hint(usage, example), USAGE_CAP, markup=False)),
+        section_block(fit(core_messages.usage_hint(usage, example), USAGE_CAP, markup=False)),
         essential=True,
     )
 

@@ -1,8 +1,10 @@
 """`supportbot run`, `supportbot serve` and `supportbot manifest`: Slack on the command line.
 
-The CLI group registers `SLACK_COMMANDS` (`cli.add_command`). Like every subcommand they take
-the group's context object (anything with `settings()`), print errors for a person, and exit 2
-on configuration errors: a missing or malformed token fails before anything starts.
+The app adds `SLACK_COMMANDS` to its CLI through `register` (`_registration.py`). Like every
+subcommand they get the CLI's context object, here as a `SlackHost`: the settings, and a bot
+opened for them (with the sample services under `--demo`, with `/metrics` on `--metrics-port`).
+They print errors for a person and exit 2 on configuration errors: a missing or malformed token
+fails before anything starts.
 """
 
 from __future__ import annotations
@@ -10,28 +12,36 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import sys
-from contextlib import AsyncExitStack
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from pathlib import Path
-from typing import Any, Literal, NoReturn, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import click
 
-from supportbot.core import wording as messages
-from supportbot.core.console import metrics_port_option
+from supportbot.core.console import fail, metrics_port_option
 from supportbot.core.errors import ConfigError, PluginError, SupportbotError
 from supportbot.core.settings import Settings
 
-__all__ = ["SLACK_COMMANDS", "manifest", "run", "serve"]
+from . import wording as messages
+
+if TYPE_CHECKING:
+    from supportbot.dispatch.bot import Bot
+
+__all__ = ["SLACK_COMMANDS", "SlackHost", "manifest", "run", "serve"]
 
 
-class _Env(Protocol):
-    def settings(self, **overrides: Any) -> Settings: ...
+class SlackHost(Protocol):
+    """What the Slack subcommands need from the command line that runs them; the app's CLI
+    context object implements it (an adapter never imports the app or the sample services)."""
 
+    def settings(self) -> Settings:
+        """The settings in force; exits 2 with the reason when they are invalid."""
+        ...
 
-def _fail(message: str, code: int = 2) -> NoReturn:
-    click.echo(f"supportbot: {message}", err=True)
-    sys.exit(code)
+    def open_bot(self, settings: Settings, *, demo: bool) -> AbstractAsyncContextManager[Bot]:
+        """The bot for `settings`: on the sample services when `demo`, with `/metrics` on its
+        own port while it is open when `metrics_port` is set; its warnings already printed."""
+        ...
 
 
 def _resolved(folder: Path) -> str:
@@ -42,15 +52,14 @@ def _resolved(folder: Path) -> str:
 
 
 async def _serve(
+    host: SlackHost,
     settings: Settings,
     *,
     mode: Literal["socket", "http"],
     demo: bool,
-    host: str,
+    address: str,
     port: int | None,
 ) -> None:
-    from supportbot.dispatch.bot import open_bot
-
     from ._app import open_slack
     from ._credentials import read_credentials
     from ._http import serve_http
@@ -62,21 +71,7 @@ async def _serve(
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with AsyncExitStack() as stack:
-        if demo:
-            from supportbot.app.runtime import demo_settings
-
-            settings = await stack.enter_async_context(demo_settings(settings))
-        elif not settings.services:
-            click.echo(
-                "supportbot: no services are configured; commands that look things up will "
-                "fail. Add [services.*] to the config, or use --demo for the sample services.",
-                err=True,
-            )
-        bot = await stack.enter_async_context(open_bot(settings))
-        for failure in bot.plugin_failures:
-            click.echo(f"supportbot: plugin not loaded: {failure}", err=True)
-        for warning in bot.warnings:
-            click.echo(f"supportbot: warning: {warning}", err=True)
+        bot = await stack.enter_async_context(host.open_bot(settings, demo=demo))
         adapter = await stack.enter_async_context(
             open_slack(
                 bot,
@@ -93,11 +88,13 @@ async def _serve(
             click.echo(messages.slack_connected(identity.user, identity.team, "Socket Mode"))
             if port is not None:
                 url = await stack.enter_async_context(
-                    serve_socket_health(runner, host=host, port=port)
+                    serve_socket_health(runner, host=address, port=port)
                 )
                 click.echo(f"supportbot: health at {url}/healthz and {url}/readyz")
         else:
-            url = await stack.enter_async_context(serve_http(adapter, host=host, port=port or 3000))
+            url = await stack.enter_async_context(
+                serve_http(adapter, host=address, port=port or 3000)
+            )
             click.echo(messages.slack_connected(identity.user, identity.team, "HTTP mode"))
             click.echo(messages.slack_serving(f"{url}/slack/events"))
         await stop.wait()
@@ -105,22 +102,22 @@ async def _serve(
 
 
 def _run_server(
-    env: _Env,
+    host: SlackHost,
     *,
     mode: Literal["socket", "http"],
     demo: bool,
-    host: str,
+    address: str,
     port: int | None,
 ) -> None:
-    settings = env.settings()
+    settings = host.settings()
     try:
-        asyncio.run(_serve(settings, mode=mode, demo=demo, host=host, port=port))
+        asyncio.run(_serve(host, settings, mode=mode, demo=demo, address=address, port=port))
     except (ConfigError, PluginError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except SupportbotError as exc:
-        _fail(exc.user_message)
+        fail(exc.user_message)
     except OSError as exc:
-        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        fail(f"cannot listen on {address}:{port}: {exc.strerror or exc}")
     except KeyboardInterrupt:
         pass
 
@@ -132,12 +129,18 @@ def _run_server(
     type=click.IntRange(0, 65535),
     help="Also serve /healthz and /readyz (the connection's state) on this port.",
 )
-@click.option("--host", default="0.0.0.0", show_default=True, help="Address of the health port.")
+@click.option(
+    "--host",
+    "address",
+    default="0.0.0.0",
+    show_default=True,
+    help="Address of the health port.",
+)
 @metrics_port_option
 @click.pass_obj
-def run(env: _Env, demo: bool, health_port: int | None, host: str) -> None:
+def run(host: SlackHost, demo: bool, health_port: int | None, address: str) -> None:
     """Connect to Slack over Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_TOKEN); no public URL."""
-    _run_server(env, mode="socket", demo=demo, host=host, port=health_port)
+    _run_server(host, mode="socket", demo=demo, address=address, port=health_port)
 
 
 @click.command()
@@ -149,13 +152,15 @@ def run(env: _Env, demo: bool, health_port: int | None, host: str) -> None:
     show_default=True,
     help="Port to listen on (also $PORT).",
 )
-@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option(
+    "--host", "address", default="0.0.0.0", show_default=True, help="Address to listen on."
+)
 @click.option("--demo", is_flag=True, help="Use the bundled sample services.")
 @metrics_port_option
 @click.pass_obj
-def serve(env: _Env, port: int, host: str, demo: bool) -> None:
+def serve(host: SlackHost, port: int, address: str, demo: bool) -> None:
     """Serve Slack's HTTP mode at /slack/events (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)."""
-    _run_server(env, mode="http", demo=demo, host=host, port=port)
+    _run_server(host, mode="http", demo=demo, address=address, port=port)
 
 
 @click.command()
@@ -168,13 +173,13 @@ def serve(env: _Env, port: int, host: str, demo: bool) -> None:
 )
 @click.option("--name", default="supportbot", show_default=True, help="The app's name in Slack.")
 @click.pass_obj
-def manifest(env: _Env, as_json: bool, http_url: str | None, name: str) -> None:
+def manifest(host: SlackHost, as_json: bool, http_url: str | None, name: str) -> None:
     """Print the Slack app manifest for the registered commands (create the app from it)."""
     from supportbot.core.plugins import load_plugins
 
     from ._manifest import build_manifest, to_yaml
 
-    settings = env.settings()
+    settings = host.settings()
     report = load_plugins(
         settings.effective_command_folders, entry_points=settings.load_entry_points
     )
@@ -186,11 +191,11 @@ def manifest(env: _Env, as_json: bool, http_url: str | None, name: str) -> None:
         folders = [
             (_resolved(folder), folder.is_dir()) for folder in settings.effective_command_folders
         ]
-        _fail(messages.manifest_no_commands(folders, settings.load_entry_points))
+        fail(messages.manifest_no_commands(folders, settings.load_entry_points))
     try:
         data = build_manifest(report.registry, name=name, http_url=http_url)
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from supportbot.core import wording as messages
 from supportbot.core.errors import ConfigError
+
+from . import wording as messages
 
 __all__ = ["SlackCredentials", "read_credentials"]
 

@@ -113,7 +113,7 @@ def message_problem(body: Mapping[str, Any]) -> str | None:
 class FakeSlack:
     """Slack on 127.0.0.1 for tests and local runs. Start it with `FakeSlack.start()`.
 
-    Point the bot at `api_url` (the `slack_api_url` setting). `calls`, `responses` and `acks`
+    Point the bot at `api_url` (`api_url` of the `[slack]` table). `calls`, `responses` and `acks`
     record what the bot sent; `problems` what real Slack would have refused.
     """
 
@@ -169,7 +169,7 @@ class FakeSlack:
 
     @property
     def api_url(self) -> str:
-        """The Web API base URL to give the bot (`slack_api_url`)."""
+        """The Web API base URL to give the bot (`[slack] api_url`)."""
         return f"{self.base_url}/api/"
 
     # --- what the tests set up and read ---------------------------------------------------

@@ -13,10 +13,10 @@ from contextlib import asynccontextmanager
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 
-from supportbot.core import wording as messages
 from supportbot.core.errors import ConfigError
 from supportbot.services.metrics import CONTENT_TYPE
 
+from . import wording as messages
 from ._app import SlackAdapter
 from ._manifest import EVENTS_PATH
 

@@ -11,8 +11,10 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from supportbot.core import wording as messages
+from supportbot.core import wording as core_messages
 from supportbot.core.errors import ConfigError
+
+from . import wording as messages
 
 __all__ = ["SlackIdentity", "authenticate", "unreachable_message"]
 
@@ -90,7 +92,7 @@ def unreachable_message(url: str, exc: BaseException, *, timeout_s: float) -> st
     where = f"{host}:{port}" if port else host
     failure, detail = "other", ""
     if isinstance(exc, TimeoutError | aiohttp.ServerTimeoutError):
-        failure, detail = "timeout", messages.seconds(timeout_s)
+        failure, detail = "timeout", core_messages.seconds(timeout_s)
     elif isinstance(exc, aiohttp.InvalidURL):
         failure = "invalid_url"
     elif isinstance(exc, aiohttp.ClientConnectorDNSError):

@@ -11,8 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from supportbot.core import wording as messages
-
+from . import wording as messages
 from ._text import LIMITS, json_size, slack_len
 
 __all__ = [

@@ -15,10 +15,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from supportbot.core import wording as messages
 from supportbot.core.errors import ConfigError
 from supportbot.core.registry import CommandSpec
 
+from . import wording as messages
 from ._payloads import slash_name
 
 __all__ = [

@@ -9,9 +9,10 @@ is for reading.
 
 from __future__ import annotations
 
-from supportbot.core import wording as messages
 from supportbot.core.masking import HIDDEN, mask_reply
 from supportbot.core.reply import Reply
+
+from . import wording as messages
 
 __all__ = ["HIDDEN", "shareable"]
 

@@ -26,9 +26,9 @@ from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from supportbot.core import wording as messages
 from supportbot.core.errors import ConfigError
 
+from . import wording as messages
 from ._app import SlackAdapter
 from ._identity import unreachable_message
 

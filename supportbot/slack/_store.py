@@ -1,20 +1,15 @@
 """Dedupe claims and button state in the bot's database, shared by every replica.
 
-A claim is an INSERT into a table whose primary key is the claimed key: the database decides
-who was first, also between replicas. Old rows are pruned now and then by whoever claims.
+Slack's `Dedupe` and `InteractionStore` on the store's public repositories: `store.events`
+decides which claim of a delivery came first, `store.button_states` keeps what the buttons of a
+posted message do. The SQL is the store's; this module only chooses how long Slack needs each.
 """
 
 from __future__ import annotations
 
-import hashlib
-import time
-from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError
+from datetime import timedelta
 
 from supportbot.storage import Store
-from supportbot.storage._events import ProcessedEvent, SlackInteraction
 
 from ._interactions import INTERACTION_TTL_S, Interaction
 
@@ -22,92 +17,36 @@ __all__ = ["StoreDedupe", "StoreInteractions"]
 
 #: How long a claim is remembered: far longer than Slack retries (three, within minutes).
 CLAIM_TTL = timedelta(days=2)
-PRUNE_EVERY_S = 600.0
-MAX_KEY = 255
-
-
-def _stored_key(key: str) -> str:
-    if len(key) <= MAX_KEY:
-        return key
-    return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
-
-
-class _Pruner:
-    def __init__(self) -> None:
-        self._next = 0.0
-
-    def due(self) -> bool:
-        now = time.monotonic()
-        if now < self._next:
-            return False
-        self._next = now + PRUNE_EVERY_S
-        return True
 
 
 class StoreDedupe:
-    """`Dedupe` on the `processed_events` table."""
+    """`Dedupe` on `store.events`."""
 
     def __init__(self, store: Store) -> None:
-        self._store = store
-        self._pruner = _Pruner()
+        self._events = store.events
 
     async def claim(self, key: str) -> bool:
         """True for the first claim of `key` across every replica, False after."""
-        now = datetime.now(UTC)
-        if self._pruner.due():
-            async with self._store.engine.begin() as connection:
-                await connection.execute(
-                    delete(ProcessedEvent).where(ProcessedEvent.claimed_at < now - CLAIM_TTL)
-                )
-        try:
-            async with self._store.engine.begin() as connection:
-                await connection.execute(
-                    insert(ProcessedEvent).values(key=_stored_key(key), claimed_at=now)
-                )
-        except IntegrityError:
-            return False
-        return True
+        return await self._events.claim(key, keep_for=CLAIM_TTL)
 
 
 class StoreInteractions:
-    """`InteractionStore` on the `slack_interactions` table."""
+    """`InteractionStore` on `store.button_states`."""
 
     def __init__(self, store: Store, *, ttl_s: float = INTERACTION_TTL_S) -> None:
-        self._store = store
+        self._states = store.button_states
         self._ttl = timedelta(seconds=ttl_s)
-        self._pruner = _Pruner()
 
     async def save(self, interaction: Interaction) -> None:
         """Keep `interaction` until it expires."""
-        now = datetime.now(UTC)
-        async with self._store.engine.begin() as connection:
-            if self._pruner.due():
-                await connection.execute(
-                    delete(SlackInteraction).where(SlackInteraction.expires_at < now)
-                )
-            await connection.execute(
-                insert(SlackInteraction).values(
-                    id=interaction.id,
-                    requester=interaction.requester[:64],
-                    created_at=now,
-                    expires_at=now + self._ttl,
-                    payload=interaction.to_json(),
-                )
-            )
+        await self._states.put(
+            interaction.id,
+            requester=interaction.requester,
+            state=interaction.to_json(),
+            keep_for=self._ttl,
+        )
 
     async def load(self, interaction_id: str) -> Interaction | None:
         """The interaction, or None when unknown or expired."""
-        async with self._store.engine.connect() as connection:
-            row = (
-                await connection.execute(
-                    select(SlackInteraction.payload, SlackInteraction.expires_at).where(
-                        SlackInteraction.id == interaction_id[:64]
-                    )
-                )
-            ).first()
-        if row is None:
-            return None
-        payload, expires_at = row
-        if expires_at <= datetime.now(UTC):
-            return None
-        return Interaction.from_json(payload)
+        state = await self._states.get(interaction_id)
+        return None if state is None else Interaction.from_json(state)

@@ -8,6 +8,8 @@ The user gives one URL: `sqlite:///data/supportbot.db` (the default), or
     await store.audit.record(AuditEntry(request_id=..., user_id=..., ...))
     await store.audit.query(since=..., command="merchant", limit=50)   # newest first
     await store.actions.claim_run(intent)   # the exactly-once ledger of declared actions
+    await store.events.claim("event:Ev1", keep_for=timedelta(days=2))   # first claim wins
+    await store.button_states.put(id, requester=..., state=json_text, keep_for=timedelta(days=1))
 
 Unusable URLs (unknown scheme, unreachable server, unwritable SQLite folder) raise
 `supportbot.ConfigError` with a sentence that says what to change.
@@ -19,8 +21,9 @@ from ._action_tables import ActionRun, Escalation, PendingActionRow
 from ._actions import ActionLedger, Claim, EscalationEntry, PendingAction, RunRecord
 from ._audit import AuditEntry, AuditLog
 from ._csv import ACTION_CSV_COLUMNS, write_csv
+from ._delivery_state import ButtonStates, ProcessedEvents
 from ._engine import async_url, make_async_engine, make_sync_engine, safe_url, sync_url
-from ._events import ProcessedEvent, SlackInteraction
+from ._events import ButtonState, ProcessedEvent
 from ._migrate import alembic_config, current_revision, head_revision, is_up_to_date, upgrade
 from ._models import AuditRecord, Base, UTCDateTime
 from ._store import Store, create_store
@@ -33,14 +36,16 @@ __all__ = [
     "AuditLog",
     "AuditRecord",
     "Base",
+    "ButtonState",
+    "ButtonStates",
     "Claim",
     "Escalation",
     "EscalationEntry",
     "PendingAction",
     "PendingActionRow",
     "ProcessedEvent",
+    "ProcessedEvents",
     "RunRecord",
-    "SlackInteraction",
     "Store",
     "UTCDateTime",
     "alembic_config",

@@ -1,7 +1,9 @@
-"""Tables of the Slack adapter: deliveries already claimed, and the state behind buttons.
+"""Tables that adapters keep so that replicas agree: deliveries already acted on, and the state
+behind buttons.
 
-Both live in the shared database so that several replicas agree: a Slack redelivery or a double
-click is recognised whichever replica it reaches, and a button works whichever replica posted it.
+Both live in the shared database: a redelivery or a double click is recognised whichever replica
+it reaches, and a button works whichever replica posted it. `store.events` and
+`store.button_states` (in `_delivery_state`) are the only code that reads or writes them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ._models import Base, UTCDateTime
 
-__all__ = ["ProcessedEvent", "SlackInteraction"]
+__all__ = ["ButtonState", "ProcessedEvent"]
 
 
 class ProcessedEvent(Base):
@@ -27,10 +29,10 @@ class ProcessedEvent(Base):
     __table_args__ = (Index("ix_processed_events_claimed_at", "claimed_at"),)
 
 
-class SlackInteraction(Base):
-    """What the buttons of one posted Slack message do (their values are only this id)."""
+class ButtonState(Base):
+    """What the buttons of one posted message do (their values are only this id)."""
 
-    __tablename__ = "slack_interactions"
+    __tablename__ = "button_states"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     requester: Mapped[str] = mapped_column(String(64))
@@ -38,4 +40,4 @@ class SlackInteraction(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     payload: Mapped[str] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_slack_interactions_expires_at", "expires_at"),)
+    __table_args__ = (Index("ix_button_states_expires_at", "expires_at"),)

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from ._actions import ActionLedger
 from ._audit import AuditLog
+from ._delivery_state import ButtonStates, ProcessedEvents
 from ._engine import make_async_engine
 
 __all__ = ["Store", "create_store"]
@@ -16,7 +17,9 @@ __all__ = ["Store", "create_store"]
 class Store:
     """Everything the bot keeps in its database. Close it when done (or use `async with`).
 
-    `engine` and `sessions` are there for repositories of other packages (Slack's dedupe, ...).
+    Each table is reached through its repository: `audit`, `actions`, `events` (deliveries
+    already acted on) and `button_states` (what the buttons of posted messages do). `engine` and
+    `sessions` are what the repositories share: no other package writes SQL.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -24,6 +27,8 @@ class Store:
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.audit = AuditLog(self.sessions)
         self.actions = ActionLedger(self.sessions)
+        self.events = ProcessedEvents(engine)
+        self.button_states = ButtonStates(engine)
 
     async def close(self) -> None:
         """Close every pooled connection."""

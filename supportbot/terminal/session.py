@@ -14,7 +14,7 @@ from concurrent.futures import CancelledError, Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
-from supportbot.core import wording as messages
+from supportbot.actions import wording as messages
 from supportbot.core.message import Message, User
 from supportbot.core.render import render_json, render_text
 from supportbot.core.reply import Outcome, Reply

@@ -13,9 +13,9 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from supportbot.core import wording as messages
 from supportbot.core.errors import ConfigError
 from supportbot.core.settings import Settings
+from supportbot.services import wording as messages
 from supportbot.services.metrics import CONTENT_TYPE, Metrics, default_metrics
 
 __all__ = [

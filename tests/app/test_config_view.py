@@ -8,6 +8,7 @@ import pytest
 
 from supportbot import load_settings
 from supportbot.app.config_view import effective_config, mask_database_url, mask_url, render_config
+from supportbot.slack import SLACK_TABLE
 
 
 @pytest.mark.parametrize(
@@ -85,3 +86,16 @@ def test_config_view_masks_service_and_database_urls(tmp_path: Path) -> None:
     )
     assert "services.devices.base_url = 'http://127.0.0.1:8103'" in lines
     assert "database_url = 'postgresql+asyncpg://bot:***@db/bot'" in lines
+
+
+def test_config_view_shows_the_adapters_tables_with_their_defaults(tmp_path: Path) -> None:
+    config = tmp_path / "supportbot.toml"
+    config.write_text(
+        '[slack]\nengineering_channel = "C0ENG"\napi_url = "https://u:pw@slack.test/api/"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(config, tables=[SLACK_TABLE])
+    lines = render_config(effective_config(settings, config, tables=[SLACK_TABLE])).splitlines()
+    assert "slack.engineering_channel = 'C0ENG'" in lines
+    assert "slack.visibility = 'ephemeral'" in lines  # a default, shown too
+    assert "slack.api_url = 'https://u:***@slack.test/api/'" in lines

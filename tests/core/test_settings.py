@@ -1,4 +1,5 @@
-"""Settings: environment over the TOML file over defaults, and errors that say where and why."""
+"""Settings: environment over the TOML file over defaults, errors that say where, what and why, and
+the tables adapters own."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, ConfigDict
 
 from supportbot import ConfigError, load_settings
 from supportbot.core.config_paths import default_data_dir
+from supportbot.core.settings import SettingsTable
 
 
 @pytest.fixture(autouse=True)
@@ -136,3 +139,78 @@ def test_credential_is_read_from_the_named_variable(
     assert service.auth_value() is None
     monkeypatch.setenv("BILLING_TOKEN", "s3cret")
     assert service.auth_value() == "Bearer s3cret"
+
+
+class ChatSettings(BaseModel):
+    """The table of a made-up adapter: the core knows no adapter by name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    room: str = "general"
+    loud: bool = False
+
+
+CHAT = SettingsTable("chat", ChatSettings, renamed={"chat_room": "room"})
+
+
+def test_an_adapters_table_comes_from_the_file_and_its_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, '[chat]\nroom = "support"\n')
+    monkeypatch.setenv("SUPPORTBOT_CHAT__LOUD", "true")
+    settings = load_settings(path, tables=[CHAT])
+    assert CHAT.read(settings) == ChatSettings(room="support", loud=True)
+    assert "chat" not in settings.model_dump()  # not a setting of the core
+
+
+def test_a_table_nobody_declared_is_kept_for_its_adapter_or_refused_by_the_app(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, '[chat]\nroom = "support"\n')
+    assert load_settings(path).table("chat") == {"room": "support"}  # a library caller
+    with pytest.raises(ConfigError, match="chat: unknown key"):
+        load_settings(path, tables=[])  # the app, which knows every table
+
+
+def test_a_bad_value_in_a_table_names_the_file_the_key_and_the_value(tmp_path: Path) -> None:
+    path = write(tmp_path, '[chat]\nloud = "very"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, tables=[CHAT])
+    assert f"{path}: chat.loud: Input should be a valid boolean" in str(caught.value)
+    assert str(caught.value).endswith(", not 'very'")
+
+
+def test_a_wrong_value_is_shown_with_secrets_masked_and_cut(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, '[services.billing]\nbase_url = "ftp://bot:s3cret@billing/' + "x" * 200 + '"\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert "not 'ftp://bot:***@billing/xxx" in str(caught.value)
+    assert "s3cret" not in str(caught.value) and "x" * 100 not in str(caught.value)
+
+
+def test_an_old_key_is_read_in_its_table_and_said_to_be_deprecated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUPPORTBOT_CHAT_ROOM", "ops")
+    settings = load_settings(tables=[CHAT])
+    assert CHAT.read(settings).room == "ops"
+    assert settings.deprecations == (
+        "SUPPORTBOT_CHAT_ROOM is deprecated: use SUPPORTBOT_CHAT__ROOM instead. It is still read "
+        "in this release; the next one drops it.",
+    )
+
+
+def test_a_copy_with_a_changed_table_leaves_the_original_alone() -> None:
+    settings = load_settings(tables=[CHAT])
+    louder = settings.with_table("chat", {"loud": True})
+    assert CHAT.read(louder) == ChatSettings(loud=True) and CHAT.read(settings) == ChatSettings()
+    louder.table("chat")["room"] = "changed"  # a copy: the settings do not change
+    assert CHAT.read(louder).room == "general"
+
+
+def test_reading_an_invalid_table_is_a_config_error_naming_key_and_value() -> None:
+    settings = load_settings().with_table("chat", {"loud": "very"})
+    with pytest.raises(ConfigError, match="chat.loud: .*, not 'very'"):
+        CHAT.read(settings)

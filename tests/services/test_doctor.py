@@ -1,4 +1,5 @@
-"""`supportbot doctor`: every dependency checked, the broken one named, a non-zero exit."""
+"""`supportbot doctor`: every dependency checked, the broken one named, a non-zero exit; the
+adapters' checks (Slack's: `tests/slack/test_slack_doctor.py`) run after the database."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from supportbot.app.doctor import check_database, check_slack, exit_code, render_checks, run_doctor
+from supportbot.app.doctor import check_database, exit_code, render_checks, run_doctor
 from supportbot.core.settings import ServiceSettings, Settings, load_settings
+from supportbot.services.health import ServiceHealth
 from supportbot.storage import upgrade
 
 from .conftest import ROOT
@@ -33,11 +35,6 @@ def answering(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
     if host == "legacy":
         return httpx.Response(404)
-    if host == "slack.test":
-        token = request.headers["authorization"]
-        if token == "Bearer xoxb-good":
-            return httpx.Response(200, json={"ok": True, "user": "supportbot", "team": "Toko"})
-        return httpx.Response(200, json={"ok": False, "error": "invalid_auth"})
     return httpx.Response(200, json={"status": "ok"})
 
 
@@ -76,11 +73,9 @@ async def test_a_missing_credential_variable_is_a_warning(
         tmp_path,
         merchants=ServiceSettings(base_url="http://merchants", auth_env="TEST_MERCHANTS_TOKEN"),
     )
-    [service, database, slack] = await run_doctor(
-        settings, transport=httpx.MockTransport(answering)
-    )
+    [service, database] = await run_doctor(settings, transport=httpx.MockTransport(answering))
     assert service.status == "warn" and "TEST_MERCHANTS_TOKEN is not set" in service.detail
-    assert exit_code([service, database, slack]) == 0
+    assert exit_code([service, database]) == 0
 
 
 async def test_the_database_is_checked_for_its_schema(tmp_path: Path) -> None:
@@ -106,19 +101,20 @@ async def test_an_unreachable_database_fails(tmp_path: Path) -> None:
     assert "secret" not in check.detail
 
 
-async def test_slack_is_checked_only_with_a_token(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    settings = load_settings(None, data_dir=str(tmp_path), slack_api_url="http://slack.test/api/")
-    transport = httpx.MockTransport(answering)
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
-    assert (await check_slack(settings, transport=transport)).status == "skip"
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-good")
-    good = await check_slack(settings, transport=transport)
-    assert good.status == "ok" and good.detail == "token accepted: @supportbot in Toko"
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-revoked")
-    bad = await check_slack(settings, transport=transport)
-    assert bad.status == "fail" and "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in bad.detail
+async def test_the_adapters_checks_run_last_each_named_by_its_health(tmp_path: Path) -> None:
+    seen: list[Settings] = []
+
+    async def chat_check(settings: Settings) -> ServiceHealth:
+        seen.append(settings)
+        return ServiceHealth("chat", "fail", "chat refused the token", latency_ms=4.0)
+
+    settings = settings_for(tmp_path, merchants=ServiceSettings(base_url="http://merchants"))
+    checks = await run_doctor(
+        settings, checks=[chat_check], transport=httpx.MockTransport(answering)
+    )
+    assert [check.name for check in checks] == ["service merchants", "database", "chat"]
+    assert checks[-1].status == "fail" and checks[-1].latency_ms == 4.0
+    assert seen == [settings] and exit_code(checks) == 1
 
 
 CLI = (

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from supportbot.slack import SlackAdapter, open_slack, serve_http
+from supportbot import Settings, load_settings
+from supportbot.dispatch.bot import Bot, open_bot
+from supportbot.slack import SLACK_TABLE, SlackAdapter, open_slack, serve_http
 from supportbot.slack.testing import FakeSlack, SlackSender, SlackSigner
 from supportbot.testing import BotTester
 
@@ -15,6 +19,23 @@ COMMANDS = Path(__file__).resolve().parents[2] / "commands"
 SIGNING_SECRET = "8f742231b10e8888abcd99f1a2b3c4d5"
 AGENT = "U0AGENT"
 OTHER = "U0OTHER"
+
+
+class Host:
+    """A `SlackHost` for running the Slack subcommands in-process: the settings (the bundled
+    commands, plus `values`), and a plain `open_bot` (the app's host adds the sample services
+    and the metrics port; `tests/slack/test_slack_cli.py` runs that one)."""
+
+    def __init__(self, config: Path | None = None, **values: Any) -> None:
+        self.config = config
+        self.values = {"command_folders": [str(COMMANDS)], **values}
+
+    def settings(self) -> Settings:
+        return load_settings(self.config, tables=[SLACK_TABLE], **self.values)
+
+    def open_bot(self, settings: Settings, *, demo: bool) -> AbstractAsyncContextManager[Bot]:
+        assert not demo, "in-process runs use the configured services"
+        return open_bot(settings)
 
 
 @pytest.fixture

@@ -16,12 +16,12 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from click.testing import CliRunner
 from slack_sdk.web.async_client import AsyncWebClient
 
-from supportbot import ConfigError, load_settings
+from supportbot import ConfigError
 from supportbot.slack import authenticate
 from supportbot.slack._cli import serve
 from supportbot.slack.testing import FakeSlack
 
-from .conftest import COMMANDS, SIGNING_SECRET
+from .conftest import SIGNING_SECRET, Host
 from .test_slack_cli import CONFIG
 
 
@@ -77,7 +77,7 @@ async def start_with(url: str, *, timeout_s: float = 5.0, **session: Any) -> str
 
 def assert_a_sentence(message: str, url: str) -> None:
     assert message.startswith(f"Could not reach Slack at {url}: ")
-    assert "SUPPORTBOT_SLACK_API_URL" in message and "Check" in message
+    assert "SUPPORTBOT_SLACK__API_URL" in message and "Check" in message
     for raw in ("ConnectionKey", "Error(", "os_error", "<", "Traceback"):
         assert raw not in message
 
@@ -140,16 +140,8 @@ def test_serve_against_an_unreachable_slack_exits_2_with_the_sentence(
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1-2-abc")
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
 
-    class Env:
-        def settings(self, **overrides: object) -> object:
-            return load_settings(
-                CONFIG,
-                command_folders=[str(COMMANDS)],
-                slack_api_url=f"http://127.0.0.1:{port}/api/",
-                data_dir=str(tmp_path),
-            )
-
-    result = CliRunner().invoke(serve, ["--host", "127.0.0.1", "--port", "1"], obj=Env())
+    host = Host(CONFIG, slack={"api_url": f"http://127.0.0.1:{port}/api/"}, data_dir=str(tmp_path))
+    result = CliRunner().invoke(serve, ["--host", "127.0.0.1", "--port", "1"], obj=host)
     assert result.exit_code == 2, result.output
     assert f"Could not reach Slack at http://127.0.0.1:{port}/api/" in result.stderr
     assert "connection refused" in result.stderr

@@ -146,7 +146,7 @@ async def escalating(
     slack: FakeSlack, tester: BotTester
 ) -> AsyncIterator[tuple[SlackAdapter, SlackSender]]:
     bot = tester.bot
-    bot.settings = bot.settings.model_copy(update={"slack_engineering_channel": "C0ENG"})
+    bot.settings = bot.settings.with_table("slack", {"engineering_channel": "C0ENG"})
     async with open_slack(
         bot, bot_token=slack.bot_token, signing_secret=SIGNING_SECRET, api_url=slack.api_url
     ) as adapter:

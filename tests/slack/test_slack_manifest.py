@@ -19,6 +19,8 @@ from supportbot.slack._cli import manifest as manifest_command
 from supportbot.slack._payloads import SLACK_BUILT_INS, command_text, event_text, slash_name
 from supportbot.slack.testing import slash_command
 
+from .conftest import Host
+
 ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = ROOT / "commands"
 
@@ -127,17 +129,14 @@ def test_the_yaml_reads_back_as_the_same_manifest() -> None:
     assert parse_yaml(text) == manifest
 
 
-class Env:
-    def settings(self, **overrides: Any) -> Any:
-        return load_settings(None, command_folders=[str(COMMANDS)], load_entry_points=False)
-
-
 def test_the_cli_prints_yaml_by_default_and_json_on_request() -> None:
     runner = CliRunner()
-    as_yaml = runner.invoke(manifest_command, [], obj=Env())
+    as_yaml = runner.invoke(manifest_command, [], obj=Host(load_entry_points=False))
     assert as_yaml.exit_code == 0, as_yaml.output
     as_json = runner.invoke(
-        manifest_command, ["--json", "--http-url", "https://b.example"], obj=Env()
+        manifest_command,
+        ["--json", "--http-url", "https://b.example"],
+        obj=Host(load_entry_points=False),
     )
     assert as_json.exit_code == 0, as_json.output
     data = json.loads(as_json.output)

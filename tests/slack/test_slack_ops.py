@@ -52,7 +52,7 @@ async def test_escalate_posts_to_the_engineering_channel_and_records_it(
 ) -> None:
     async with BotTester.demo() as tester:
         bot = tester.bot
-        bot.settings = bot.settings.model_copy(update={"slack_engineering_channel": "C0ENG"})
+        bot.settings = bot.settings.with_table("slack", {"engineering_channel": "C0ENG"})
         tester.sample.set_failure("receipts", "error", status=500)
         failed = await tester.run("/resend-receipt TX-1042", confirm=True)
         reference = next(b.value for b in failed.buttons if b.action == "escalate")

@@ -13,13 +13,13 @@ matches, and `supportbot.access.roles.check_channels` reports it at start.
 
 from __future__ import annotations
 
+from supportbot.access import wording as messages
 from supportbot.access.roles import (
     CHANNEL_LIMITED_ADAPTERS,
     action_channels_for,
     allowed_roles,
     channel_allowed,
 )
-from supportbot.core import wording as messages
 from supportbot.core.errors import NotAllowed
 from supportbot.core.reply import Outcome, Reply
 from supportbot.dispatch.chain import Next, Request

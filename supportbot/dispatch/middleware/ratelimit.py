@@ -19,8 +19,8 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+from supportbot.access import wording as messages
 from supportbot.access.ratelimit import again_at_text, effective_limit
-from supportbot.core import wording as messages
 from supportbot.core.reply import Outcome, Reply
 from supportbot.dispatch.chain import Next, Request
 

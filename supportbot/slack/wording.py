@@ -1,0 +1,223 @@
+"""Every sentence the Slack adapter shows: acknowledgements, buttons, escalation posts, start-up
+errors about credentials and the Web API, the doctor's Slack check, and the manifest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+# --- Slack -----------------------------------------------------------------------------------
+
+
+def looking_up(command: str) -> str:
+    """The instant acknowledgement of a Slack command, personal data already masked."""
+    return f"Looking up {command}…"
+
+
+def slack_truncated(count: int) -> str:
+    """Part of an answer did not fit in one Slack message."""
+    return (
+        f"… and {count:,} more not shown: too long for one Slack message. "
+        "Narrow the command to see the rest."
+    )
+
+
+def slack_empty_reply() -> str:
+    """A command finished without saying anything."""
+    return "Done. The command had nothing to show."
+
+
+def slack_pick_label() -> str:
+    """The button beside each entry of a pick-list."""
+    return "Pick"
+
+
+def slack_choose_placeholder() -> str:
+    """The placeholder of a long pick-list's menu."""
+    return "Pick one…"
+
+
+def slack_share_label() -> str:
+    """The button that posts a masked copy of a private answer to the channel."""
+    return "Share in channel"
+
+
+def slack_escalate_label() -> str:
+    """The button that sends a failed command's context to engineering."""
+    return "Escalate to engineering"
+
+
+def slack_shared_by(name: str) -> str:
+    """Footer of an answer shared to a channel."""
+    return f"Shared by {name} · personal data masked"
+
+
+def slack_not_your_button(requester: str) -> str:
+    """Someone clicked a button meant for the person who ran the command."""
+    return (
+        f"Sorry, these buttons are for {requester}, who ran this command. "
+        "Run it yourself to get your own answer. Nothing was done."
+    )
+
+
+def slack_button_expired() -> str:
+    """A button whose state is gone (too old, or the bot lost it)."""
+    return "This button has expired. Run the command again to get fresh buttons. Nothing was done."
+
+
+def slack_button_used() -> str:
+    """A second click on a button that acts once."""
+    return "That button was already used. Nothing more was done."
+
+
+def slack_escalation_title(command: str) -> str:
+    """Heading of the post in the engineering channel."""
+    return f"Escalation: {command}"
+
+
+def slack_escalation_text(
+    requester: str, channel: str | None, outcome: str, error_ref: str | None
+) -> str:
+    """What engineering needs to start: who, where, what happened, and the reference."""
+    where = f" in {channel}" if channel else ""
+    reference = (
+        f" Error reference {error_ref} (in the log and `supportbot audit`)." if error_ref else ""
+    )
+    return f"Escalated by {requester}{where}. Outcome: {outcome}.{reference}"
+
+
+def slack_escalated(channel: str) -> str:
+    """The escalation was posted."""
+    return f"Sent to {channel} with the full context. Engineering will follow up there."
+
+
+def slack_escalation_failed(channel: str) -> str:
+    """The escalation could not be posted."""
+    return (
+        f"Could not post to {channel}. Invite the bot to that channel (or fix "
+        "`engineering_channel` in the [slack] table), then click again, or tell engineering "
+        "yourself."
+    )
+
+
+def slack_how_to_get(variable: str) -> str:
+    """Where a Slack credential comes from, for start-up errors."""
+    where = {
+        "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) under OAuth & Permissions, after "
+        "installing the app to your workspace",
+        "SLACK_APP_TOKEN": "an App-Level Token (xapp-…) with the connections:write scope, "
+        "generated under Basic Information → App-Level Tokens",
+        "SLACK_SIGNING_SECRET": "the Signing Secret under Basic Information → App Credentials",
+    }.get(variable, "the app's settings")
+    return (
+        f"Copy {where} at https://api.slack.com/apps (your app). "
+        "`supportbot manifest` creates the app."
+    )
+
+
+def slack_token_missing(variable: str) -> str:
+    """A Slack credential is not set."""
+    return f"{variable} is not set. {slack_how_to_get(variable)}"
+
+
+def slack_token_malformed(variable: str, expected: str) -> str:
+    """A Slack credential does not look like one."""
+    return f"{variable} does not look right: expected {expected}. {slack_how_to_get(variable)}"
+
+
+def slack_token_refused(variable: str, error: str) -> str:
+    """Slack refused a credential at start."""
+    return f"Slack refused {variable} ({error}). {slack_how_to_get(variable)}"
+
+
+def slack_connected(bot: str, team: str, mode: str) -> str:
+    """Printed when the bot is up."""
+    return f"Connected to Slack as @{bot} in {team} ({mode}). Press Ctrl-C to stop."
+
+
+def slack_serving(url: str) -> str:
+    """Printed when HTTP mode listens."""
+    return (
+        f"Serving Slack requests at {url} (set it as the Request URL; health at /healthz, /readyz)."
+    )
+
+
+# --- Slack in `supportbot doctor` -----------------------------------------------------------------
+
+
+def slack_auth_ok(bot: str, team: str) -> str:
+    """Slack accepted the bot token."""
+    return f"token accepted: @{bot} in {team}"
+
+
+def slack_not_configured() -> str:
+    """No Slack token: Slack is not checked."""
+    return "SLACK_BOT_TOKEN is not set; not checked"
+
+
+# --- Slack: acknowledgements, start-up, manifest ---------------------------------------------
+
+
+def preparing(command: str) -> str:
+    """The instant acknowledgement of an action (it asks before it changes anything), masked."""
+    return f"Preparing {command}…"
+
+
+def checking(command: str) -> str:
+    """The acknowledgement of a command the bot is still checking (its answer comes next)."""
+    return f"Checking {command}…"
+
+
+def slack_unreachable_because(url: str, failure: str, where: str = "", detail: str = "") -> str:
+    """Slack's Web API could not be reached at start: the URL, what failed in words, and what
+    to check. `failure` is dns, refused, connect, tls, certificate, timeout, closed,
+    invalid_url, http or other; `where` is host:port (or the host), `detail` the reason."""
+    said = f" ({detail})" if detail else ""
+    setting = "SUPPORTBOT_SLACK__API_URL (api_url in the config's [slack] table)"
+    network = f"Check the network, any firewall or proxy in between, and {setting}"
+    what, check = {
+        "dns": (
+            f"the host name {where} was not found (DNS)",
+            f"Check the host name in {setting}, and this machine's DNS or proxy settings",
+        ),
+        "refused": (
+            f"nothing accepts connections at {where} (connection refused)",
+            f"Check the host and port in {setting}, and that the server there is running",
+        ),
+        "connect": (f"could not connect to {where}{said}", network),
+        "tls": (
+            f"the secure (TLS) connection to {where} failed{said}",
+            f"Check that the scheme in {setting} matches the server (Slack's is https://)",
+        ),
+        "certificate": (
+            f"the TLS certificate of {where} was not accepted{said}",
+            "Check the system's CA certificates, or a proxy that intercepts TLS",
+        ),
+        "timeout": (f"no answer within {detail}", network),
+        "closed": (f"the connection to {where} closed before an answer came", network),
+        "invalid_url": ("that is not a valid URL", f"Fix {setting}"),
+        "http": (
+            f"what answered there (HTTP {detail}) is not Slack's Web API",
+            f"Check that {setting} points at Slack's Web API",
+        ),
+    }.get(failure, (detail or "the request failed", network))
+    return (
+        f"Could not reach Slack at {url}: {what}. {check}; Slack's own is https://slack.com/api/."
+    )
+
+
+def manifest_no_commands(folders: Sequence[tuple[str, bool]], entry_points: bool) -> str:
+    """`supportbot manifest` found no command at all. `folders`: (absolute path, is a folder)."""
+    shown = [path if there else f"{path} (not there)" for path, there in folders]
+    looked = ", ".join(shown) if shown else "no folder (command_folders is empty)"
+    also = ", and in installed packages' entry points" if entry_points else ""
+    return (
+        "no commands are registered, so the manifest would have no slash commands. Looked in "
+        f"{looked}{also}. Run it from the checkout, or set SUPPORTBOT_COMMAND_FOLDERS (or "
+        "command_folders in the config) to the folders that hold the commands."
+    )
+
+
+def manifest_alias_description(command: str, help_text: str) -> str:
+    """The description of an alias's slash command in the Slack app manifest."""
+    return f"Same as /{command}: {help_text}"
