@@ -70,6 +70,7 @@ async def test_serve_demo_answers_a_signed_command_serves_metrics_and_stops_on_s
             "SUPPORTBOT_SLACK__API_URL": slack.api_url,
             "SUPPORTBOT_DATA_DIR": str(tmp_path),
             "SUPPORTBOT_COMMAND_FOLDERS": f'["{COMMANDS}"]',
+            "SUPPORTBOT_BUNDLED_COMMANDS": "false",  # this checkout's commands, not the installed
             # The checkout's configuration (its roles); run from elsewhere, as a deployment is.
             "SUPPORTBOT_CONFIG": str(CONFIG),
             "PYTHONPATH": str(ROOT),
@@ -163,6 +164,7 @@ async def test_run_demo_connects_over_socket_mode_answers_and_stops_on_sigterm(
             "SUPPORTBOT_SLACK_API_URL": slack.api_url,
             "SUPPORTBOT_DATA_DIR": str(tmp_path),
             "SUPPORTBOT_COMMAND_FOLDERS": f'["{COMMANDS}"]',
+            "SUPPORTBOT_BUNDLED_COMMANDS": "false",  # this checkout's commands, not the installed
             # The checkout's configuration (its roles); run from elsewhere, as a deployment is.
             "SUPPORTBOT_CONFIG": str(CONFIG),
             "PYTHONPATH": str(ROOT),
