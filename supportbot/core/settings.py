@@ -12,11 +12,9 @@ and the adapter reads its own with `table.read(settings)`.
 
 from __future__ import annotations
 
-import base64
 import copy
 import os
-import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
@@ -24,7 +22,6 @@ from typing import Any, Generic, Literal, TypeVar
 import phonenumbers
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     ModelWrapValidatorHandler,
     PrivateAttr,
@@ -41,10 +38,21 @@ from pydantic_settings import (
 from . import wording as messages
 from .config_paths import anchor_file_paths, bundled_commands_folder, default_data_dir
 from .errors import ConfigError
-from .url_secrets import mask_url
+from .settings_models import RoleSettings, ServiceSettings
+from .settings_sources import (
+    ENV_PREFIX,
+    dotted,
+    env_overrides,
+    invalid_configuration,
+    merge,
+    problems,
+    read_toml,
+    where,
+)
 
 __all__ = [
     "DEFAULT_CONFIG_PATH",
+    "RoleSettings",
     "ServiceSettings",
     "Settings",
     "SettingsTable",
@@ -52,108 +60,9 @@ __all__ = [
 ]
 
 DEFAULT_CONFIG_PATH = Path("config/supportbot.toml")
-ENV_PREFIX = "SUPPORTBOT_"
-
-
-class ServiceSettings(BaseModel):
-    """One internal HTTP service that commands call through `ctx.services.<name>`."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    base_url: str = Field(description="Where the service listens, e.g. https://billing.internal")
-    timeout_s: float = Field(3.0, gt=0, le=300, description="Seconds to wait for an answer")
-    auth_header: str = Field("Authorization", description="Header that carries the credential")
-    auth_env: str | None = Field(
-        None,
-        description="Name of the environment variable holding the credential (never the value)",
-    )
-    auth_scheme: str | None = Field(
-        "Bearer", description="Prefix put before the credential, e.g. Bearer; empty for none"
-    )
-    # --- resilience policy (see docs/resilience.md) ---
-    auth_type: Literal["bearer", "header", "basic"] = Field(
-        "bearer",
-        description="bearer: `<auth_scheme> <secret>` in auth_header; header: the secret as it "
-        "is in auth_header; basic: the variable holds user:password, sent as HTTP Basic",
-    )
-    connect_timeout_s: float = Field(
-        1.0, gt=0, le=60, description="Seconds to wait for a connection (at most timeout_s)"
-    )
-    retries: int = Field(
-        8,
-        ge=0,
-        le=10,
-        description="Extra attempts for idempotent requests only (GET/HEAD, or with an "
-        "Idempotency-Key header) after a timeout, a refused connection, a 429 or a 5xx",
-    )
-    retry_backoff_s: float = Field(
-        0.05, gt=0, le=60, description="First wait before a retry; doubles each time, with jitter"
-    )
-    retry_backoff_max_s: float = Field(
-        1.0, gt=0, le=300, description="Longest wait between two attempts (Retry-After aside)"
-    )
-    max_concurrency: int = Field(
-        20, ge=1, le=1000, description="Requests in flight to this service at most; more wait"
-    )
-    breaker: bool = Field(True, description="Fail fast while the service keeps failing")
-    breaker_failures: int = Field(
-        20, ge=1, le=1000, description="Failed attempts in a row that open the circuit breaker"
-    )
-    breaker_error_rate: float = Field(
-        0.8, gt=0, le=1, description="Failure ratio over breaker_window_s that opens it too"
-    )
-    breaker_window_s: float = Field(
-        30.0, gt=0, le=3600, description="Sliding window of the breaker's failure ratio"
-    )
-    breaker_min_calls: int = Field(
-        40, ge=1, le=100_000, description="Calls in the window before the ratio counts"
-    )
-    breaker_reset_s: float = Field(
-        10.0, gt=0, le=3600, description="Seconds open before one probe request is let through"
-    )
-    health_path: str = Field(
-        "/health", description="Path that `supportbot doctor` and /status probe (GET)"
-    )
-
-    @field_validator("base_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value.rstrip("/")
-
-    @field_validator("health_path")
-    @classmethod
-    def _absolute_path(cls, value: str) -> str:
-        if not value.startswith("/"):
-            raise ValueError("must start with /")
-        return value
-
-    def auth_value(self) -> str | None:
-        """The header value to send, read from the environment at call time; None without one."""
-        if not self.auth_env:
-            return None
-        secret = os.environ.get(self.auth_env)
-        if not secret:
-            return None
-        if self.auth_type == "basic":
-            return "Basic " + base64.b64encode(secret.encode("utf-8")).decode("ascii")
-        if self.auth_type == "header":
-            return secret
-        return f"{self.auth_scheme} {secret}" if self.auth_scheme else secret
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-
-
-class RoleSettings(BaseModel):
-    """One role: who has it. A member is a Slack user id (U0123ABCD), an email address, a Slack
-    user group (its handle or id, S0123ABCD), or a terminal login name."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    members: list[str] = Field(default_factory=list, description="Who has this role")
-    description: str = Field("", description="What the role is for, shown in /help and refusals")
 
 
 class Settings(BaseSettings):
@@ -382,109 +291,7 @@ def _same_file_key(folder: Path) -> str:
         return str(folder)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from exc
-
-
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def _env_overrides() -> dict[str, Any]:
-    """SUPPORTBOT_* variables as a nested dict, so they can be merged key by key over the file."""
-    values: dict[str, Any] = {}
-    for name, raw in os.environ.items():
-        if not name.startswith(ENV_PREFIX) or name == "SUPPORTBOT_CONFIG":
-            continue
-        if name.startswith("SUPPORTBOT_TEST_"):
-            continue
-        path = name[len(ENV_PREFIX) :].lower().split("__")
-        node = values
-        for part in path[:-1]:
-            child = node.setdefault(part, {})
-            if not isinstance(child, dict):
-                break
-            node = child
-        else:
-            node[path[-1]] = _env_value(raw)
-    return values
-
-
-def _env_value(raw: str) -> Any:
-    # Lists and tables come as JSON (SUPPORTBOT_COMMAND_FOLDERS='["commands", "more"]').
-    stripped = raw.strip()
-    if stripped[:1] in "[{":
-        import json
-
-        try:
-            return json.loads(stripped)
-        except ValueError:
-            return raw
-    return raw
-
-
-def _where(loc: tuple[str | int, ...], env: dict[str, Any], path: Path | None) -> str:
-    node: Any = env
-    for part in loc:
-        if isinstance(node, dict) and str(part) in node:
-            node = node[str(part)]
-        else:
-            node = None
-            break
-    if node is not None:
-        return ENV_PREFIX + "__".join(str(p).upper() for p in loc)
-    return str(path) if path else "settings"
-
-
 M = TypeVar("M", bound=BaseModel)
-#: Where a key came from and how the person wrote it: ("config/supportbot.toml", "slack.api_url").
-Locate = Callable[[tuple[str | int, ...]], tuple[str, str]]
-
-
-def _dotted(loc: tuple[str | int, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
-
-
-def _shown(value: Any) -> str | None:
-    """A wrong value as an error shows it: scalars only, URLs' secrets masked, cut at 60."""
-    if isinstance(value, bool | int | float):
-        return repr(value)
-    if not isinstance(value, str):
-        return None
-    text = mask_url(value) if "://" in value else value
-    return repr(text if len(text) <= 60 else text[:60] + "…")
-
-
-def _problems(exc: ValidationError, prefix: tuple[str, ...], locate: Locate) -> list[str]:
-    """One line per error: where it was written, the key, why it is wrong, and the value given
-    ("config/supportbot.toml: slack.visibility: Input should be 'ephemeral' or 'in_channel',
-    not 'everyone'")."""
-    lines = []
-    for error in exc.errors():
-        origin, key = locate((*prefix, *error["loc"]))
-        if error["type"] == "extra_forbidden":
-            lines.append(f"{origin}: {key}: {messages.unknown_setting()}")
-            continue
-        shown = _shown(error.get("input")) if error["type"] != "missing" else None
-        given = f", not {shown}" if shown is not None else ""
-        lines.append(f"{origin}: {key}: {error['msg']}{given}")
-    return lines
-
-
-def _invalid(problems: Sequence[str]) -> str:
-    return "invalid configuration:\n  " + "\n  ".join(problems)
 
 
 @dataclass(frozen=True)
@@ -506,8 +313,8 @@ class SettingsTable(Generic[M]):
         try:
             return self.model.model_validate(settings.table(self.name))
         except ValidationError as exc:
-            problems = _problems(exc, (self.name,), lambda loc: ("settings", _dotted(loc)))
-            raise ConfigError(_invalid(problems)) from None
+            found = problems(exc, (self.name,), lambda loc: ("settings", dotted(loc)))
+            raise ConfigError(invalid_configuration(found)) from None
 
 
 #: (table, key) of a value read from an old key -> where it was written, and that old key.
@@ -517,11 +324,12 @@ _Moved = dict[tuple[str, str], tuple[str, str]]
 def _read_renamed(
     values: dict[str, Any],
     tables: Sequence[SettingsTable[Any]],
-    written: tuple[dict[str, Any], dict[str, Any], Path | None],
+    kind: Literal["file", "env", "code"],
+    path: Path | None,
 ) -> tuple[list[str], _Moved]:
-    """Move the old top-level keys of `tables` into their tables (the new key wins when both
-    are set); return the deprecation lines, and where each moved value came from."""
-    env_values, overrides, path = written
+    """In one source's values (the file's, the environment's or the caller's), move the old
+    top-level keys of `tables` into their tables, the new key winning where this source has
+    both. Return the deprecation lines, and where each moved value was written."""
     lines: list[str] = []
     moved: _Moved = {}
     for table in tables:
@@ -530,11 +338,11 @@ def _read_renamed(
             if old not in values or not isinstance(current, dict):
                 continue
             value = values.pop(old)
-            if old in env_values and old not in overrides:
+            if kind == "env":
                 origin = was = ENV_PREFIX + old.upper()
                 now = f"{ENV_PREFIX}{table.name.upper()}__{new.upper()}"
             else:
-                origin = str(path) if path and old not in overrides else "settings"
+                origin = str(path) if kind == "file" and path else "settings"
                 was = f"{origin}: {old}" if origin != "settings" else old
                 now = f"{new} in a [{table.name}] table"
             ignored = new in current
@@ -558,48 +366,60 @@ def load_settings(
     says which), and any other table is an unknown key. Without them, every table the core does
     not know is kept as written, for its adapter to read.
 
-    Raises ConfigError naming the file (or variable), the key, the value and the reason.
+    Raises ConfigError naming the file (or variable), the key, the reason and the value.
     """
     explicit = config_path or os.environ.get("SUPPORTBOT_CONFIG")
     path = Path(explicit) if explicit else DEFAULT_CONFIG_PATH
     if explicit and not path.is_file():
         raise ConfigError(f"{path}: no such configuration file (set by --config/SUPPORTBOT_CONFIG)")
-    file_values = _read_toml(path) if path.is_file() else {}
-    file_values = anchor_file_paths(file_values, path.resolve().parent)
     source = path if path.is_file() else None
-    env_values = _env_overrides()
-    values = _merge(_merge(file_values, env_values), overrides)
-    deprecations, moved = _read_renamed(values, tables or (), (env_values, overrides, source))
+    file_values = anchor_file_paths(read_toml(path), path.resolve().parent) if source else {}
+    env_values = env_overrides()
+    code_values = dict(overrides)
+    deprecations: list[str] = []
+    moved: _Moved = {}
+    sources: list[tuple[Literal["file", "env", "code"], dict[str, Any]]] = [
+        ("file", file_values),
+        ("env", env_values),
+        ("code", code_values),
+    ]
+    for kind, written in sources:  # weakest first: a stronger source's key replaces its origin
+        lines, moved_here = _read_renamed(written, tables or (), kind, source)
+        deprecations += lines
+        for table in tables or ():
+            for key in written.get(table.name) or {}:
+                moved.pop((table.name, key), None)
+        moved.update(moved_here)
+    values = merge(merge(file_values, env_values), code_values)
 
     def locate(loc: tuple[str | int, ...]) -> tuple[str, str]:
         first = (str(loc[0]), str(loc[1])) if len(loc) >= 2 else None
         if first in moved:
             origin, old = moved[first]
-            return origin, _dotted((old, *loc[2:]))
-        return _where(loc, env_values, source), _dotted(loc)
+            return origin, dotted((old, *loc[2:]))
+        return where(loc, env_values, source), dotted(loc)
 
-    problems: list[str] = []
+    found: list[str] = []
     settings: Settings | None = None
     try:
         # Environment already merged above; init values are the only source here.
         settings = Settings.model_validate(values)
     except ValidationError as exc:
-        problems += _problems(exc, (), locate)
+        found += problems(exc, (), locate)
     declared = {table.name: table for table in tables or ()}
     if tables is not None:
         for key, value in values.items():
             if key not in Settings.model_fields and isinstance(value, dict) and key not in declared:
-                problems.append(
-                    f"{_where((key,), env_values, source)}: {key}: " + messages.unknown_setting()
-                )
+                origin = where((key,), env_values, source)
+                found.append(f"{origin}: {key}: {messages.unknown_setting()}")
     for table in declared.values():
         written = values.get(table.name, {})
         if isinstance(written, dict):
             try:
                 table.model.model_validate(written)
             except ValidationError as exc:
-                problems += _problems(exc, (table.name,), locate)
-    if problems or settings is None:
-        raise ConfigError(_invalid(problems)) from None
+                found += problems(exc, (table.name,), locate)
+    if found or settings is None:
+        raise ConfigError(invalid_configuration(found)) from None
     settings._deprecations = tuple(deprecations)
     return settings

@@ -28,7 +28,8 @@ class Host:
 
     def __init__(self, config: Path | None = None, **values: Any) -> None:
         self.config = config
-        self.values = {"command_folders": [str(COMMANDS)], **values}
+        # This checkout's commands, not the installed bundle (which may be another checkout's).
+        self.values = {"command_folders": [str(COMMANDS)], "bundled_commands": False, **values}
 
     def settings(self) -> Settings:
         return load_settings(self.config, tables=[SLACK_TABLE], **self.values)

@@ -7,6 +7,7 @@ import asyncio
 import os
 import signal
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -69,6 +70,7 @@ async def test_serve_demo_answers_a_signed_command_serves_metrics_and_stops_on_s
             "SUPPORTBOT_SLACK__API_URL": slack.api_url,
             "SUPPORTBOT_DATA_DIR": str(tmp_path),
             "SUPPORTBOT_COMMAND_FOLDERS": f'["{COMMANDS}"]',
+            "SUPPORTBOT_BUNDLED_COMMANDS": "false",  # this checkout's commands, not the installed
             # The checkout's configuration (its roles); run from elsewhere, as a deployment is.
             "SUPPORTBOT_CONFIG": str(CONFIG),
             "PYTHONPATH": str(ROOT),
@@ -162,6 +164,7 @@ async def test_run_demo_connects_over_socket_mode_answers_and_stops_on_sigterm(
             "SUPPORTBOT_SLACK_API_URL": slack.api_url,
             "SUPPORTBOT_DATA_DIR": str(tmp_path),
             "SUPPORTBOT_COMMAND_FOLDERS": f'["{COMMANDS}"]',
+            "SUPPORTBOT_BUNDLED_COMMANDS": "false",  # this checkout's commands, not the installed
             # The checkout's configuration (its roles); run from elsewhere, as a deployment is.
             "SUPPORTBOT_CONFIG": str(CONFIG),
             "PYTHONPATH": str(ROOT),
@@ -184,3 +187,17 @@ async def test_run_demo_connects_over_socket_mode_answers_and_stops_on_sigterm(
         assert slack.open_sockets == 0
     log = (tmp_path / "supportbot.log").read_text(encoding="utf-8")
     assert log.count("SUPPORTBOT_SLACK_API_URL is deprecated: use SUPPORTBOT_SLACK__API_URL") == 1
+
+
+def test_the_command_line_gets_slack_without_importing_slack_bolt() -> None:
+    code = (
+        "import sys\n"
+        "from supportbot.app.cli import cli\n"
+        "assert {'run', 'serve', 'manifest'} <= set(cli.commands), sorted(cli.commands)\n"
+        "print(sorted(m for m in ('slack_bolt', 'slack_sdk', 'aiohttp') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

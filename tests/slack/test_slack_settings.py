@@ -121,3 +121,14 @@ def test_every_key_of_the_table_is_documented_in_the_readme() -> None:
         assert f"SUPPORTBOT_SLACK__{name.upper()}" in README, f"SUPPORTBOT_SLACK__{name.upper()}"
     for old in SLACK_TABLE.renamed:
         assert f"`{old}`" in README, f"the old key {old} is not in the README's note"
+
+
+def test_an_old_variable_beats_the_new_key_in_the_file_as_the_environment_beats_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, '[slack]\nvisibility = "ephemeral"\n')
+    monkeypatch.setenv("SUPPORTBOT_SLACK_VISIBILITY", "in_channel")
+    settings = load_settings(path, tables=[SLACK_TABLE])
+    assert slack_settings(settings).visibility == "in_channel"
+    [line] = settings.deprecations
+    assert line.startswith("SUPPORTBOT_SLACK_VISIBILITY is deprecated: use SUPPORTBOT_SLACK__VIS")

@@ -1,0 +1,140 @@
+"""Where the settings come from, and how a wrong one is reported.
+
+The sources are the TOML file and the `SUPPORTBOT_*` environment variables (nested keys with
+`__`, lists and tables as JSON), merged key by key. A wrong value is reported where it was
+written (the file, or the variable), with its key, the reason and the value given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import wording as messages
+from .errors import ConfigError
+from .url_secrets import mask_url
+
+__all__ = [
+    "ENV_PREFIX",
+    "Locate",
+    "dotted",
+    "env_overrides",
+    "invalid_configuration",
+    "merge",
+    "problems",
+    "read_toml",
+    "where",
+]
+
+ENV_PREFIX = "SUPPORTBOT_"
+#: Where a key was written and how the person wrote it: ("config/supportbot.toml", "slack.api_url").
+Locate = Callable[[tuple[str | int, ...]], tuple[str, str]]
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The file's values; ConfigError naming the file when it is not TOML or cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from exc
+
+
+def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`over` on `base`, table by table (a new dict; neither argument changes)."""
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def env_overrides() -> dict[str, Any]:
+    """SUPPORTBOT_* variables as a nested dict, so they can be merged key by key over the file."""
+    values: dict[str, Any] = {}
+    for name, raw in os.environ.items():
+        if not name.startswith(ENV_PREFIX) or name == "SUPPORTBOT_CONFIG":
+            continue
+        if name.startswith("SUPPORTBOT_TEST_"):
+            continue
+        path = name[len(ENV_PREFIX) :].lower().split("__")
+        node = values
+        for part in path[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                break
+            node = child
+        else:
+            node[path[-1]] = _env_value(raw)
+    return values
+
+
+def _env_value(raw: str) -> Any:
+    # Lists and tables come as JSON (SUPPORTBOT_COMMAND_FOLDERS='["commands", "more"]').
+    stripped = raw.strip()
+    if stripped[:1] in "[{":
+        try:
+            return json.loads(stripped)
+        except ValueError:
+            return raw
+    return raw
+
+
+def where(loc: tuple[str | int, ...], env: dict[str, Any], path: Path | None) -> str:
+    """The variable that set the key at `loc` (when the environment did), else the file."""
+    node: Any = env
+    for part in loc:
+        if isinstance(node, dict) and str(part) in node:
+            node = node[str(part)]
+        else:
+            node = None
+            break
+    if node is not None:
+        return ENV_PREFIX + "__".join(str(p).upper() for p in loc)
+    return str(path) if path else "settings"
+
+
+def dotted(loc: tuple[str | int, ...]) -> str:
+    """A key as a person writes it: services.billing.base_url."""
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+def _shown(value: Any) -> str | None:
+    """A wrong value as an error shows it: scalars only, URLs' secrets masked, cut at 60."""
+    if isinstance(value, bool | int | float):
+        return repr(value)
+    if not isinstance(value, str):
+        return None
+    text = mask_url(value) if "://" in value else value
+    return repr(text if len(text) <= 60 else text[:60] + "…")
+
+
+def problems(exc: ValidationError, prefix: tuple[str, ...], locate: Locate) -> list[str]:
+    """One line per error: where it was written, the key, why it is wrong, and the value given
+    ("config/supportbot.toml: slack.visibility: Input should be 'ephemeral' or 'in_channel',
+    not 'everyone'")."""
+    lines = []
+    for error in exc.errors():
+        origin, key = locate((*prefix, *error["loc"]))
+        if error["type"] == "extra_forbidden":
+            lines.append(f"{origin}: {key}: {messages.unknown_setting()}")
+            continue
+        shown = _shown(error.get("input")) if error["type"] != "missing" else None
+        given = f", not {shown}" if shown is not None else ""
+        lines.append(f"{origin}: {key}: {error['msg']}{given}")
+    return lines
+
+
+def invalid_configuration(lines: Sequence[str]) -> str:
+    """The text of the ConfigError for these problems, one per line."""
+    return "invalid configuration:\n  " + "\n  ".join(lines)
