@@ -11,6 +11,7 @@ URL unusable becomes a `ConfigError` whose text says what to change.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -134,11 +135,24 @@ def _prepare_sqlite_folder(url: URL) -> None:
             "Give this user write permission there, or set data_dir (SUPPORTBOT_DATA_DIR) to "
             "another folder."
         )
+    if not path.exists():
+        _set_aside_stale_journal(path)
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         raise ConfigError(
             f"Cannot read and write the SQLite database {path}: permission denied. "
             "Give this user read and write permission on the file."
         )
+
+
+def _set_aside_stale_journal(path: Path) -> None:
+    """A `-wal` or `-shm` without its database (the file was deleted while the bot ran) belongs
+    to the old file: a new database beside them would read the old file's pages from that WAL.
+    They are renamed `<name>-wal.stale-<time>` instead, kept for whoever wants to look."""
+    for suffix in ("-wal", "-shm"):
+        journal = path.with_name(path.name + suffix)
+        if journal.exists():
+            with contextlib.suppress(OSError):
+                journal.rename(journal.with_name(f"{journal.name}.stale-{int(time.time())}"))
 
 
 def _use_wal(cursor: Any) -> None:

@@ -111,7 +111,7 @@ def _spool_folder(url: str, spool_dir: Path | None, sqlite: Path | None) -> Path
 
 
 def create_store(
-    url: str, *, spool_dir: Path | None = None, policy: WritePolicy | None = None
+    url: str, *, spool_dir: str | Path | None = None, policy: WritePolicy | None = None
 ) -> Store:
     """A Store on `url` (see `supportbot.storage` for the accepted forms).
 
@@ -136,7 +136,7 @@ def create_store(
     target = DatabaseTarget("SQLite", path) if path is not None else DatabaseTarget("PostgreSQL")
     writer = Writer(
         writer_engine,
-        Spool(_spool_folder(url, spool_dir, path)),
+        Spool(_spool_folder(url, Path(spool_dir) if spool_dir else None, path)),
         target,
         policy=policy,
         sqlite_file=sqlite_file,

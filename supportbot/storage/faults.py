@@ -5,6 +5,7 @@ this one row's problem (tell its caller)? And what sentence names it for `store.
 from __future__ import annotations
 
 import errno
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,6 +107,10 @@ def _describe_sqlite(error: BaseException, target: DatabaseTarget, waited_s: flo
     if "locked" in lowered:
         return messages.sqlite_locked(path, waited_s)
     if "unable to open" in lowered:
+        folder = os.path.dirname(path)
+        if os.path.exists(path) and not os.access(folder, os.W_OK):
+            # SQLite must create the -wal and -shm files beside the database.
+            return messages.database_read_only(folder)
         return messages.sqlite_file_missing(path)
     if "no such table" in lowered:
         return messages.sqlite_without_tables(path)

@@ -154,7 +154,7 @@ class Spool:
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             path = self.folder / f"{os.getpid()}-{secrets.token_hex(4)}.jsonl"
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
             fcntl.flock(fd, fcntl.LOCK_EX)
             _reserve(fd, 0)
             self._fsync_folder()
@@ -231,7 +231,8 @@ class Spool:
         self.problem = problem
         self._held.extend(records)
         for record in records:  # the log is the last place these rows exist outside memory
-            log.error("spool unavailable (%s); row kept in memory: %s", problem, _encode([record]))
+            line = _encode([record]).decode().rstrip()
+            log.error("spool unavailable (%s); row kept in memory: %s", problem, line)
 
     async def idle(self) -> None:
         """Wait until every append so far is written (or held)."""
