@@ -141,6 +141,7 @@ class Writer:
         self._wake: asyncio.Event | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._recovery: asyncio.Task[None] | None = None
+        self._draining: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[Any]] = set()
         self._connections: dict[int, AsyncConnection] = {}
         self._in_flight = 0
@@ -213,7 +214,7 @@ class Writer:
         loop = asyncio.get_running_loop()
         self._tasks = [loop.create_task(self._work(n)) for n in range(self._writers)]
         if self.spool.count:
-            self._spawn(self._replay_at_start())
+            self._drain()
 
     def _spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
@@ -255,6 +256,8 @@ class Writer:
         await self.spool.append([encode(item.change) for item in items if item.change])
         for item in items:
             _settle(item)
+        if self.health.ok:  # spooled for a caller's short deadline: the database is fine
+            self._drain()
 
     def _divert(self, items: list[_Item]) -> None:
         """The database is away: changes to the spool, jobs told at once."""
@@ -297,37 +300,60 @@ class Writer:
         loop = asyncio.get_running_loop()
         started = loop.time()
         delays = list(self.policy.retry_delays_s)
-        self._in_flight += 1
-        try:
-            while batch:
-                try:
-                    async with asyncio.timeout(self.policy.write_timeout_s):
-                        results = await self._attempt(slot, batch)
-                except Exception as exc:
-                    self._drop_connection(slot)
-                    if not is_unavailable(exc):
-                        log.exception("the write path failed on %d writes", len(batch))
-                        for item in batch:
-                            _settle(item, error=exc)
-                        return
-                    waited = loop.time() - started
-                    problem = describe(exc, self.target, round(waited, 2))
-                    in_time = delays and waited + delays[0] < self.policy.write_timeout_s
-                    if in_time and self.health.ok:
-                        log.warning("write failed, retrying: %s", problem)
-                        await asyncio.sleep(delays.pop(0))
-                        batch = [item for item in batch if self._wanted(item)]
-                        for item in batch:
-                            item.careful = True
-                        continue
-                    self._enter_outage(problem)
-                    self._divert(batch)
+        while batch:
+            try:
+                results = await self._bounded_attempt(slot, batch)
+            except Exception as exc:
+                if not is_unavailable(exc):
+                    log.exception("the write path failed on %d writes", len(batch))
+                    for item in batch:
+                        _settle(item, error=exc)
                     return
-                for item, value, error in results:
-                    _settle(item, value, error)
+                waited = loop.time() - started
+                problem = describe(exc, self.target, round(waited, 2))
+                in_time = delays and waited + delays[0] < self.policy.write_timeout_s
+                if in_time and self.health.ok:
+                    log.warning("write failed, retrying: %s", problem)
+                    await asyncio.sleep(delays.pop(0))
+                    batch = [item for item in batch if self._wanted(item)]
+                    for item in batch:
+                        item.careful = True
+                    continue
+                self._enter_outage(problem)
+                self._divert(batch)
                 return
-        finally:
-            self._in_flight -= 1
+            for item, value, error in results:
+                _settle(item, value, error)
+            return
+
+    async def _bounded_attempt(
+        self, slot: int, batch: list[_Item]
+    ) -> list[tuple[_Item, Any, BaseException | None]]:
+        """One attempt, within `write_timeout_s`. Past that it is abandoned: cancelled in the
+        background, where psycopg may wait ~10 s for a frozen server to confirm the cancel,
+        while this writer goes on (and says the database did not answer)."""
+        bound = self.policy.write_timeout_s
+        try:
+            connection = await asyncio.wait_for(self._connection(slot), bound)
+        except Exception:
+            self._drop_connection(slot)
+            raise
+        task = asyncio.get_running_loop().create_task(self._attempt(connection, batch))
+        try:
+            done, _ = await asyncio.wait({task}, timeout=bound)
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+        if not done:
+            self._connections.pop(slot, None)
+            task.cancel()
+            task.add_done_callback(lambda _: self._spawn(_close_quietly(connection)))
+            raise TimeoutError(f"no commit in {bound:g} s")
+        error = task.exception()
+        if error is not None:
+            self._drop_connection(slot)
+            raise error
+        return task.result()
 
     async def _connection(self, slot: int) -> AsyncConnection:
         connection = self._connections.get(slot)
@@ -344,22 +370,25 @@ class Writer:
             self._spawn(_close_quietly(connection))
 
     async def _attempt(
-        self, slot: int, batch: list[_Item]
+        self, connection: AsyncConnection, batch: list[_Item]
     ) -> list[tuple[_Item, Any, BaseException | None]]:
-        connection = await self._connection(slot)
-        row_by_row: set[str] = set()
-        while True:
-            if self._file is not None:
-                self._file.check()
-            try:
-                async with connection.begin():
-                    results = await self._transaction(connection, batch, row_by_row)
-            except _Refused as refused:
-                row_by_row.add(refused.table)
-                continue
-            if self._file is not None:
-                self._file.check()  # committed into a file that is no longer there?
-            return results
+        self._in_flight += 1  # until it ends, abandoned or not: recovery waits for it
+        try:
+            row_by_row: set[str] = set()
+            while True:
+                if self._file is not None:
+                    self._file.check()
+                try:
+                    async with connection.begin():
+                        results = await self._transaction(connection, batch, row_by_row)
+                except _Refused as refused:
+                    row_by_row.add(refused.table)
+                    continue
+                if self._file is not None:
+                    self._file.check()  # committed into a file that is no longer there?
+                return results
+        finally:
+            self._in_flight -= 1
 
     async def _transaction(
         self, connection: AsyncConnection, batch: list[_Item], row_by_row: set[str]
@@ -485,8 +514,13 @@ class Writer:
         finally:
             await transaction.rollback()
 
-    async def _replay_at_start(self) -> None:
-        """Rows a stopped process left in the spool: replayed by the first group."""
+    def _drain(self) -> None:
+        """Replay the spool through the queue while the database is healthy (rows a stopped
+        process left, rows spooled because a caller could not wait): one drain at a time."""
+        if self._draining is None or self._draining.done():
+            self._draining = asyncio.get_running_loop().create_task(self._drain_spool())
+
+    async def _drain_spool(self) -> None:
         batch = await self.spool.take()
         if batch is None:
             return
@@ -498,9 +532,10 @@ class Writer:
         try:
             await self.run(replay_job)
         except Exception:
-            batch.failed()
+            batch.failed()  # the recovery after this failure replays them
             return
         batch.replayed()
+        self.spool.empty_now()
 
     # --- closing -------------------------------------------------------------------------
 
@@ -514,8 +549,9 @@ class Writer:
         for task in late:
             task.cancel()
         self._divert(self._take(len(self._queue)))
-        if self._recovery is not None:
-            self._recovery.cancel()
+        for helper in (self._recovery, self._draining):
+            if helper is not None:
+                helper.cancel()
         if self._background:
             await asyncio.wait(list(self._background), timeout=self.policy.write_timeout_s)
         for slot in list(self._connections):

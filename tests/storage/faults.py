@@ -17,14 +17,15 @@ import signal
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
-PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
+from supportbot.storage import sync_url
 
 
 def _pg_bin() -> Path | None:
@@ -70,13 +71,24 @@ class PrivateServer:
         """Start (again) on the same port."""
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off"
+            "-c full_page_writes=off"
         )
         self._ctl("-l", str(self.folder / "server.log"), "-w", "-t", "60", "-o", options, "start")
 
     def stop(self) -> None:
         """Stop at once, as a crash would (`-m immediate`)."""
         self._ctl("-m", "immediate", "-w", "stop")
+
+    def new_database(self) -> str:
+        """The URL of a new, empty database on this server."""
+        name = f"test_{secrets.token_hex(6)}"
+        engine = create_engine(sync_url(self.url), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+        finally:
+            engine.dispose()
+        return self.url.rsplit("/", 1)[0] + "/" + name
 
     def pids(self) -> list[int]:
         """The postmaster and every backend and helper process of this server."""
@@ -154,15 +166,6 @@ def private_postgres() -> Iterator[PrivateServer]:
                 server.stop()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def wait_until(condition: object, timeout: float = 10.0) -> None:
-    """Poll a callable until it is true (sync helpers only)."""
-    deadline = time.monotonic() + timeout
-    while not callable(condition) or not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)
 
 
 # --- file systems ----------------------------------------------------------------------------
