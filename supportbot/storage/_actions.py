@@ -26,7 +26,7 @@ from ._action_tables import ActionRun, Escalation, PendingActionRow
 from .changes import Insert, Update, insert_statement
 from .pruning import Pruner
 from .reads import Reader
-from .sanitize import clean_text, sanitized_row
+from .sanitize import clean_text, sanitized_row, stored_as
 from .writer import Writer
 
 __all__ = [
@@ -228,7 +228,9 @@ class ActionLedger:
             .values(values)
         )
         if user_id is not None:
-            statement = statement.where(PendingActionRow.user_id == clean_text(user_id))
+            statement = statement.where(
+                PendingActionRow.user_id == stored_as(PendingActionRow.user_id, user_id)
+            )
 
         async def move(connection: AsyncConnection) -> bool:
             result = await connection.execute(statement)
@@ -374,11 +376,12 @@ class ActionLedger:
         """Action runs matching every given filter, newest first."""
         statement = select(ActionRun)
         if targets is not None:
-            statement = statement.where(ActionRun.target.in_([clean_text(t) for t in targets]))
+            stored = [stored_as(ActionRun.target, target) for target in targets]
+            statement = statement.where(ActionRun.target.in_(stored))
         if command is not None:
-            statement = statement.where(ActionRun.command == clean_text(command))
+            statement = statement.where(ActionRun.command == stored_as(ActionRun.command, command))
         if user is not None:
-            statement = statement.where(ActionRun.user_id == clean_text(user))
+            statement = statement.where(ActionRun.user_id == stored_as(ActionRun.user_id, user))
         if since is not None:
             statement = statement.where(ActionRun.started_at >= since)
         statement = statement.order_by(ActionRun.started_at.desc()).limit(limit)
@@ -391,8 +394,8 @@ class ActionLedger:
     async def count_runs(self, *, user_id: str, command: str, since: datetime) -> int:
         """How many runs of `command` this user started since `since`."""
         statement = select(func.count()).where(
-            ActionRun.user_id == clean_text(user_id),
-            ActionRun.command == clean_text(command),
+            ActionRun.user_id == stored_as(ActionRun.user_id, user_id),
+            ActionRun.command == stored_as(ActionRun.command, command),
             ActionRun.started_at >= since,
         )
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ._models import AuditRecord
 from .changes import Insert
 from .reads import Reader
-from .sanitize import clean_text, sanitized_row
+from .sanitize import clean_text, sanitized_row, stored_as
 from .writer import Writer
 
 __all__ = ["AuditEntry", "AuditLog"]
@@ -103,26 +103,27 @@ class AuditLog:
         """
         if limit < 0:
             raise ValueError("limit must be 0 or more")
-        command, outcome, user, target = (
-            clean_text(value) if value is not None else None
-            for value in (command, outcome, user, target)
-        )
         statement = select(AuditRecord)
         if since is not None:
             statement = statement.where(AuditRecord.at >= since)
         if until is not None:
             statement = statement.where(AuditRecord.at < until)
         if command is not None:
-            statement = statement.where(AuditRecord.command == command)
+            statement = statement.where(
+                AuditRecord.command == stored_as(AuditRecord.command, command)
+            )
         if outcome is not None:
-            statement = statement.where(AuditRecord.outcome == outcome)
+            statement = statement.where(
+                AuditRecord.outcome == stored_as(AuditRecord.outcome, outcome)
+            )
         if user is not None:
             # An id (U0123ABCD, terminal:ani) or the name shown in the table (ani).
             statement = statement.where(
-                (AuditRecord.user_id == user) | (AuditRecord.user_name == user)
+                (AuditRecord.user_id == stored_as(AuditRecord.user_id, user))
+                | (AuditRecord.user_name == stored_as(AuditRecord.user_name, user))
             )
         if target is not None:
-            statement = statement.where(AuditRecord.target == target)
+            statement = statement.where(AuditRecord.target == stored_as(AuditRecord.target, target))
         statement = statement.order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(limit)
 
         async def read(session: AsyncSession) -> list[AuditEntry]:
@@ -184,10 +185,9 @@ def _matching(
     """`statement` narrowed to the entries matching the given filters (text cleaned as it was
     when stored)."""
     if user_id is not None:
-        user_id = clean_text(user_id)
-        statement = statement.where(AuditRecord.user_id == user_id)
+        statement = statement.where(AuditRecord.user_id == stored_as(AuditRecord.user_id, user_id))
     if command is not None:
-        statement = statement.where(AuditRecord.command == clean_text(command))
+        statement = statement.where(AuditRecord.command == stored_as(AuditRecord.command, command))
     if since is not None:
         statement = statement.where(AuditRecord.at >= since)
     if outcomes is not None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import JSON, String, Table
 
-__all__ = ["clean_text", "cleaned", "sanitized_row"]
+__all__ = ["clean_text", "cleaned", "sanitized_row", "stored_as"]
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
@@ -43,6 +43,14 @@ def cleaned(value: Any) -> Any:
     if isinstance(value, dict):
         return {clean_text(str(key)): cleaned(item) for key, item in value.items()}
     return value
+
+
+def stored_as(column: Any, text: str) -> str:
+    """`text` as a bounded text `column` holds it (cleaned, cut): what a query compares with, so
+    that a value finds its row however it was made storable. Not for keys, which are not cut."""
+    text = clean_text(text)
+    length = getattr(column.type, "length", None)
+    return text[:length] if length else text
 
 
 def _limits(table: Table) -> dict[str, int]:
