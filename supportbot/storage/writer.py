@@ -333,8 +333,15 @@ class Writer:
         background, where psycopg may wait ~10 s for a frozen server to confirm the cancel,
         while this writer goes on (and says the database did not answer)."""
         bound = self.policy.write_timeout_s
+        connection = self._connections.get(slot)
         try:
-            connection = await asyncio.wait_for(self._connection(slot), bound)
+            if connection is None or connection.closed or connection.invalidated:
+                connection = await asyncio.wait_for(self._connection(slot), bound)
+            if self.engine.dialect.name == "sqlite":
+                # aiosqlite gives up a cancelled call at once (its thread finishes alone): no
+                # task needed, which saves a tenth of a millisecond a group.
+                async with asyncio.timeout(bound):
+                    return await self._attempt(connection, batch)
         except Exception:
             self._drop_connection(slot)
             raise
