@@ -13,11 +13,14 @@ own bound (`WritePolicy.write_timeout_s`, `read_timeout_s`) when no deadline is 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any, TypeVar
 
-__all__ = ["database_deadline", "time_left"]
+__all__ = ["abandon_after", "database_deadline", "time_left"]
+
+T = TypeVar("T")
 
 _DEADLINE: ContextVar[float | None] = ContextVar("supportbot_storage_deadline", default=None)
 #: However late the caller already is, a database call gets this long (a deadline in the past
@@ -47,3 +50,33 @@ def time_left(bound_s: float) -> float:
         return bound_s
     left = at - asyncio.get_running_loop().time()
     return max(MIN_WAIT_S, min(bound_s, left))
+
+
+async def abandon_after(
+    work: Coroutine[Any, Any, T],
+    timeout: float,
+    *,
+    when_done: Callable[[asyncio.Task[T]], object] | None = None,
+) -> T:
+    """`await work`, for at most `timeout` seconds; then TimeoutError, while `work` is
+    cancelled and left to end in the background (`when_done(task)` runs when it has).
+
+    Not `asyncio.timeout`: cancelling a psycopg query waits for the server to confirm the
+    cancel (~10 s from a frozen one), which would hold the caller that long past its time.
+    """
+    task = asyncio.ensure_future(work)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    if done:
+        return task.result()
+    task.cancel()
+    task.add_done_callback(_retrieved if when_done is None else when_done)
+    raise TimeoutError(f"no answer in {timeout:g} s")
+
+
+def _retrieved(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()  # retrieved: no "exception was never retrieved" at exit

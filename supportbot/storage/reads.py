@@ -11,13 +11,12 @@ become StorageUnavailable too, with the sentence `store.health()` would use; any
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from .deadlines import time_left
+from .deadlines import abandon_after, time_left
 from .errors import StorageUnavailable
 from .faults import DatabaseTarget, describe, is_unavailable
 
@@ -39,28 +38,14 @@ class Reader:
     async def __call__(self, query: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """`await query(session)` in a fresh session, within the caller's time."""
         timeout = time_left(self.bound_s)
-        task = asyncio.ensure_future(self._read(query))
         try:
-            done, _ = await asyncio.wait({task}, timeout=timeout)
-        except asyncio.CancelledError:
-            task.cancel()
+            return await abandon_after(self._read(query), timeout)
+        except Exception as error:
+            if is_unavailable(error):
+                problem = describe(error, self.target, round(timeout, 2))
+                raise StorageUnavailable(problem) from error
             raise
-        if not done:
-            task.cancel()  # finishes in the background
-            task.add_done_callback(_consume)
-            raise StorageUnavailable(describe(TimeoutError(), self.target, round(timeout, 2)))
-        error = task.exception()
-        if error is None:
-            return task.result()
-        if is_unavailable(error):
-            raise StorageUnavailable(describe(error, self.target, round(timeout, 2))) from error
-        raise error
 
     async def _read(self, query: Callable[[AsyncSession], Awaitable[T]]) -> T:
         async with self.sessions() as session:
             return await query(session)
-
-
-def _consume(task: asyncio.Future[Any]) -> None:
-    if not task.cancelled():
-        task.exception()  # retrieved: no "exception was never retrieved" at exit

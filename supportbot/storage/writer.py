@@ -46,7 +46,7 @@ from .changes import (
     insert_statement,
     replay,
 )
-from .deadlines import time_left
+from .deadlines import abandon_after, time_left
 from .errors import StorageUnavailable
 from .faults import DatabaseTarget, describe, is_unavailable
 from .health import HealthState
@@ -345,22 +345,23 @@ class Writer:
         except Exception:
             self._drop_connection(slot)
             raise
-        task = asyncio.get_running_loop().create_task(self._attempt(connection, batch))
+        abandoned = connection
+
+        def close_when_done(task: asyncio.Task[Any]) -> None:
+            if not task.cancelled():
+                task.exception()
+            self._spawn(_close_quietly(abandoned))
+
         try:
-            done, _ = await asyncio.wait({task}, timeout=bound)
-        except asyncio.CancelledError:
-            task.cancel()
+            return await abandon_after(
+                self._attempt(connection, batch), bound, when_done=close_when_done
+            )
+        except TimeoutError:
+            self._connections.pop(slot, None)  # closed by close_when_done, once it is free
             raise
-        if not done:
-            self._connections.pop(slot, None)
-            task.cancel()
-            task.add_done_callback(lambda _: self._spawn(_close_quietly(connection)))
-            raise TimeoutError(f"no commit in {bound:g} s")
-        error = task.exception()
-        if error is not None:
+        except Exception:
             self._drop_connection(slot)
-            raise error
-        return task.result()
+            raise
 
     async def _connection(self, slot: int) -> AsyncConnection:
         connection = self._connections.get(slot)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from supportbot.storage import AuditEntry, Store, WritePolicy, create_store, upgrade
+from supportbot.storage import AuditEntry, RunRecord, Store, WritePolicy, create_store, upgrade
 
 #: Short enough for tests to wait out, long enough for a loaded 2-core machine to commit in.
 FAST = WritePolicy(
@@ -58,6 +58,20 @@ def audit_entry(n: int | str, **changes: Any) -> AuditEntry:
     }
     values.update(changes)
     return AuditEntry(**values)
+
+
+def run_intent(key: str, request_id: str | None = None) -> RunRecord:
+    """The intent to run an action under idempotency key `key`."""
+    now = datetime.now(UTC)
+    return RunRecord(
+        idempotency_key=key,
+        fingerprint="f" * 64,
+        command="resend-receipt",
+        user_id="U1",
+        request_id=request_id or "r-" + key,
+        started_at=now,
+        lease_until=now + timedelta(seconds=30),
+    )
 
 
 async def audit_ids(store: Store) -> list[str]:

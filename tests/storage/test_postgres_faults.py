@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from supportbot.storage import RunRecord, StorageUnavailable, database_deadline
-from tests.storage.conftest import OpenStore, audit_entry, audit_ids, until_healthy
+from supportbot.storage import StorageUnavailable, database_deadline
+from tests.storage.conftest import OpenStore, audit_entry, audit_ids, run_intent, until_healthy
 from tests.storage.faults import PrivateServer, private_postgres
 
 pytestmark = pytest.mark.postgres
@@ -28,19 +27,6 @@ def server() -> Iterator[PrivateServer]:
 def url(server: PrivateServer) -> str:
     """A new, empty database on the private server."""
     return server.new_database()
-
-
-def intent(key: str) -> RunRecord:
-    now = datetime.now(UTC)
-    return RunRecord(
-        idempotency_key=key,
-        fingerprint="f" * 64,
-        command="resend-receipt",
-        user_id="U1",
-        request_id="r-" + key,
-        started_at=now,
-        lease_until=now + timedelta(seconds=30),
-    )
 
 
 async def test_a_server_stopped_mid_burst_and_restarted_gets_every_row_once(
@@ -67,7 +53,7 @@ async def test_a_server_stopped_mid_burst_and_restarted_gets_every_row_once(
         assert not health.ok and health.problem is not None
         assert "PostgreSQL" in health.problem
         with pytest.raises(StorageUnavailable):
-            await store.actions.claim_run(intent("during-the-stop"))
+            await store.actions.claim_run(run_intent("during-the-stop"))
     finally:
         await asyncio.to_thread(server.start)
     await writers  # every write returned: committed or spooled
@@ -87,7 +73,7 @@ async def test_a_frozen_server_never_holds_a_caller_past_its_deadline(
         with database_deadline(started + 0.8):
             results = await asyncio.gather(
                 store.audit.record(audit_entry("while-frozen")),
-                store.actions.claim_run(intent("frozen")),
+                store.actions.claim_run(run_intent("frozen")),
                 store.audit.get("req-before"),
                 return_exceptions=True,
             )

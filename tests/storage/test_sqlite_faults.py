@@ -10,29 +10,15 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from supportbot.storage import RunRecord, StorageUnavailable
-from tests.storage.conftest import OpenStore, audit_entry, audit_ids, until_healthy
+from supportbot.storage import StorageUnavailable
+from tests.storage.conftest import OpenStore, audit_entry, audit_ids, run_intent, until_healthy
 from tests.storage.faults import fill, read_only, small_disk
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def intent(key: str = "k1") -> RunRecord:
-    now = datetime.now(UTC)
-    return RunRecord(
-        idempotency_key=key,
-        fingerprint="f" * 64,
-        command="resend-receipt",
-        user_id="U1",
-        request_id="r-" + key,
-        started_at=now,
-        lease_until=now + timedelta(seconds=30),
-    )
 
 
 def sqlite_url(folder: Path) -> str:
@@ -52,7 +38,7 @@ async def test_a_deleted_file_is_said_and_its_rows_spool_until_a_restart_replays
     assert f"the SQLite file {database} was deleted or replaced" in health.problem
     await store.audit.record(audit_entry("during"))  # durable in the spool, not in the void
     with pytest.raises(StorageUnavailable) as refused:
-        await store.actions.claim_run(intent())
+        await store.actions.claim_run(run_intent("k1"))
     assert "nothing was done" in refused.value.user_message
     assert store.health().spooled == 1
     assert "1 row waits in the spool" in store.health().sentence()
@@ -75,7 +61,7 @@ def test_a_replaced_file_is_never_written_nor_opened_and_the_process_survives(
         f"""
         import asyncio, os, shutil
         from supportbot.storage import create_store, upgrade
-        from tests.storage.conftest import FAST, audit_entry
+        from tests.storage.conftest import run_intent, FAST, audit_entry
 
         async def main():
             upgrade({url!r})
@@ -122,7 +108,7 @@ async def test_a_read_only_file_keeps_reads_refuses_claims_and_spools_writes(
         assert not health.ok and health.problem is not None and "read-only" in health.problem
         assert await store.audit.get("req-before") is not None  # lookups keep working
         with pytest.raises(StorageUnavailable):
-            await store.actions.claim_run(intent())
+            await store.actions.claim_run(run_intent("k1"))
         assert store.health().spooled == 1
     await until_healthy(store)  # writable again: the spool is replayed
     assert sorted(await audit_ids(store)) == ["req-before", "req-during"]
@@ -144,7 +130,7 @@ async def test_a_read_only_folder_holds_rows_in_memory_and_says_so(
         assert health.held_in_memory == 1
         assert "held in memory" in health.sentence()
         with pytest.raises(StorageUnavailable):
-            await store.actions.claim_run(intent())
+            await store.actions.claim_run(run_intent("k1"))
     await until_healthy(store)
     assert sorted(await audit_ids(store)) == ["req-before", "req-during"]
 
@@ -165,7 +151,7 @@ async def test_a_full_disk_never_kills_the_bot_and_every_row_arrives_once_freed(
         assert health.spooled > 0 and health.held_in_memory == 0  # the spool's reserve took them
         assert await store.audit.get("req-first") is not None
         with pytest.raises(StorageUnavailable):
-            await store.actions.claim_run(intent())
+            await store.actions.claim_run(run_intent("k1"))
         filler.unlink()
         await until_healthy(store)
         ids = await audit_ids(store)

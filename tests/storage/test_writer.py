@@ -12,8 +12,8 @@ from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from supportbot.storage import EscalationEntry, RunRecord, Store
-from tests.storage.conftest import OpenStore, audit_entry, audit_ids
+from supportbot.storage import EscalationEntry, Store
+from tests.storage.conftest import OpenStore, audit_entry, audit_ids, run_intent
 
 
 def count_commits(store: Store) -> list[int]:
@@ -21,19 +21,6 @@ def count_commits(store: Store) -> list[int]:
     commits: list[int] = []
     event.listen(store.writer.engine.sync_engine, "commit", lambda _conn: commits.append(1))
     return commits
-
-
-def intent(key: str, request_id: str) -> RunRecord:
-    now = datetime.now(UTC)
-    return RunRecord(
-        idempotency_key=key,
-        fingerprint="f" * 64,
-        command="resend-receipt",
-        user_id="U1",
-        request_id=request_id,
-        started_at=now,
-        lease_until=now + timedelta(seconds=30),
-    )
 
 
 async def test_concurrent_writes_share_a_few_commits(
@@ -90,7 +77,7 @@ async def test_a_failing_job_undoes_nothing_of_the_others_in_its_group(
     results = await asyncio.gather(
         *(store.audit.record(audit_entry(n)) for n in range(20)),
         store.writer.run(broken),
-        store.actions.claim_run(intent("k1", "r1")),
+        store.actions.claim_run(run_intent("k1", "r1")),
         return_exceptions=True,
     )
     assert isinstance(results[20], ValueError)
@@ -125,7 +112,7 @@ async def test_of_concurrent_claims_of_one_key_in_one_group_exactly_one_wins(
 ) -> None:
     store = open_store(database_url)
     claims = await asyncio.gather(
-        *(store.actions.claim_run(intent("same-key", f"r{n}")) for n in range(10))
+        *(store.actions.claim_run(run_intent("same-key", f"r{n}")) for n in range(10))
     )
     assert sum(claim.won for claim in claims) == 1
     winner = next(claim.run for claim in claims if claim.won)
