@@ -26,7 +26,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -36,19 +36,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from . import wording as messages
 from .changes import (
     Change,
-    Insert,
-    Update,
-    apply_update,
     decode,
     encode,
-    insert_missing,
-    insert_rows,
-    insert_statement,
     replay,
 )
 from .deadlines import abandon_after, time_left
 from .errors import StorageUnavailable
 from .faults import DatabaseTarget, describe, is_unavailable
+from .group import Job, Outcome, QueuedWrite, Refused, settle, write_group
 from .health import HealthState
 from .spool import Spool
 from .sqlite_file import SqliteFile
@@ -58,7 +53,6 @@ __all__ = ["Job", "WritePolicy", "Writer"]
 log = logging.getLogger("supportbot.storage")
 
 T = TypeVar("T")
-Job = Callable[[AsyncConnection], Awaitable[T]]
 _RECOVERY = -1  # the connection slot of the recovery task
 
 
@@ -77,44 +71,6 @@ class WritePolicy:
     max_probe_every_s: float = 5.0
     #: The most writes one transaction takes.
     max_batch: int = 2000
-
-
-class _Item:
-    """One write waiting in the queue."""
-
-    __slots__ = ("careful", "change", "enqueued", "future", "job", "spooled", "timer", "tidy")
-
-    def __init__(self, future: asyncio.Future[Any], change: Change | None, job: Job[Any] | None):
-        self.future = future
-        self.change = change
-        self.job = job
-        #: Housekeeping (deleting expired rows): skipped, not spooled, when anything fails.
-        self.tidy = False
-        #: Written after a failed attempt: a row already there is this one, not a duplicate.
-        self.careful = False
-        #: In the spool already: the database needs it only through the replay.
-        self.spooled = False
-        self.enqueued = 0.0
-        self.timer: asyncio.TimerHandle | None = None
-
-
-class _Refused(Exception):
-    """A plain executemany met a row the database refuses: redo that table row by row."""
-
-    def __init__(self, table: str) -> None:
-        self.table = table
-
-
-def _settle(item: _Item, value: Any = None, error: BaseException | None = None) -> None:
-    if item.timer is not None:
-        item.timer.cancel()
-        item.timer = None
-    if item.future.done():
-        return
-    if error is None or item.tidy:
-        item.future.set_result(value)
-    else:
-        item.future.set_exception(error)
 
 
 class Writer:
@@ -137,7 +93,7 @@ class Writer:
         self.health = HealthState()
         self._file = sqlite_file
         self._writers = writers
-        self._queue: deque[_Item] = deque()
+        self._queue: deque[QueuedWrite] = deque()
         self._wake: asyncio.Event | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._recovery: asyncio.Task[None] | None = None
@@ -157,7 +113,7 @@ class Writer:
         if not self.health.ok:
             await self.spool.append([encode(change)])
             return
-        await self._enqueue(_Item(self._future(), change, None))
+        await self._enqueue(QueuedWrite(self._future(), change, None))
 
     async def run(self, job: Job[T]) -> T:
         """Run `job(connection)` inside the next group's transaction (in a SAVEPOINT of its
@@ -167,7 +123,7 @@ class Writer:
         problem = self.health.problem
         if problem is not None:
             raise StorageUnavailable(problem)
-        result: T = await self._enqueue(_Item(self._future(), None, job))
+        result: T = await self._enqueue(QueuedWrite(self._future(), None, job))
         return result
 
     def housekeep(self, job: Job[Any]) -> None:
@@ -175,7 +131,7 @@ class Writer:
         (deleting expired rows can always wait for the next time)."""
         self._start()
         if self.health.ok:
-            item = _Item(self._future(), None, job)
+            item = QueuedWrite(self._future(), None, job)
             item.tidy = True
             self._enqueue_nowait(item)
 
@@ -192,7 +148,7 @@ class Writer:
     def _future(self) -> asyncio.Future[Any]:
         return asyncio.get_running_loop().create_future()
 
-    def _enqueue_nowait(self, item: _Item) -> None:
+    def _enqueue_nowait(self, item: QueuedWrite) -> None:
         loop = asyncio.get_running_loop()
         item.enqueued = loop.time()
         item.timer = loop.call_at(
@@ -202,7 +158,7 @@ class Writer:
         assert self._wake is not None
         self._wake.set()
 
-    async def _enqueue(self, item: _Item) -> Any:
+    async def _enqueue(self, item: QueuedWrite) -> Any:
         self._enqueue_nowait(item)
         return await item.future
 
@@ -221,8 +177,8 @@ class Writer:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    def _take(self, limit: int) -> list[_Item]:
-        batch: list[_Item] = []
+    def _take(self, limit: int) -> list[QueuedWrite]:
+        batch: list[QueuedWrite] = []
         while self._queue and len(batch) < limit:
             item = self._queue.popleft()
             if self._wanted(item):
@@ -230,12 +186,12 @@ class Writer:
         return batch
 
     @staticmethod
-    def _wanted(item: _Item) -> bool:
+    def _wanted(item: QueuedWrite) -> bool:
         if item.change is not None:
             return not item.spooled  # a row is written even when its caller went away
         return not item.future.done()  # a job nobody waits for any more is not run
 
-    def _expired(self, item: _Item) -> None:
+    def _expired(self, item: QueuedWrite) -> None:
         """A write's time is up before its commit: spool it (a job fails)."""
         item.timer = None
         if item.future.done() and item.change is None:
@@ -247,25 +203,25 @@ class Writer:
         if waited >= self.policy.write_timeout_s * 0.99:  # not just a caller's short deadline
             self._enter_outage(problem)
         if item.change is None:
-            _settle(item, error=StorageUnavailable(problem))
+            settle(item, error=StorageUnavailable(problem))
         elif not item.spooled:
             item.spooled = True
             self._spawn(self._spool_items([item]))
 
-    async def _spool_items(self, items: list[_Item]) -> None:
+    async def _spool_items(self, items: list[QueuedWrite]) -> None:
         await self.spool.append([encode(item.change) for item in items if item.change])
         for item in items:
-            _settle(item)
+            settle(item)
         if self.health.ok:  # spooled for a caller's short deadline: the database is fine
             self._drain()
 
-    def _divert(self, items: list[_Item]) -> None:
+    def _divert(self, items: list[QueuedWrite]) -> None:
         """The database is away: changes to the spool, jobs told at once."""
         problem = self.health.problem or messages.database_error(self.target.kind, "unknown")
         rows = [item for item in items if item.change is not None and not item.spooled]
         for item in items:
             if item.change is None:
-                _settle(item, error=StorageUnavailable(problem))
+                settle(item, error=StorageUnavailable(problem))
             else:
                 item.spooled = True
         if rows:
@@ -296,7 +252,7 @@ class Writer:
             if batch:
                 await self._commit(slot, batch)
 
-    async def _commit(self, slot: int, batch: list[_Item]) -> None:
+    async def _commit(self, slot: int, batch: list[QueuedWrite]) -> None:
         loop = asyncio.get_running_loop()
         started = loop.time()
         delays = list(self.policy.retry_delays_s)
@@ -307,7 +263,7 @@ class Writer:
                 if not is_unavailable(exc):
                     log.exception("the write path failed on %d writes", len(batch))
                     for item in batch:
-                        _settle(item, error=exc)
+                        settle(item, error=exc)
                     return
                 waited = loop.time() - started
                 problem = describe(exc, self.target, round(waited, 2))
@@ -323,12 +279,10 @@ class Writer:
                 self._divert(batch)
                 return
             for item, value, error in results:
-                _settle(item, value, error)
+                settle(item, value, error)
             return
 
-    async def _bounded_attempt(
-        self, slot: int, batch: list[_Item]
-    ) -> list[tuple[_Item, Any, BaseException | None]]:
+    async def _bounded_attempt(self, slot: int, batch: list[QueuedWrite]) -> list[Outcome]:
         """One attempt, within `write_timeout_s`. Past that it is abandoned: cancelled in the
         background, where psycopg may wait ~10 s for a frozen server to confirm the cancel,
         while this writer goes on (and says the database did not answer)."""
@@ -378,8 +332,8 @@ class Writer:
             self._spawn(_close_quietly(connection))
 
     async def _attempt(
-        self, connection: AsyncConnection, batch: list[_Item]
-    ) -> list[tuple[_Item, Any, BaseException | None]]:
+        self, connection: AsyncConnection, batch: list[QueuedWrite]
+    ) -> list[Outcome]:
         self._in_flight += 1  # until it ends, abandoned or not: recovery waits for it
         try:
             row_by_row: set[str] = set()
@@ -388,8 +342,9 @@ class Writer:
                     self._file.check()
                 try:
                     async with connection.begin():
-                        results = await self._transaction(connection, batch, row_by_row)
-                except _Refused as refused:
+                        bound = time_left(self.policy.write_timeout_s)
+                        results = await write_group(connection, batch, row_by_row, bound)
+                except Refused as refused:
                     row_by_row.add(refused.table)
                     continue
                 if self._file is not None:
@@ -397,74 +352,6 @@ class Writer:
                 return results
         finally:
             self._in_flight -= 1
-
-    async def _transaction(
-        self, connection: AsyncConnection, batch: list[_Item], row_by_row: set[str]
-    ) -> list[tuple[_Item, Any, BaseException | None]]:
-        if connection.dialect.name == "postgresql":
-            await self._bound_statements(connection)
-        results: list[tuple[_Item, Any, BaseException | None]] = []
-        inserts: dict[str, list[_Item]] = {}
-        others: list[_Item] = []
-        for item in batch:
-            if isinstance(item.change, Insert):
-                inserts.setdefault(item.change.table.name, []).append(item)
-            else:
-                others.append(item)
-        for name, items in inserts.items():
-            results += await self._insert(connection, name, items, name in row_by_row)
-        for item in others:
-            try:
-                async with connection.begin_nested():
-                    if isinstance(item.change, Update):
-                        value: Any = await apply_update(connection, item.change)
-                    else:
-                        assert item.job is not None
-                        value = await item.job(connection)
-                results.append((item, value, None))
-            except Exception as exc:
-                if is_unavailable(exc):
-                    raise
-                results.append((item, None, exc))
-        return results
-
-    async def _insert(
-        self, connection: AsyncConnection, name: str, items: list[_Item], one_by_one: bool
-    ) -> list[tuple[_Item, Any, BaseException | None]]:
-        changes = [item.change for item in items if isinstance(item.change, Insert)]
-        table, key = changes[0].table, changes[0].key
-        pairs = list(zip(items, changes, strict=True))
-        careful = [change.values for item, change in pairs if item.careful]
-        plain = [(item, change.values) for item, change in pairs if not item.careful]
-        if careful:
-            await insert_missing(connection, table, key, careful)
-        results: list[tuple[_Item, Any, BaseException | None]] = [
-            (item, None, None) for item in items if item.careful
-        ]
-        if not plain:
-            return results
-        if one_by_one:
-            errors = await insert_rows(connection, table, [values for _, values in plain])
-            refused = zip(plain, errors, strict=True)
-            return results + [(item, None, error) for (item, _), error in refused]
-        try:
-            await connection.execute(insert_statement(table), [values for _, values in plain])
-        except Exception as exc:
-            if is_unavailable(exc):
-                raise
-            raise _Refused(name) from exc
-        return results + [(item, None, None) for item, _ in plain]
-
-    async def _bound_statements(self, connection: AsyncConnection) -> None:
-        """Bound every statement and lock wait of this transaction by the writes' time."""
-        milliseconds = str(max(100, int(time_left(self.policy.write_timeout_s) * 1000)))
-        await connection.execute(
-            text(
-                "SELECT set_config('statement_timeout', :ms, true), "
-                "set_config('lock_timeout', :ms, true)"
-            ),
-            {"ms": milliseconds},
-        )
 
     # --- recovery ------------------------------------------------------------------------
 
