@@ -19,6 +19,14 @@ rows that need no answer go to a local spool and are replayed once it is back; a
 needs the database's answer (a claim) raises `StorageUnavailable`. Reads and writes wait at most
 the caller's deadline (`database_deadline`).
 
+The durability promise: when a write returns, its row survives a crash of the process and a
+power cut. It is committed (SQLite with `synchronous=FULL`; PostgreSQL as the server is set up),
+or it is in the fsynced spool and will be written exactly once when the database is back; the
+one exception is a spool that cannot be written either (a read-only folder, a full disk past the
+spool's 4 MB reserve), where rows are held in memory and in the log, and `store.health()` says
+so. An action's intent is committed before the service is called, or the claim raises
+`StorageUnavailable` and nothing is done.
+
 Unusable URLs (unknown scheme, unreachable server, unwritable SQLite folder) raise
 `supportbot.ConfigError` with a sentence that says what to change.
 """

@@ -154,8 +154,12 @@ class Spool:
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             path = self.folder / f"{os.getpid()}-{secrets.token_hex(4)}.jsonl"
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            # Locked under another name first: another process adopts only `*.jsonl` files
+            # it can lock, so it never takes this one while it is being born.
+            creating = path.with_suffix(".creating")
+            fd = os.open(creating, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            os.rename(creating, path)
             _reserve(fd, 0)
             self._fsync_folder()
             self._own = _File(path, fd)
@@ -178,6 +182,9 @@ class Spool:
             os.close(fd)
             return
         orphan = _File(path, fd)
+        if orphan.size() == 0:  # a stopped process that spooled nothing
+            orphan.close(delete=True)
+            return
         count = len(_decode(os.pread(fd, orphan.size(), 0), path))
         self._count += count
         self._orphans.append(orphan)

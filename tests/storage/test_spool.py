@@ -92,6 +92,16 @@ async def test_a_file_left_by_a_stopped_process_is_adopted_and_removed_after_rep
     await spool.close()
 
 
+async def test_an_empty_file_of_a_stopped_process_is_removed(tmp_path: Path) -> None:
+    folder = tmp_path / "spool"
+    folder.mkdir()
+    (folder / "12345-dead.jsonl").write_bytes(b"")
+    spool = Spool(folder)
+    spool.open()
+    assert spool.count == 0 and not (folder / "12345-dead.jsonl").exists()
+    await spool.close()
+
+
 async def test_a_file_of_a_live_process_is_left_to_it(tmp_path: Path) -> None:
     folder = tmp_path / "spool"
     folder.mkdir()
