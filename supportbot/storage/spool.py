@@ -313,3 +313,5 @@ class Spool:
         for orphan in self._orphans:
             orphan.close(delete=False)
         self._orphans = []
+        with contextlib.suppress(OSError):
+            self.folder.rmdir()  # only when nothing is left in it
