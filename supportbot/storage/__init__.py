@@ -5,11 +5,27 @@ The user gives one URL: `sqlite:///data/supportbot.db` (the default), or
 
     upgrade(url)                      # sync: schema to head (`supportbot db upgrade`); idempotent
     store = create_store(url)         # async engine + sessions; `await store.close()` when done
-    await store.audit.record(AuditEntry(request_id=..., user_id=..., ...))
+    await store.audit.record(AuditEntry(request_id=..., user_id=..., ...))   # durable on return
     await store.audit.query(since=..., command="merchant", limit=50)   # newest first
     await store.actions.claim_run(intent)   # the exactly-once ledger of declared actions
     await store.events.claim("event:Ev1", keep_for=timedelta(days=2))   # first claim wins
     await store.button_states.put(id, requester=..., state=json_text, keep_for=timedelta(days=1))
+
+    store.health()                    # ok, or degraded with the sentence naming the problem
+
+Every write goes through one write path per process (`writer`: a queue, one writer connection
+on SQLite, a few on PostgreSQL, group commit). No row is dropped: while the database is away,
+rows that need no answer go to a local spool and are replayed once it is back; a write that
+needs the database's answer (a claim) raises `StorageUnavailable`. Reads and writes wait at most
+the caller's deadline (`database_deadline`).
+
+The durability promise: when a write returns, its row survives a crash of the process and a
+power cut. It is committed (SQLite with `synchronous=FULL`; PostgreSQL as the server is set up),
+or it is in the fsynced spool and will be written exactly once when the database is back; the
+one exception is a spool that cannot be written either (a read-only folder, a full disk past the
+spool's 4 MB reserve), where rows are held in memory and in the log, and `store.health()` says
+so. An action's intent is committed before the service is called, or the claim raises
+`StorageUnavailable` and nothing is done.
 
 Unusable URLs (unknown scheme, unreachable server, unwritable SQLite folder) raise
 `supportbot.ConfigError` with a sentence that says what to change.
@@ -22,11 +38,23 @@ from ._actions import ActionLedger, Claim, EscalationEntry, PendingAction, RunRe
 from ._audit import AuditEntry, AuditLog
 from ._csv import ACTION_CSV_COLUMNS, write_csv
 from ._delivery_state import ButtonStates, ProcessedEvents
-from ._engine import async_url, make_async_engine, make_sync_engine, safe_url, sync_url
+from ._engine import (
+    async_url,
+    make_async_engine,
+    make_sync_engine,
+    make_writer_engine,
+    safe_url,
+    sync_url,
+)
 from ._events import ButtonState, ProcessedEvent
 from ._migrate import alembic_config, current_revision, head_revision, is_up_to_date, upgrade
 from ._models import AuditRecord, Base, UTCDateTime
-from ._store import Store, create_store
+from ._store import Store, create_store, default_spool_dir
+from .deadlines import database_deadline
+from .errors import StorageUnavailable
+from .health import StorageHealth
+from .sanitize import sanitized_row
+from .writer import WritePolicy, Writer
 
 __all__ = [
     "ACTION_CSV_COLUMNS",
@@ -46,17 +74,25 @@ __all__ = [
     "ProcessedEvent",
     "ProcessedEvents",
     "RunRecord",
+    "StorageHealth",
+    "StorageUnavailable",
     "Store",
     "UTCDateTime",
+    "WritePolicy",
+    "Writer",
     "alembic_config",
     "async_url",
     "create_store",
     "current_revision",
+    "database_deadline",
+    "default_spool_dir",
     "head_revision",
     "is_up_to_date",
     "make_async_engine",
     "make_sync_engine",
+    "make_writer_engine",
     "safe_url",
+    "sanitized_row",
     "sync_url",
     "upgrade",
     "write_csv",

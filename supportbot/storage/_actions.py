@@ -3,20 +3,31 @@
 Reached as `store.actions`. Every change of state that two clicks, two tasks or two replicas
 could race for is one conditional UPDATE (or an INSERT against a primary key): the database
 decides who was first, and the loser is told what the winner did.
+
+Every write goes through the write path. What needs the database's answer (a new question, a
+decision, a claim) is a job: it is committed before the caller goes on, or it raises
+StorageUnavailable and nothing was done. What needs no answer (a run's outcome, an escalation)
+is a change that is spooled while the database is away. Every row is sanitised first, so these
+tables take whatever the audit trail takes (NUL, overlong names and channels).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ._action_tables import ActionRun, Escalation, PendingActionRow
+from .changes import Insert, Update, insert_statement
+from .pruning import Pruner
+from .reads import Reader
+from .sanitize import clean_text, sanitized_row, stored_as
+from .writer import Writer
 
 __all__ = [
     "ActionLedger",
@@ -28,10 +39,31 @@ __all__ = [
 
 #: How long finished confirmations are kept (for "already confirmed" answers) before purging.
 PENDING_KEEP = timedelta(days=1)
+PENDING: Table = PendingActionRow.__table__  # type: ignore[assignment]
+RUNS: Table = ActionRun.__table__  # type: ignore[assignment]
+ESCALATIONS: Table = Escalation.__table__  # type: ignore[assignment]
+#: Columns that identify a row or tie rows together: never cut (too long is a bug).
+_PENDING_KEYS = ("token", "idempotency_key", "fingerprint")
+_RUN_KEYS = ("idempotency_key", "fingerprint", "request_id")
+#: An escalation has no key of its own in the table: these columns tell two apart on replay.
+ESCALATION_KEY = ("request_id", "escalated_by", "at")
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+#: The text fields of a RunRecord that sanitising may change (the intent returned as written).
+_TEXT_FIELDS = (
+    "command",
+    "user_id",
+    "user_name",
+    "approved_by",
+    "arguments",
+    "target",
+    "adapter",
+    "channel",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -135,24 +167,40 @@ class EscalationEntry:
 class ActionLedger:
     """Pending confirmations, action runs and escalations in the bot's database."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
+    def __init__(self, read: Reader, writer: Writer) -> None:
+        self._read = read
+        self._writer = writer
+        self._pruner = Pruner()
 
     # --- confirmations -----------------------------------------------------------------------
 
     async def add_pending(self, pending: PendingAction) -> None:
-        """Store a new confirmation; expired ones are purged on the way."""
-        async with self._sessions.begin() as session:
-            await session.execute(
-                delete(PendingActionRow).where(PendingActionRow.expires_at < _now() - PENDING_KEEP)
+        """Store a new confirmation (committed when this returns); expired ones are purged now
+        and then. Raises StorageUnavailable when it cannot be committed: ask again later."""
+        if self._pruner.due():
+            expired = delete(PendingActionRow).where(
+                PendingActionRow.expires_at < _now() - PENDING_KEEP
             )
-            await session.execute(insert(PendingActionRow).values(asdict(pending)))
+
+            async def purge(connection: AsyncConnection) -> None:
+                await connection.execute(expired)
+
+            self._writer.housekeep(purge)
+        row = sanitized_row(PENDING, asdict(pending), keys=_PENDING_KEYS)
+
+        async def add(connection: AsyncConnection) -> None:
+            await connection.execute(insert_statement(PENDING), row)
+
+        await self._writer.run(add)
 
     async def get_pending(self, token: str) -> PendingAction | None:
         """The confirmation with this token, whatever its state, or None."""
-        async with self._sessions() as session:
-            row = await session.get(PendingActionRow, token)
+
+        async def read(session: AsyncSession) -> PendingAction | None:
+            row = await session.get(PendingActionRow, clean_text(token))
             return PendingAction.from_row(row) if row is not None else None
+
+        return await self._read(read)
 
     async def decide(
         self,
@@ -164,22 +212,31 @@ class ActionLedger:
         user_id: str | None = None,
     ) -> bool:
         """Move a confirmation from `from_state` to `to_state` if it is still there and not
-        expired (and, with `user_id`, belongs to that user). True for the one caller that did."""
+        expired (and, with `user_id`, belongs to that user). True for the one caller that did.
+        Raises StorageUnavailable when the database cannot decide."""
         now = _now()
+        values = sanitized_row(
+            PENDING, {"state": to_state, "decided_by": decided_by, "decided_at": now}
+        )
         statement = (
             update(PendingActionRow)
             .where(
-                PendingActionRow.token == token,
+                PendingActionRow.token == clean_text(token),
                 PendingActionRow.state == from_state,
                 PendingActionRow.expires_at > now,
             )
-            .values(state=to_state, decided_by=decided_by, decided_at=now)
+            .values(values)
         )
         if user_id is not None:
-            statement = statement.where(PendingActionRow.user_id == user_id)
-        async with self._sessions.begin() as session:
-            result = await session.execute(statement)
+            statement = statement.where(
+                PendingActionRow.user_id == stored_as(PendingActionRow.user_id, user_id)
+            )
+
+        async def move(connection: AsyncConnection) -> bool:
+            result = await connection.execute(statement)
             return bool(getattr(result, "rowcount", 0) == 1)
+
+        return await self._writer.run(move)
 
     async def awaiting_approval(self, *, limit: int = 20) -> list[PendingAction]:
         """Open requests waiting for an approver, oldest first."""
@@ -192,8 +249,11 @@ class ActionLedger:
             .order_by(PendingActionRow.created_at)
             .limit(limit)
         )
-        async with self._sessions() as session:
+
+        async def read(session: AsyncSession) -> list[PendingAction]:
             return [PendingAction.from_row(row) for row in (await session.scalars(statement))]
+
+        return await self._read(read)
 
     # --- runs --------------------------------------------------------------------------------
 
@@ -202,40 +262,49 @@ class ActionLedger:
 
         The first claim of a key inserts it. A later claim takes the key over only when its
         run failed or its outcome is unknown (a retry, with the same key); a run that is done
-        or still within its lease is returned as it is, and the caller does not run.
+        or still within its lease is returned as it is, and the caller does not run. The claim
+        is committed when this returns; StorageUnavailable means nothing was claimed (or a
+        claim whose commit could not be confirmed: its lease then runs out, as for a crash).
         """
-        values = asdict(intent)
-        try:
-            async with self._sessions.begin() as session:
-                await session.execute(insert(ActionRun).values(values))
-            return Claim(True, intent)
-        except IntegrityError:
-            pass
-        now = _now()
+        values = sanitized_row(RUNS, asdict(intent), keys=_RUN_KEYS)
+        intent = replace(intent, **{name: values[name] for name in _TEXT_FIELDS})
+        key = values["idempotency_key"]
         retry = (
             update(ActionRun)
             .where(
-                ActionRun.idempotency_key == intent.idempotency_key,
+                ActionRun.idempotency_key == key,
                 (ActionRun.state == "failed")
-                | ((ActionRun.state == "running") & (ActionRun.lease_until <= now)),
+                | ((ActionRun.state == "running") & (ActionRun.lease_until <= _now())),
             )
             .values(
                 state="running",
                 outcome=None,
                 result=None,
-                request_id=intent.request_id,
+                request_id=values["request_id"],
                 attempts=ActionRun.attempts + 1,
                 started_at=intent.started_at,
                 lease_until=intent.lease_until,
                 finished_at=None,
-                approved_by=intent.approved_by,
+                approved_by=values["approved_by"],
             )
         )
-        async with self._sessions.begin() as session:
-            won = getattr(await session.execute(retry), "rowcount", 0) == 1
-            row = await session.get(ActionRun, intent.idempotency_key, populate_existing=True)
-        assert row is not None, "the key exists: the insert said so"
-        return Claim(won, RunRecord.from_row(row))
+        current = select(RUNS).where(ActionRun.idempotency_key == key)
+
+        async def claim(connection: AsyncConnection) -> Claim:
+            try:
+                async with connection.begin_nested():
+                    await connection.execute(insert_statement(RUNS), values)
+                return Claim(True, intent)
+            except IntegrityError:
+                pass
+            won = getattr(await connection.execute(retry), "rowcount", 0) == 1
+            row = (await connection.execute(current)).one()
+            run = RunRecord.from_row(row)  # type: ignore[arg-type]
+            # A group retried after a commit it could not confirm finds its own claim: won.
+            mine = run.request_id == intent.request_id and run.started_at == intent.started_at
+            return Claim(won or mine, run)
+
+        return await self._writer.run(claim)
 
     async def finish_run(
         self,
@@ -248,7 +317,8 @@ class ActionLedger:
         target: str | None = None,
     ) -> None:
         """Record how the run ended (only the attempt that holds the key, by request id), and
-        the customer it was about when the handler named it."""
+        the customer it was about when the handler named it. Returns once it is durable
+        (committed, or spooled while the database is away)."""
         values: dict[str, Any] = {
             "state": state,
             "outcome": outcome,
@@ -257,24 +327,27 @@ class ActionLedger:
         }
         if target is not None:
             values["target"] = target
-        async with self._sessions.begin() as session:
-            await session.execute(
-                update(ActionRun)
-                .where(ActionRun.idempotency_key == key, ActionRun.request_id == request_id)
-                .values(**values)
-            )
+        where = {"idempotency_key": clean_text(key), "request_id": clean_text(request_id)}
+        await self._writer.write(Update(RUNS, where, sanitized_row(RUNS, values)))
 
     async def get_run(self, key: str) -> RunRecord | None:
         """The run of this idempotency key, or None."""
-        async with self._sessions() as session:
-            row = await session.get(ActionRun, key)
+
+        async def read(session: AsyncSession) -> RunRecord | None:
+            row = await session.get(ActionRun, clean_text(key))
             return RunRecord.from_row(row) if row is not None else None
+
+        return await self._read(read)
 
     async def run_of_request(self, request_id: str) -> RunRecord | None:
         """The run whose latest attempt was the command run `request_id`, or None."""
-        async with self._sessions() as session:
-            row = await session.scalar(select(ActionRun).where(ActionRun.request_id == request_id))
+        statement = select(ActionRun).where(ActionRun.request_id == clean_text(request_id))
+
+        async def read(session: AsyncSession) -> RunRecord | None:
+            row = await session.scalar(statement)
             return RunRecord.from_row(row) if row is not None else None
+
+        return await self._read(read)
 
     async def last_run(self, fingerprint: str, *, since: datetime) -> RunRecord | None:
         """The newest run of the same action (command and arguments) since `since`."""
@@ -284,9 +357,12 @@ class ActionLedger:
             .order_by(ActionRun.started_at.desc())
             .limit(1)
         )
-        async with self._sessions() as session:
+
+        async def read(session: AsyncSession) -> RunRecord | None:
             row = await session.scalar(statement)
             return RunRecord.from_row(row) if row is not None else None
+
+        return await self._read(read)
 
     async def runs(
         self,
@@ -300,42 +376,54 @@ class ActionLedger:
         """Action runs matching every given filter, newest first."""
         statement = select(ActionRun)
         if targets is not None:
-            statement = statement.where(ActionRun.target.in_(list(targets)))
+            stored = [stored_as(ActionRun.target, target) for target in targets]
+            statement = statement.where(ActionRun.target.in_(stored))
         if command is not None:
-            statement = statement.where(ActionRun.command == command)
+            statement = statement.where(ActionRun.command == stored_as(ActionRun.command, command))
         if user is not None:
-            statement = statement.where(ActionRun.user_id == user)
+            statement = statement.where(ActionRun.user_id == stored_as(ActionRun.user_id, user))
         if since is not None:
             statement = statement.where(ActionRun.started_at >= since)
         statement = statement.order_by(ActionRun.started_at.desc()).limit(limit)
-        async with self._sessions() as session:
+
+        async def read(session: AsyncSession) -> list[RunRecord]:
             return [RunRecord.from_row(row) for row in (await session.scalars(statement))]
+
+        return await self._read(read)
 
     async def count_runs(self, *, user_id: str, command: str, since: datetime) -> int:
         """How many runs of `command` this user started since `since`."""
         statement = select(func.count()).where(
-            ActionRun.user_id == user_id,
-            ActionRun.command == command,
+            ActionRun.user_id == stored_as(ActionRun.user_id, user_id),
+            ActionRun.command == stored_as(ActionRun.command, command),
             ActionRun.started_at >= since,
         )
-        async with self._sessions() as session:
+
+        async def read(session: AsyncSession) -> int:
             return int(await session.scalar(statement) or 0)
+
+        return await self._read(read)
 
     # --- escalations -------------------------------------------------------------------------
 
     async def record_escalation(self, entry: EscalationEntry) -> None:
-        """Keep the escalation."""
-        async with self._sessions.begin() as session:
-            await session.execute(insert(Escalation).values(asdict(entry)))
+        """Keep the escalation; returns once it is durable (committed, or spooled)."""
+        row = sanitized_row(ESCALATIONS, asdict(entry), keys=("request_id",))
+        await self._writer.write(Insert(ESCALATIONS, row, ESCALATION_KEY, unique=False))
 
     async def escalations(self, request_id: str) -> list[EscalationEntry]:
         """Every escalation of one command run, oldest first."""
         statement = (
-            select(Escalation).where(Escalation.request_id == request_id).order_by(Escalation.id)
+            select(Escalation)
+            .where(Escalation.request_id == clean_text(request_id))
+            .order_by(Escalation.id)
         )
-        async with self._sessions() as session:
+
+        async def read(session: AsyncSession) -> list[EscalationEntry]:
             rows = (await session.scalars(statement)).all()
             return [
                 EscalationEntry(**{f.name: getattr(row, f.name) for f in fields(EscalationEntry)})
                 for row in rows
             ]
+
+        return await self._read(read)

@@ -1,50 +1,27 @@
-"""The audit trail: one record per command run, written in its own short transaction."""
+"""The audit trail: one record per command run, written through the write path (group commit,
+spooled while the database is away), read through bounded reads."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, String, func, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import Select, Table, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ._models import AuditRecord
+from .changes import Insert
+from .reads import Reader
+from .sanitize import clean_text, sanitized_row, stored_as
+from .writer import Writer
 
 __all__ = ["AuditEntry", "AuditLog"]
 
-# Characters that would cost the whole record: PostgreSQL refuses NUL in text (it carries nothing
-# here, so it is dropped: "a\0b" reads back as "ab"), and no driver can encode a lone surrogate
-# (what undecodable bytes become), which reads back as U+FFFD, the replacement character.
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-def _clean(text: str) -> str:
-    return _SURROGATES.sub("\ufffd", text.replace("\x00", ""))
-
-
-def _cleaned(value: Any) -> Any:
-    """`value` with every string inside it cleaned (lists and dicts of JSON included)."""
-    if isinstance(value, str):
-        return _clean(value)
-    if isinstance(value, list):
-        return [_cleaned(item) for item in value]
-    if isinstance(value, dict):
-        return {_clean(str(key)): _cleaned(item) for key, item in value.items()}
-    return value
-
-
-# Longer text in a bounded column would make PostgreSQL refuse the row (SQLite would keep it):
-# cut it to the column's size instead, on both, so the record is kept and reads back the same.
-_LIMITS = {
-    column.name: column.type.length
-    for column in AuditRecord.__table__.columns
-    if isinstance(column.type, String) and column.type.length
-}
-# ...except the request id, which must stay unique: one too long is the caller's bug.
-_REQUEST_ID_MAX = _LIMITS.pop("request_id")
+AUDIT: Table = AuditRecord.__table__  # type: ignore[assignment]
+#: What identifies a record: one per command run.
+AUDIT_KEY = ("request_id",)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,39 +54,35 @@ class AuditEntry:
 
 
 def _row(entry: AuditEntry) -> dict[str, Any]:
-    if not entry.request_id or len(entry.request_id) > _REQUEST_ID_MAX:
-        raise ValueError(f"request_id must have 1 to {_REQUEST_ID_MAX} characters")
     if entry.at.tzinfo is None:
         raise ValueError("AuditEntry.at must be timezone-aware, e.g. datetime.now(UTC)")
-    values: dict[str, Any] = _cleaned(asdict(entry))
-    for name, limit in _LIMITS.items():
-        if values[name] is not None:
-            values[name] = values[name][:limit]
-    return values
+    return sanitized_row(AUDIT, asdict(entry), keys=AUDIT_KEY)
 
 
 class AuditLog:
     """Writes and reads audit records. Reached as `store.audit`."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
+    def __init__(self, read: Reader, writer: Writer) -> None:
+        self._read = read
+        self._writer = writer
 
     async def record(self, entry: AuditEntry) -> None:
-        """Store one entry: one INSERT in its own transaction.
+        """Store one entry; returns once it is durable (committed with the next group, or in
+        the spool while the database is away). Text is made storable (see `sanitize`).
 
         A second entry with the same `request_id` raises `sqlalchemy.exc.IntegrityError`.
         """
-        values = _row(entry)
-        async with self._sessions.begin() as session:
-            await session.execute(insert(AuditRecord).values(values))
+        await self._writer.write(Insert(AUDIT, _row(entry), AUDIT_KEY))
 
     async def get(self, request_id: str) -> AuditEntry | None:
         """The entry with this request id (the error reference users see), or None."""
-        async with self._sessions() as session:
-            record = await session.scalar(
-                select(AuditRecord).where(AuditRecord.request_id == request_id)
-            )
+        statement = select(AuditRecord).where(AuditRecord.request_id == clean_text(request_id))
+
+        async def read(session: AsyncSession) -> AuditEntry | None:
+            record = await session.scalar(statement)
             return AuditEntry.from_record(record) if record else None
+
+        return await self._read(read)
 
     async def query(
         self,
@@ -136,20 +109,28 @@ class AuditLog:
         if until is not None:
             statement = statement.where(AuditRecord.at < until)
         if command is not None:
-            statement = statement.where(AuditRecord.command == command)
+            statement = statement.where(
+                AuditRecord.command == stored_as(AuditRecord.command, command)
+            )
         if outcome is not None:
-            statement = statement.where(AuditRecord.outcome == outcome)
+            statement = statement.where(
+                AuditRecord.outcome == stored_as(AuditRecord.outcome, outcome)
+            )
         if user is not None:
             # An id (U0123ABCD, terminal:ani) or the name shown in the table (ani).
             statement = statement.where(
-                (AuditRecord.user_id == user) | (AuditRecord.user_name == user)
+                (AuditRecord.user_id == stored_as(AuditRecord.user_id, user))
+                | (AuditRecord.user_name == stored_as(AuditRecord.user_name, user))
             )
         if target is not None:
-            statement = statement.where(AuditRecord.target == target)
+            statement = statement.where(AuditRecord.target == stored_as(AuditRecord.target, target))
         statement = statement.order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(limit)
-        async with self._sessions() as session:
+
+        async def read(session: AsyncSession) -> list[AuditEntry]:
             records = (await session.scalars(statement)).all()
             return [AuditEntry.from_record(record) for record in records]
+
+        return await self._read(read)
 
     async def count(
         self,
@@ -164,8 +145,11 @@ class AuditLog:
         statement = _matching(
             select(func.count()).select_from(AuditRecord), user_id, command, since, outcomes
         )
-        async with self._sessions() as session:
+
+        async def read(session: AsyncSession) -> int:
             return int(await session.scalar(statement) or 0)
+
+        return await self._read(read)
 
     async def nth_newest_at(
         self,
@@ -182,9 +166,13 @@ class AuditLog:
             raise ValueError("n must be 1 or more")
         statement = _matching(select(AuditRecord.at), user_id, command, since, outcomes)
         statement = statement.order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
-        async with self._sessions() as session:
-            at: datetime | None = await session.scalar(statement.offset(n - 1).limit(1))
+        statement = statement.offset(n - 1).limit(1)
+
+        async def read(session: AsyncSession) -> datetime | None:
+            at: datetime | None = await session.scalar(statement)
             return at
+
+        return await self._read(read)
 
 
 def _matching(
@@ -194,11 +182,12 @@ def _matching(
     since: datetime | None,
     outcomes: Collection[str] | None,
 ) -> Select[Any]:
-    """`statement` narrowed to the entries matching the given filters."""
+    """`statement` narrowed to the entries matching the given filters (text cleaned as it was
+    when stored)."""
     if user_id is not None:
-        statement = statement.where(AuditRecord.user_id == user_id)
+        statement = statement.where(AuditRecord.user_id == stored_as(AuditRecord.user_id, user_id))
     if command is not None:
-        statement = statement.where(AuditRecord.command == command)
+        statement = statement.where(AuditRecord.command == stored_as(AuditRecord.command, command))
     if since is not None:
         statement = statement.where(AuditRecord.at >= since)
     if outcomes is not None:

@@ -2,121 +2,126 @@
 behind the buttons of posted messages.
 
 Reached as `store.events` and `store.button_states`. A claim is an INSERT into a table whose
-primary key is the claimed key: the database decides who was first, also between replicas. Old
-rows are pruned now and then by whoever writes, so neither table grows without bound.
+primary key is the claimed key: the database decides who was first, also between replicas; it
+runs as a job of the write path, so it needs the database (StorageUnavailable while it is away).
+A button state needs no answer: it is an Insert, spooled while the database is away. Old rows
+are pruned now and then by whoever writes, so neither table grows without bound.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ._events import ButtonState, ProcessedEvent
+from .changes import Insert, insert_statement
+from .pruning import Pruner
+from .reads import Reader
+from .sanitize import clean_text, sanitized_row
+from .writer import Writer
 
 __all__ = ["ButtonStates", "ProcessedEvents"]
 
-#: How often a writer deletes what has expired (at most; only when it writes).
-PRUNE_EVERY_S = 600.0
 MAX_KEY = 255
 MAX_ID = 64
+EVENTS: Table = ProcessedEvent.__table__  # type: ignore[assignment]
+BUTTON_STATES: Table = ButtonState.__table__  # type: ignore[assignment]
 
 
 def _stored_key(key: str) -> str:
     """The key as the column holds it: a key too long for it is stored as its SHA-256."""
+    key = clean_text(key)
     if len(key) <= MAX_KEY:
         return key
     return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
-class _Pruner:
-    """Says when it is time to prune again: once every PRUNE_EVERY_S per repository."""
-
-    def __init__(self) -> None:
-        self._next = 0.0
-
-    def due(self) -> bool:
-        now = time.monotonic()
-        if now < self._next:
-            return False
-        self._next = now + PRUNE_EVERY_S
-        return True
-
-
 class ProcessedEvents:
     """Keys of the deliveries and clicks acted on (table `processed_events`)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._pruner = _Pruner()
+    def __init__(self, read: Reader, writer: Writer) -> None:
+        self._writer = writer
+        self._pruner = Pruner()
 
     async def claim(self, key: str, *, keep_for: timedelta) -> bool:
         """True for the first claim of `key` across every replica, False for any later one.
 
         The claim is remembered for `keep_for` (longer than any redelivery can come); a key of
-        any length can be claimed.
+        any length can be claimed. Raises StorageUnavailable when the database cannot say.
         """
         now = datetime.now(UTC)
+        row = {"key": _stored_key(key), "claimed_at": now}
         if self._pruner.due():
-            async with self._engine.begin() as connection:
-                await connection.execute(
-                    delete(ProcessedEvent).where(ProcessedEvent.claimed_at < now - keep_for)
-                )
-        try:
-            async with self._engine.begin() as connection:
-                await connection.execute(
-                    insert(ProcessedEvent).values(key=_stored_key(key), claimed_at=now)
-                )
-        except IntegrityError:
-            return False
-        return True
+            expired = delete(ProcessedEvent).where(ProcessedEvent.claimed_at < now - keep_for)
+
+            async def prune(connection: AsyncConnection) -> None:
+                await connection.execute(expired)
+
+            self._writer.housekeep(prune)
+
+        async def first_claim(connection: AsyncConnection) -> bool:
+            try:
+                async with connection.begin_nested():
+                    await connection.execute(insert_statement(EVENTS), row)
+            except IntegrityError:
+                return False
+            return True
+
+        return await self._writer.run(first_claim)
 
 
 class ButtonStates:
     """The state behind the buttons of posted messages, by id, until it expires (table
     `button_states`). The state is the adapter's own text (JSON); the store does not read it."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._pruner = _Pruner()
+    def __init__(self, read: Reader, writer: Writer) -> None:
+        self._read = read
+        self._writer = writer
+        self._pruner = Pruner()
 
     async def put(self, state_id: str, *, requester: str, state: str, keep_for: timedelta) -> None:
-        """Keep `state` under `state_id` (at most 64 characters) for `keep_for`."""
+        """Keep `state` under `state_id` (at most 64 characters) for `keep_for`; returns once it
+        is durable (committed, or spooled while the database is away)."""
         if len(state_id) > MAX_ID:
             raise ValueError(f"a button state id has at most {MAX_ID} characters")
         now = datetime.now(UTC)
-        async with self._engine.begin() as connection:
-            if self._pruner.due():
-                await connection.execute(delete(ButtonState).where(ButtonState.expires_at < now))
-            await connection.execute(
-                insert(ButtonState).values(
-                    id=state_id,
-                    requester=requester[:MAX_ID],
-                    created_at=now,
-                    expires_at=now + keep_for,
-                    payload=state,
-                )
-            )
+        if self._pruner.due():
+            expired = delete(ButtonState).where(ButtonState.expires_at < now)
+
+            async def prune(connection: AsyncConnection) -> None:
+                await connection.execute(expired)
+
+            self._writer.housekeep(prune)
+        values = {
+            "id": state_id,
+            "requester": requester,
+            "created_at": now,
+            "expires_at": now + keep_for,
+            "payload": state,
+        }
+        row = sanitized_row(BUTTON_STATES, values, keys=("id",))
+        await self._writer.write(Insert(BUTTON_STATES, row, ("id",)))
 
     async def get(self, state_id: str) -> str | None:
         """The state kept under `state_id`, or None when it is unknown or has expired."""
         if len(state_id) > MAX_ID:  # a click can carry anything; no such id was ever kept
             return None
-        async with self._engine.connect() as connection:
-            row = (
-                await connection.execute(
-                    select(ButtonState.payload, ButtonState.expires_at).where(
-                        ButtonState.id == state_id
-                    )
-                )
-            ).first()
-        if row is None:
+        statement = select(ButtonState.payload, ButtonState.expires_at).where(
+            ButtonState.id == clean_text(state_id)
+        )
+
+        async def read(session: AsyncSession) -> tuple[str, datetime] | None:
+            row = (await session.execute(statement)).first()
+            return (str(row[0]), row[1]) if row is not None else None
+
+        found = await self._read(read)
+        if found is None:
             return None
-        payload, expires_at = row
+        payload, expires_at = found
         if expires_at <= datetime.now(UTC):
             return None
-        return str(payload)
+        return payload

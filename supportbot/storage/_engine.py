@@ -2,19 +2,24 @@
 for the running bot.
 
 SQLite is set up for several processes sharing one file: WAL journal (readers never block the
-writer), a 5 s busy timeout (a writer waits for the other instead of failing with "database is
-locked") and foreign keys, on every connection. Anything that makes a URL unusable becomes a
-`ConfigError` whose text says what to change.
+writer), a busy timeout (a writer waits for the other instead of failing with "database is
+locked"), foreign keys and no memory map of the file, on every connection; the write path's own
+connection is set up in `_sqlite_writer_setup`. PostgreSQL connections of the running bot get
+connect, statement and lock timeouts, and their pools a checkout timeout. Anything that makes a
+URL unusable becomes a `ConfigError` whose text says what to change.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -27,7 +32,10 @@ __all__ = [
     "connection_error",
     "make_async_engine",
     "make_sync_engine",
+    "make_writer_engine",
     "safe_url",
+    "sqlite_path",
+    "sqlite_uri",
     "sync_url",
 ]
 
@@ -40,7 +48,10 @@ _ACCEPTED_DRIVERS = {
 _WHERE_TO_FIX = "SUPPORTBOT_DATABASE_URL (or database_url in config/supportbot.toml)"
 _FORMS = "sqlite:///path/to/supportbot.db or postgresql://user:password@host:5432/name"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_WAL_AUTOCHECKPOINT = 1000
 POSTGRES_CONNECT_TIMEOUT_S = 10
+#: What a statement or a lock wait of the running bot may take at most, on the server's side.
+POSTGRES_STATEMENT_TIMEOUT_S = 5.0
 
 
 def _parse(url: str) -> URL:
@@ -124,11 +135,24 @@ def _prepare_sqlite_folder(url: URL) -> None:
             "Give this user write permission there, or set data_dir (SUPPORTBOT_DATA_DIR) to "
             "another folder."
         )
+    if not path.exists():
+        _set_aside_stale_journal(path)
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         raise ConfigError(
             f"Cannot read and write the SQLite database {path}: permission denied. "
             "Give this user read and write permission on the file."
         )
+
+
+def _set_aside_stale_journal(path: Path) -> None:
+    """A `-wal` or `-shm` without its database (the file was deleted while the bot ran) belongs
+    to the old file: a new database beside them would read the old file's pages from that WAL.
+    They are renamed `<name>-wal.stale-<time>` instead, kept for whoever wants to look."""
+    for suffix in ("-wal", "-shm"):
+        journal = path.with_name(path.name + suffix)
+        if journal.exists():
+            with contextlib.suppress(OSError):
+                journal.rename(journal.with_name(f"{journal.name}.stale-{int(time.time())}"))
 
 
 def _use_wal(cursor: Any) -> None:
@@ -149,21 +173,83 @@ def _use_wal(cursor: Any) -> None:
         time.sleep(0.02)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+            _use_wal(cursor)
+            cursor.execute("PRAGMA foreign_keys=ON")
+            # No memory map of the database file: a file truncated or replaced under a mapping
+            # is a SIGBUS, not an error. (The -shm is guarded by `sqlite_file`.)
+            cursor.execute("PRAGMA mmap_size=0")
+        finally:
+            cursor.close()
+
+    return on_connect
+
+
+def _sqlite_writer_setup(dbapi_connection: Any, _record: Any) -> None:
+    """The writer connection's settings, chosen deliberately (measured: `bench/write_path.py`).
+
+    - `synchronous=FULL`: each commit fsyncs the WAL. An audit row and an action's intent are
+      promised durable before the bot answers, and must survive a power cut, which NORMAL does
+      not promise in WAL mode (NORMAL loses the last commits on power loss, never on a crash of
+      the process). With group commit the fsync is shared by every write in the group, so FULL
+      costs one fsync per group, not per row: under load the two are within a few percent.
+    - `wal_autocheckpoint=1000` (pages, about 4 MB, SQLite's default, set here on purpose):
+      checkpoints run in the writer after the commit that crosses it, PASSIVE (never waiting
+      for readers), so the WAL stays small and readers fast; a larger value only moves the same
+      work into rarer, longer pauses.
+    - `journal_size_limit`: the WAL file is truncated back to 64 MB after a checkpoint, so a
+      burst does not leave a huge file behind.
+    - no implicit transactions from the driver: the write path issues BEGIN IMMEDIATE itself,
+      so a group takes SQLite's write lock when it starts (waiting out `busy_timeout` if another
+      process holds it), never halfway through, where SQLite could only answer "busy".
+    """
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        _use_wal(cursor)
-        cursor.execute("PRAGMA foreign_keys=ON")
-        # synchronous stays FULL (the default): an audit record is written before an action's
-        # side effect and must survive a power cut, which NORMAL does not promise in WAL mode.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_WAL_AUTOCHECKPOINT}")
+        cursor.execute("PRAGMA journal_size_limit=67108864")
     finally:
         cursor.close()
 
 
-def _postgres_connect_args(url: URL) -> dict[str, Any]:
+def _begin_immediate(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def sqlite_uri(url: URL) -> URL:
+    """The SQLite URL as a `mode=rw` URI on the absolute path: a connection never creates the
+    file, so a deleted database is reported, not silently replaced by an empty one."""
+    path = os.path.abspath(url.database or "")
+    return url.set(database="file:" + quote(path), query={"mode": "rw", "uri": "true"})
+
+
+def sqlite_path(url: str) -> Path:
+    """The absolute path of the SQLite file of `url`."""
+    return Path(os.path.abspath(sync_url(url).database or ""))
+
+
+def _postgres_connect_args(url: URL, *, connect_timeout_s: int | None = None) -> dict[str, Any]:
     # Fail within seconds, not minutes, when the host does not answer at all.
-    return {} if "connect_timeout" in url.query else {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
+    if "connect_timeout" in url.query:
+        return {}
+    return {"connect_timeout": connect_timeout_s or POSTGRES_CONNECT_TIMEOUT_S}
+
+
+def _postgres_runtime_args(url: URL, bound_s: float) -> dict[str, Any]:
+    """Connect args of the bot's engines: a short connect timeout, and server-side bounds on
+    every statement and lock wait (the URL's own `options`, e.g. a search_path, are kept)."""
+    args = _postgres_connect_args(url, connect_timeout_s=max(2, round(bound_s)))
+    given = url.query.get("options", "")
+    given = " ".join(given) if isinstance(given, tuple) else given
+    milliseconds = int(bound_s * 1000)
+    ours = f"-c statement_timeout={milliseconds} -c lock_timeout={milliseconds}"
+    args["options"] = f"{given} {ours}".strip()
+    return args
 
 
 def make_sync_engine(url: str) -> Engine:
@@ -174,27 +260,63 @@ def make_sync_engine(url: str) -> Engine:
         engine = create_engine(
             parsed, poolclass=NullPool, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         )
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(SQLITE_BUSY_TIMEOUT_MS))
         return engine
     return create_engine(parsed, poolclass=NullPool, connect_args=_postgres_connect_args(parsed))
 
 
-def make_async_engine(url: str) -> AsyncEngine:
-    """The asyncio engine the running bot uses, with a connection pool."""
+def make_async_engine(url: str, *, bound_s: float = POSTGRES_STATEMENT_TIMEOUT_S) -> AsyncEngine:
+    """The asyncio engine the running bot reads with, with a connection pool.
+
+    On SQLite it opens the file only if it exists (see `sqlite_uri`). On PostgreSQL, every
+    statement, lock wait, connection and pool checkout is bounded by `bound_s`.
+    """
     parsed = async_url(url)
     if parsed.get_backend_name() == "sqlite":
         _prepare_sqlite_folder(parsed)
         engine = create_async_engine(
-            parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            sqlite_uri(parsed), connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         )
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(SQLITE_BUSY_TIMEOUT_MS))
         return engine
     return create_async_engine(
         parsed,
-        connect_args=_postgres_connect_args(parsed),
+        connect_args=_postgres_runtime_args(parsed, bound_s),
         pool_pre_ping=True,
         pool_size=10,
         max_overflow=10,
+        pool_timeout=bound_s,
+    )
+
+
+def make_writer_engine(url: str, *, writers: int, bound_s: float) -> AsyncEngine:
+    """The engine of the write path: exactly `writers` connections, plus one for recovery.
+
+    SQLite: one writer connection (SQLite has one write lock; more connections would only
+    queue on it with sleeping busy handlers), set up by `_sqlite_writer_setup`, with a busy
+    timeout shorter than `bound_s` so that a lock held elsewhere is an error in time.
+    """
+    parsed = async_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        _prepare_sqlite_folder(parsed)
+        busy_ms = int(min(SQLITE_BUSY_TIMEOUT_MS, bound_s * 1000 * 2 / 3))
+        engine = create_async_engine(
+            sqlite_uri(parsed),
+            connect_args={"timeout": busy_ms / 1000},
+            pool_size=writers + 1,
+            max_overflow=0,
+            pool_timeout=bound_s,
+        )
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(busy_ms))
+        event.listen(engine.sync_engine, "connect", _sqlite_writer_setup)
+        event.listen(engine.sync_engine, "begin", _begin_immediate)
+        return engine
+    return create_async_engine(
+        parsed,
+        connect_args=_postgres_runtime_args(parsed, bound_s),
+        pool_size=writers + 1,
+        max_overflow=0,
+        pool_timeout=bound_s,
     )
 
 

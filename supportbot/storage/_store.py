@@ -1,7 +1,12 @@
-"""The Store: one async engine and the repositories built on it (`store.audit`, ...)."""
+"""The Store: the repositories (`store.audit`, ...) on one database, its write path and its
+health."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import os
+from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -9,30 +14,75 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from ._actions import ActionLedger
 from ._audit import AuditLog
 from ._delivery_state import ButtonStates, ProcessedEvents
-from ._engine import make_async_engine
+from ._engine import async_url, make_async_engine, make_writer_engine, safe_url, sqlite_path
+from .faults import DatabaseTarget
+from .health import StorageHealth
+from .reads import Reader
+from .spool import Spool
+from .sqlite_file import SqliteFile
+from .writer import WritePolicy, Writer
 
-__all__ = ["Store", "create_store"]
+__all__ = ["Store", "create_store", "default_spool_dir"]
+
+#: Writer connections on PostgreSQL: a few, so that one group waiting on a row lock held by
+#: another replica does not hold up every write of this process.
+POSTGRES_WRITERS = 3
 
 
 class Store:
     """Everything the bot keeps in its database. Close it when done (or use `async with`).
 
     Each table is reached through its repository: `audit`, `actions`, `events` (deliveries
-    already acted on) and `button_states` (what the buttons of posted messages do). `engine` and
-    `sessions` are what the repositories share: no other package writes SQL.
+    already acted on) and `button_states` (what the buttons of posted messages do). Reads use
+    the pooled `engine` (`sessions`); every write goes through `writer`, the one write path of
+    the process. `health()` says whether writes reach the database. No other package writes SQL.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        writer: Writer,
+        *,
+        sqlite_file: SqliteFile | None = None,
+    ) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
-        self.audit = AuditLog(self.sessions)
-        self.actions = ActionLedger(self.sessions)
-        self.events = ProcessedEvents(engine)
-        self.button_states = ButtonStates(engine)
+        self.writer = writer
+        self.read = Reader(self.sessions, writer.target, writer.policy.read_timeout_s)
+        self._file = sqlite_file
+        self.audit = AuditLog(self.read, writer)
+        self.actions = ActionLedger(self.read, writer)
+        self.events = ProcessedEvents(self.read, writer)
+        self.button_states = ButtonStates(self.read, writer)
+
+    def health(self) -> StorageHealth:
+        """Whether writes reach the database now, and if not, why and what waits in the spool.
+
+        Cheap enough to call for every readiness probe: on SQLite it checks that the file is
+        still the one opened (one stat), and a deleted or replaced file is noticed here even
+        when nothing was written since.
+        """
+        if self._file is not None and self.writer.health.ok:
+            problem = self._file.problem()
+            if problem is not None:
+                self.writer.notice(problem)
+        state = self.writer.health
+        spool = self.writer.spool
+        return StorageHealth(
+            ok=state.ok,
+            problem=state.problem,
+            since=state.since,
+            spooled=spool.count,
+            held_in_memory=spool.held,
+            spool_folder=str(spool.folder),
+        )
 
     async def close(self) -> None:
-        """Close every pooled connection."""
-        await self.engine.dispose()
+        """Commit or spool every write still waiting, then close every connection."""
+        try:
+            await self.writer.close()
+        finally:
+            await asyncio.gather(self.engine.dispose(), self.writer.engine.dispose())
 
     async def __aenter__(self) -> Store:
         return self
@@ -46,11 +96,50 @@ class Store:
         await self.close()
 
 
-def create_store(url: str) -> Store:
+def default_spool_dir() -> Path:
+    """Where a PostgreSQL store spools when it is given no folder: the user's state folder."""
+    state = os.environ.get("XDG_STATE_HOME") or os.path.join(Path.home(), ".local", "state")
+    return Path(state) / "supportbot"
+
+
+def _spool_folder(url: str, spool_dir: Path | None, sqlite: Path | None) -> Path:
+    """One spool folder per database, so rows are only ever replayed where they belong."""
+    if sqlite is not None:
+        return (spool_dir or sqlite.parent) / f"{sqlite.name}-spool"
+    digest = hashlib.sha256(safe_url(async_url(url)).encode()).hexdigest()[:12]
+    return (spool_dir or default_spool_dir()) / f"spool-{digest}"
+
+
+def create_store(
+    url: str, *, spool_dir: str | Path | None = None, policy: WritePolicy | None = None
+) -> Store:
     """A Store on `url` (see `supportbot.storage` for the accepted forms).
+
+    `spool_dir`: the folder whose `<database>-spool` subfolder keeps rows while the database is
+    away (default: the SQLite file's folder; for PostgreSQL, `default_spool_dir()`: pass the
+    bot's data folder). `policy`: the write path's timeouts (`WritePolicy()`).
 
     Checks without connecting what can be checked (the URL's form, the SQLite folder) and raises
     ConfigError for those. The server itself is reached on first use: call `upgrade(url)` or
     `is_up_to_date(url)` first, which raise ConfigError when it cannot be reached.
     """
-    return Store(make_async_engine(url))
+    policy = policy or WritePolicy()
+    engine = make_async_engine(url, bound_s=policy.read_timeout_s)
+    sqlite = engine.dialect.name == "sqlite"
+    path = sqlite_path(url) if sqlite else None
+    writers = 1 if sqlite else POSTGRES_WRITERS
+    writer_engine = make_writer_engine(url, writers=writers, bound_s=policy.write_timeout_s)
+    sqlite_file = SqliteFile(path) if path is not None else None
+    if sqlite_file is not None:
+        sqlite_file.guard(engine.sync_engine)
+        sqlite_file.guard(writer_engine.sync_engine)
+    target = DatabaseTarget("SQLite", path) if path is not None else DatabaseTarget("PostgreSQL")
+    writer = Writer(
+        writer_engine,
+        Spool(_spool_folder(url, Path(spool_dir) if spool_dir else None, path)),
+        target,
+        policy=policy,
+        sqlite_file=sqlite_file,
+        writers=writers,
+    )
+    return Store(engine, writer, sqlite_file=sqlite_file)
