@@ -33,7 +33,9 @@ Tests and the plugin harness fake services with `Services(settings, transport=..
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import ssl
 import time
 from collections.abc import Generator, Iterator, Mapping
 from types import TracebackType
@@ -196,6 +198,7 @@ class ServiceClient:
             ),
             headers={"User-Agent": _user_agent()},
             transport=transport,
+            verify=_tls_context(),
             follow_redirects=False,
         )
         #: Retries, circuit breaker, concurrency cap, rate limit and metrics of this service.
@@ -434,6 +437,14 @@ def encode_path(path: str) -> str:
     if any(segment in (".", "..") for segment in segments):
         raise UnsafePathError(f"{path[:80]!r} has a '.' or '..' segment")
     return "/" + "/".join(quote(segment, safe=_SEGMENT_SAFE) for segment in segments)
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The verifying TLS context every client shares (httpx's default: certifi, or
+    SSL_CERT_FILE / SSL_CERT_DIR). Building one reads the whole CA bundle, about 50 ms of CPU,
+    so one per client made every start, and every test's bot, pay that once per service."""
+    return httpx.create_ssl_context()
 
 
 def _user_agent() -> str:
