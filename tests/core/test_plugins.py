@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from supportbot import DuplicateCommandError
 from supportbot.core.plugins import load_plugins
+from tests.cli_process import run_supportbot
 
 PING = """
 from supportbot import Context, command
@@ -119,14 +119,10 @@ def test_the_cli_prints_a_missing_command_folder(tmp_path: Path) -> None:
         SUPPORTBOT_LOAD_ENTRY_POINTS="false",
         PYTHONIOENCODING="utf-8",
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "supportbot", "exec", "--demo", "/merchant M-10001"],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
+    result = run_supportbot(
+        ["exec", "--demo", "/merchant M-10001"],
         env=environment,
         cwd=tmp_path,  # not the checkout: there is no ./commands here
-        timeout=60,
     )
     assert f"plugin not loaded: {tmp_path.resolve() / 'commands'}: command folder" in result.stderr
     assert "relative to where the bot starts" in result.stderr
