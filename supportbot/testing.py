@@ -13,10 +13,16 @@ Against responses the test provides (service name -> "METHOD /path" or "/path" -
 
 An answer is a dict or list (200 JSON), an int (that status), an `httpx.Response`, or a
 callable (plain or async) taking the `httpx.Request` and returning any of those.
+
+The harness keeps the service policy (timeouts, retries, breaker) but not its waiting: the
+sample services are retried with no backoff to speak of (`HARNESS_BACKOFF_S`), so a test of a
+stopped or flaky service does not sleep through the delays meant for a real one. A command
+folder is imported once per test session and again only when one of its files changes.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import tempfile
@@ -30,15 +36,18 @@ import httpx
 
 from .core.message import Message, User
 from .core.plugins import load_plugins
-from .core.registry import CommandRegistry, spec_of
+from .core.registry import CommandRegistry, CommandSpec, spec_of
 from .core.reply import Reply
 from .core.settings import ServiceSettings, Settings, load_settings
 from .dispatch.bot import Bot, open_bot
 
-__all__ = ["BotTester", "FakeAnswer", "fake_transport"]
+__all__ = ["HARNESS_BACKOFF_S", "BotTester", "FakeAnswer", "fake_transport"]
 
 FakeAnswer = Any
 DEFAULT_USER = User(id="test:agent", name="agent", email="agent@example.id")
+#: The wait between two attempts at a sample service: a millisecond at most (settings want a
+#: positive backoff). Tests see every retry a real service would get, without its delays.
+HARNESS_BACKOFF_S = 0.001
 
 
 async def _answer(value: FakeAnswer, request: httpx.Request) -> httpx.Response:
@@ -85,10 +94,28 @@ def _registry(commands: Iterable[Any] | None, settings: Settings) -> CommandRegi
             registry.add(spec)
         else:
             folders.append(Path(item))
-    if folders:
-        for spec in load_plugins(folders, entry_points=False).registry:
+    for folder in folders:
+        for spec in _folder_commands(*_folder_state(folder)):
             registry.add(spec)
     return registry
+
+
+def _folder_state(folder: Path) -> tuple[Path, tuple[tuple[str, int, int], ...]]:
+    """The folder, and each of its plugin files with its modification time and size: what
+    decides whether commands imported earlier are still the folder's commands."""
+    resolved = folder.resolve()
+    files = sorted(resolved.glob("*.py")) if resolved.is_dir() else []
+    stats = [(path, path.stat()) for path in files if not path.name.startswith("_")]
+    return resolved, tuple((str(path), st.st_mtime_ns, st.st_size) for path, st in stats)
+
+
+@functools.lru_cache(maxsize=64)
+def _folder_commands(
+    folder: Path, files: tuple[tuple[str, int, int], ...]
+) -> tuple[CommandSpec, ...]:
+    # Keyed by the files' state (see `_folder_state`): an added, edited or removed file loads
+    # the folder again, as a restarted bot would.
+    return tuple(load_plugins([folder], entry_points=False).registry)
 
 
 class BotTester:
@@ -149,7 +176,8 @@ class BotTester:
     ) -> AsyncIterator[BotTester]:
         """A bot against freshly started sample services and a throwaway SQLite database.
 
-        `commands`: command functions and/or plugin folders (default: ./commands).
+        `commands`: command functions and/or plugin folders (default: ./commands). The sample
+        services keep the default policy but are retried without backoff (`HARNESS_BACKOFF_S`).
         """
         from .sample import run_sample_services
 
@@ -157,7 +185,12 @@ class BotTester:
             base = settings or _throwaway_settings(stack)
             async with run_sample_services(latency_ms=latency_ms) as sample:
                 services = {
-                    name: ServiceSettings(base_url=url) for name, url in sample.urls.items()
+                    name: ServiceSettings(
+                        base_url=url,
+                        retry_backoff_s=HARNESS_BACKOFF_S,
+                        retry_backoff_max_s=HARNESS_BACKOFF_S,
+                    )
+                    for name, url in sample.urls.items()
                 }
                 merged = base.model_copy(update={"services": {**base.services, **services}})
                 async with open_bot(

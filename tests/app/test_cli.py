@@ -1,4 +1,8 @@
-"""The command line as a user runs it: a real process, real exit codes, real sample services."""
+"""The command line as a user runs it: a real process, real exit codes, real sample services.
+
+Each run is its own process. Most are forks of one that imported the CLI already
+(`tests.cli_process`); the first test starts a whole new interpreter, as a user's shell does.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_process import run_supportbot
+
 ROOT = Path(__file__).resolve().parents[2]
+
+# On one xdist worker, so one zygote imports the CLI for all of them.
+pytestmark = pytest.mark.xdist_group("cli")
 
 
 def supportbot(
-    *args: str, tmp_path: Path, stdin: str = "", **env: str
+    *args: str, tmp_path: Path, stdin: str = "", new_interpreter: bool = False, **env: str
 ) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SUPPORTBOT_")}
     environment.update(
@@ -26,6 +35,8 @@ def supportbot(
         PYTHONIOENCODING="utf-8",
     )
     environment.update(env)
+    if not new_interpreter:
+        return run_supportbot(args, env=environment, cwd=tmp_path, stdin=stdin)
     return subprocess.run(
         [sys.executable, "-m", "supportbot", *args],
         input=stdin,
@@ -39,7 +50,9 @@ def supportbot(
 
 
 def test_exec_demo_merchant_prints_the_card_and_exits_0(tmp_path: Path) -> None:
-    result = supportbot("exec", "--demo", "/merchant 0812-3456-7890", tmp_path=tmp_path)
+    result = supportbot(
+        "exec", "--demo", "/merchant 0812-3456-7890", tmp_path=tmp_path, new_interpreter=True
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Toko Sinar Jaya · M-10001")
     assert "Billing" in result.stdout and "Devices" in result.stdout

@@ -37,7 +37,7 @@ async def test_a_stopped_service_is_named_with_the_reason(bot: BotTester) -> Non
 
 async def test_recent_failures_and_an_open_breaker_are_shown(bot: BotTester) -> None:
     bot.sample.set_failure("devices", "error")
-    for _ in range(5):  # six attempts each: the breaker opens after 20 failed attempts in a row
+    for _ in range(5):  # nine attempts each: the breaker opens after 20 failed attempts in a row
         await bot.run("/merchant M-10001")
     bot.sample.set_failure("devices", "ok")
     reply = await bot.run("/status")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from supportbot import DuplicateCommandError
 from supportbot.core.plugins import load_plugins
+from tests.cli_process import run_supportbot
 
 PING = """
 from supportbot import Context, command
@@ -111,6 +111,7 @@ def test_odd_missing_folder_names_are_reported_as_written(tmp_path: Path, name: 
     assert failure.source == str((tmp_path / name).resolve())
 
 
+@pytest.mark.xdist_group("cli")  # with the other CLI runs (tests/cli_process.py)
 def test_the_cli_prints_a_missing_command_folder(tmp_path: Path) -> None:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SUPPORTBOT_")}
     environment.update(
@@ -119,14 +120,10 @@ def test_the_cli_prints_a_missing_command_folder(tmp_path: Path) -> None:
         SUPPORTBOT_LOAD_ENTRY_POINTS="false",
         PYTHONIOENCODING="utf-8",
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "supportbot", "exec", "--demo", "/merchant M-10001"],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
+    result = run_supportbot(
+        ["exec", "--demo", "/merchant M-10001"],
         env=environment,
         cwd=tmp_path,  # not the checkout: there is no ./commands here
-        timeout=60,
     )
     assert f"plugin not loaded: {tmp_path.resolve() / 'commands'}: command folder" in result.stderr
     assert "relative to where the bot starts" in result.stderr

@@ -609,7 +609,7 @@ async def test_latency_is_applied_to_every_endpoint_but_health(client: httpx.Asy
         assert time.perf_counter() - started >= 0.28
         started = time.perf_counter()
         await client.get(url(sample, "billing", "/health"))
-        assert time.perf_counter() - started < 0.2  # /health skips the latency
+        assert time.perf_counter() - started < 0.28  # /health skips the latency
 
 
 async def test_latency_can_change_at_run_time_for_one_service(
@@ -626,7 +626,7 @@ async def test_latency_can_change_at_run_time_for_one_service(
     sample.set_latency(0)
     started = time.perf_counter()
     await client.get(url(sample, "devices", f"/merchants/{DEMO_MERCHANT_ID}/devices"))
-    assert time.perf_counter() - started < 0.2
+    assert time.perf_counter() - started < 0.28  # the 300 ms are gone
 
 
 async def test_concurrent_requests_wait_out_their_latency_together(

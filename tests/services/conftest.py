@@ -6,6 +6,7 @@ Everything listens on 127.0.0.1 and is stopped by its fixture.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -18,6 +19,7 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry
 
 import supportbot.sample._runner as sample_runner
+import supportbot.services.guard as guard_module
 from supportbot.core.plugins import load_plugins
 from supportbot.core.registry import spec_of
 from supportbot.core.settings import ServiceSettings, Settings, load_settings
@@ -27,11 +29,39 @@ from supportbot.dispatch.handler import run_handler
 from supportbot.dispatch.middleware import DEFAULT_CHAIN
 from supportbot.dispatch.middleware.metrics import metrics as metrics_link
 from supportbot.sample import SampleServices, run_sample_services
+from supportbot.services.breaker import CircuitBreaker
 from supportbot.services.metrics import Metrics
-from supportbot.testing import BotTester
+from supportbot.testing import HARNESS_BACKOFF_S, BotTester
 from tests.loopback import serve_app
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+# --- time the test moves ------------------------------------------------------------------------
+
+
+class ManualClock:
+    """A monotonic clock that stands still until the test moves it (`now += seconds`)."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def breaker_clock(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
+    """The clock of every circuit breaker a service guard builds in this test.
+
+    A breaker's reset and window then pass when the test says, not after a real wait; timeouts
+    and the event loop keep real time.
+    """
+    clock = ManualClock()
+    monkeypatch.setattr(
+        guard_module, "CircuitBreaker", functools.partial(CircuitBreaker, clock=clock)
+    )
+    return clock
 
 
 # --- a backend that fails on demand ------------------------------------------------------------
@@ -143,12 +173,17 @@ async def sample_bot(
     extra_commands: tuple[Any, ...] = (),
     **settings_overrides: Any,
 ) -> AsyncIterator[tuple[BotTester, SampleServices]]:
-    """The bundled commands against the sample services, with a chosen service policy."""
+    """The bundled commands against the sample services, with a chosen service policy.
+
+    As in `BotTester.demo`, retries wait no backoff to speak of unless `policy` says otherwise.
+    """
+    no_backoff = {"retry_backoff_s": HARNESS_BACKOFF_S, "retry_backoff_max_s": HARNESS_BACKOFF_S}
     async with AsyncExitStack() as stack:
         sample = await stack.enter_async_context(run_sample_services())
         services = {
             name: ServiceSettings(
-                base_url=url, **{**(policy or {}), **(per_service or {}).get(name, {})}
+                base_url=url,
+                **{**no_backoff, **(policy or {}), **(per_service or {}).get(name, {})},
             )
             for name, url in sample.urls.items()
         }

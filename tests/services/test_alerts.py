@@ -11,15 +11,7 @@ from supportbot.services.alerts import Alert, ErrorRateMonitor, LogNotifier
 from supportbot.services.clients import Services
 from supportbot.services.metrics import Metrics
 
-from .conftest import Backend, sample_value
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 500.0
-
-    def __call__(self) -> float:
-        return self.now
+from .conftest import Backend, ManualClock, sample_value
 
 
 class Inbox:
@@ -32,14 +24,14 @@ class Inbox:
         self.alerts.append(alert)
 
 
-def monitor(inbox: Inbox, clock: Clock, metrics: Metrics | None = None) -> ErrorRateMonitor:
+def monitor(inbox: Inbox, clock: ManualClock, metrics: Metrics | None = None) -> ErrorRateMonitor:
     return ErrorRateMonitor(
         threshold=0.5, window_s=60, min_calls=10, notifier=inbox, metrics=metrics, clock=clock
     )
 
 
 async def test_one_alert_when_the_rate_crosses_and_none_while_it_stays_high() -> None:
-    inbox, clock = Inbox(), Clock()
+    inbox, clock = Inbox(), ManualClock()
     watch = monitor(inbox, clock)
     for _ in range(9):
         watch.record("billing", failed=True, kind="timeout")
@@ -59,7 +51,7 @@ async def test_one_alert_when_the_rate_crosses_and_none_while_it_stays_high() ->
 
 
 async def test_one_recovered_message_once_the_rate_falls_well_below() -> None:
-    inbox, clock = Inbox(), Clock()
+    inbox, clock = Inbox(), ManualClock()
     watch = monitor(inbox, clock)
     for _ in range(10):
         watch.record("billing", failed=True, kind="server_error")
@@ -77,7 +69,7 @@ async def test_one_recovered_message_once_the_rate_falls_well_below() -> None:
 
 
 async def test_a_flapping_service_cannot_flood_the_channel() -> None:
-    inbox, clock = Inbox(), Clock()
+    inbox, clock = Inbox(), ManualClock()
     watch = monitor(inbox, clock)
     for minute in range(30):  # fails for a minute, works for a minute, for half an hour
         for _ in range(60):
@@ -92,7 +84,7 @@ async def test_a_flapping_service_cannot_flood_the_channel() -> None:
 
 
 async def test_each_service_is_watched_on_its_own() -> None:
-    inbox, clock = Inbox(), Clock()
+    inbox, clock = Inbox(), ManualClock()
     watch = monitor(inbox, clock)
     for _ in range(20):
         watch.record("billing", failed=True, kind="timeout")
@@ -103,7 +95,7 @@ async def test_each_service_is_watched_on_its_own() -> None:
 
 
 async def test_alerts_are_counted_in_the_metrics(metrics: Metrics) -> None:
-    inbox, clock = Inbox(), Clock()
+    inbox, clock = Inbox(), ManualClock()
     watch = monitor(inbox, clock, metrics)
     for _ in range(10):
         watch.record("billing", failed=True, kind="timeout")

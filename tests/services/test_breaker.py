@@ -7,21 +7,15 @@ import pytest
 from supportbot.services.breaker import BreakerState, CircuitBreaker, Permit
 from supportbot.services.sliding_window import SlidingWindow
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from .conftest import ManualClock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock:
+    return ManualClock()
 
 
-def breaker(clock: Clock, **options: float) -> tuple[CircuitBreaker, list[BreakerState]]:
+def breaker(clock: ManualClock, **options: float) -> tuple[CircuitBreaker, list[BreakerState]]:
     changes: list[BreakerState] = []
     made = CircuitBreaker(
         **{
@@ -55,7 +49,7 @@ def succeed(b: CircuitBreaker, times: int = 1) -> None:
 # --- the window ---------------------------------------------------------------------------------
 
 
-def test_the_window_forgets_calls_older_than_its_length(clock: Clock) -> None:
+def test_the_window_forgets_calls_older_than_its_length(clock: ManualClock) -> None:
     window = SlidingWindow(10.0, clock=clock)
     window.record(True, "timeout")
     clock.now += 5
@@ -71,7 +65,7 @@ def test_the_window_forgets_calls_older_than_its_length(clock: Clock) -> None:
     assert window.counts().calls == 0 and window.counts().error_rate == 0.0
 
 
-def test_the_window_keeps_constant_memory_under_heavy_traffic(clock: Clock) -> None:
+def test_the_window_keeps_constant_memory_under_heavy_traffic(clock: ManualClock) -> None:
     window = SlidingWindow(30.0, clock=clock)
     for step in range(100_000):
         clock.now += 0.001
@@ -84,7 +78,7 @@ def test_the_window_keeps_constant_memory_under_heavy_traffic(clock: Clock) -> N
 # --- the breaker --------------------------------------------------------------------------------
 
 
-def test_consecutive_failures_open_it_and_a_success_resets_the_count(clock: Clock) -> None:
+def test_consecutive_failures_open_it_and_a_success_resets_the_count(clock: ManualClock) -> None:
     b, changes = breaker(clock)
     fail(b, 2)
     succeed(b)
@@ -96,7 +90,9 @@ def test_consecutive_failures_open_it_and_a_success_resets_the_count(clock: Cloc
     assert b.retry_in() == pytest.approx(5.0)
 
 
-def test_an_error_rate_over_the_window_opens_it_without_a_run_of_failures(clock: Clock) -> None:
+def test_an_error_rate_over_the_window_opens_it_without_a_run_of_failures(
+    clock: ManualClock,
+) -> None:
     b, _ = breaker(clock, error_rate=0.6, min_calls=10)
     for _ in range(3):  # fail, fail, ok: never 3 in a row, 2/3 of the calls failing
         fail(b, 2)
@@ -106,7 +102,7 @@ def test_an_error_rate_over_the_window_opens_it_without_a_run_of_failures(clock:
     assert b.state is BreakerState.OPEN
 
 
-def test_too_few_calls_never_trip_the_rate(clock: Clock) -> None:
+def test_too_few_calls_never_trip_the_rate(clock: ManualClock) -> None:
     b, _ = breaker(clock, failures=100, min_calls=10)
     fail(b)
     succeed(b)
@@ -115,7 +111,7 @@ def test_too_few_calls_never_trip_the_rate(clock: Clock) -> None:
 
 
 def test_after_the_reset_time_one_probe_goes_and_the_others_still_fail_fast(
-    clock: Clock,
+    clock: ManualClock,
 ) -> None:
     b, changes = breaker(clock)
     fail(b, 3)
@@ -134,7 +130,7 @@ def test_after_the_reset_time_one_probe_goes_and_the_others_still_fail_fast(
     assert b.state is BreakerState.CLOSED
 
 
-def test_a_failed_probe_opens_it_again_for_another_reset_time(clock: Clock) -> None:
+def test_a_failed_probe_opens_it_again_for_another_reset_time(clock: ManualClock) -> None:
     b, _ = breaker(clock)
     fail(b, 3)
     clock.now += 5
@@ -144,7 +140,7 @@ def test_a_failed_probe_opens_it_again_for_another_reset_time(clock: Clock) -> N
     assert b.state is BreakerState.OPEN and b.retry_in() == pytest.approx(5.0)
 
 
-def test_a_cancelled_probe_lets_the_next_call_probe(clock: Clock) -> None:
+def test_a_cancelled_probe_lets_the_next_call_probe(clock: ManualClock) -> None:
     b, _ = breaker(clock)
     fail(b, 3)
     clock.now += 5
@@ -154,7 +150,7 @@ def test_a_cancelled_probe_lets_the_next_call_probe(clock: Clock) -> None:
     assert b.acquire() == Permit(probe=True)
 
 
-def test_late_results_of_calls_sent_before_it_opened_change_nothing(clock: Clock) -> None:
+def test_late_results_of_calls_sent_before_it_opened_change_nothing(clock: ManualClock) -> None:
     b, _ = breaker(clock)
     early = b.acquire()
     assert early is not None

@@ -14,7 +14,7 @@ from supportbot.services.metrics import Metrics
 from supportbot.services.results import current_deadline, gather
 from tests.loopback import Silent
 
-from .conftest import Backend, sample_value
+from .conftest import Backend, ManualClock, sample_value
 
 
 def policy(url: str, **options: Any) -> ServiceSettings:
@@ -41,7 +41,8 @@ async def test_a_hanging_service_holds_at_most_its_cap_of_connections(
     assert max(r.elapsed_ms for r in devices) < 300  # billing's queue did not slow devices down
     assert sum(isinstance(r.error, ServiceTimeout) for r in billing) >= 3
     assert not any(r.ok for r in billing)
-    assert elapsed < 1.0
+    # gather's 0.8 s ended it: four rounds of three 0.5 s timeouts would have taken 2 s.
+    assert elapsed < 1.5
 
 
 async def test_a_call_that_cannot_get_a_slot_in_time_is_busy_not_sent(
@@ -71,7 +72,7 @@ async def test_after_the_threshold_calls_fail_fast_without_waiting_for_the_timeo
         started = time.perf_counter()
         fast = await gather(*(s.billing.get(f"/fast/{n}") for n in range(50)))
         elapsed = time.perf_counter() - started
-    assert elapsed < 0.1  # fifty calls, not one waited for the 0.3 s timeout
+    assert elapsed < 0.3  # fifty calls, and not one waited for the 0.3 s timeout
     assert silent.accepted == 3  # none of them was sent
     for result in fast:
         assert isinstance(result.error, ServiceCircuitOpen) and result.error.kind == "circuit_open"
@@ -88,7 +89,7 @@ async def test_after_the_threshold_calls_fail_fast_without_waiting_for_the_timeo
 
 
 async def test_the_breaker_recovers_by_itself_once_the_service_is_back(
-    backend: Backend, metrics: Metrics
+    backend: Backend, metrics: Metrics, breaker_clock: ManualClock
 ) -> None:
     backend.answer("GET /accounts/M-1", 503, 503, 503, 200)
     async with Services(
@@ -101,7 +102,7 @@ async def test_the_breaker_recovers_by_itself_once_the_service_is_back(
         refused = await s.billing.get("/accounts/M-1")
         assert isinstance(refused.error, ServiceCircuitOpen)
         assert backend.hits["GET /accounts/M-1"] == 3
-        await asyncio.sleep(0.35)  # the service is answering again by now
+        breaker_clock.now += 0.35  # the service is answering again by now
         assert s.billing.guard.breaker_state is BreakerState.HALF_OPEN
         probe = await s.billing.get("/accounts/M-1")
         assert probe.ok

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -102,16 +104,37 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@asynccontextmanager
+async def served_on_a_free_port(tmp_path: Path) -> AsyncIterator[int]:
+    """`open_served_bot` with /metrics on a port that was free a moment ago; yields the port.
+
+    The setting needs a number, not 0, so another process (a parallel test) may take the port
+    in between: then it tries another one.
+    """
+    for _ in range(5):
+        port = free_port()
+        settings = load_settings(
+            None,
+            data_dir=str(tmp_path),
+            database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+            command_folders=[],
+            metrics_port=port,
+        )
+        stack = AsyncExitStack()
+        try:
+            await stack.enter_async_context(open_served_bot(settings))
+        except ConfigError as error:
+            if f"cannot listen on 127.0.0.1:{port}" not in str(error):
+                raise
+            continue
+        async with stack:
+            yield port
+        return
+    pytest.fail("five free ports in a row were taken before the bot could listen on them")
+
+
 async def test_metrics_port_serves_while_the_bot_is_open(tmp_path: Path) -> None:
-    port = free_port()
-    settings = load_settings(
-        None,
-        data_dir=str(tmp_path),
-        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
-        command_folders=[],
-        metrics_port=port,
-    )
-    async with open_served_bot(settings), httpx.AsyncClient() as client:
+    async with served_on_a_free_port(tmp_path) as port, httpx.AsyncClient() as client:
         response = await client.get(f"http://127.0.0.1:{port}/metrics")
         assert response.status_code == 200
         assert "# HELP supportbot_commands_total" in response.text

@@ -19,11 +19,14 @@ from pathlib import Path
 import pytest
 
 from supportbot import Context, Outcome, Reply, command
+from supportbot.core.settings import ServiceSettings
 from supportbot.sample import DEMO_MERCHANT_ID, DEMO_TRANSACTION_ID, sample_data
 
-from .conftest import sample_bot
+from .conftest import ManualClock, sample_bot
 
 COMPLETE = ("Merchant", "Devices", "Recent transactions")
+#: Between two of the 200 lookups' starts.
+STAGGER_S = 0.01
 
 
 def titles(reply: Reply) -> list[str]:
@@ -50,34 +53,48 @@ async def test_200_lookups_with_a_hanging_service_finish_in_time_with_the_rest_c
     tmp_path: Path, sample_hits: Counter[str]
 ) -> None:
     merchants = list(sample_data().accounts)[:50]
-    deadline = 6.0
+    billing_timeout = 3.0
+    # Generous: the 200 lookups cost about 3 s of CPU before they all wait on billing alone, and
+    # a loaded machine must still fit that in. The claims below are about what billing's hang
+    # costs the rest, not about this number.
+    deadline = 12.0
+    # What one lookup would wait for billing with no deadline: every attempt timing out.
+    unbounded = (ServiceSettings.model_fields["retries"].default + 1) * billing_timeout
     async with sample_bot(
         tmp_path,
+        # The services that answer may take their time on a loaded machine: how long they take
+        # is not the question here, and a retried timeout would only add to the load.
+        policy={"timeout_s": deadline, "connect_timeout_s": deadline},
         # No breaker: billing hangs for the whole test, the worst case for the other services.
-        per_service={"billing": {"timeout_s": 2.0, "breaker": False}},
+        per_service={"billing": {"timeout_s": billing_timeout, "breaker": False}},
         command_timeout_s=deadline,
     ) as (bot, sample):
         sample.set_failure("billing", "hang")
 
         async def lookup(n: int) -> tuple[Reply, float]:
+            # A burst over two seconds, as agents' commands arrive: 200 started in the same
+            # instant would also end in the same instant, a CPU benchmark that no 0.5 s reserve
+            # survives on a loaded machine (that is bench/hanging_service.py's job).
+            await asyncio.sleep(n * STAGGER_S)
             began = time.perf_counter()
             reply = await bot.run(f"/merchant {merchants[n % len(merchants)]}")
             return reply, time.perf_counter() - began
 
+        began = time.monotonic()
         lookups = [asyncio.create_task(lookup(n)) for n in range(200)]
         # Once every lookup got its devices and transactions, they all wait on billing alone...
-        waited = time.monotonic() + 30
         while sum(n for k, n in sample_hits.items() if k.startswith("transactions GET")) < 200:
-            # Bounded: on a machine too loaded for the scenario, fail saying so, not by timeout.
-            assert time.monotonic() < waited, "the 200 lookups never all reached transactions"
+            # Past the deadline a lookup gives up: fail saying so, not by the suite's timeout.
+            waited = time.monotonic() - began
+            assert waited < 200 * STAGGER_S + deadline, "the 200 lookups never all got that far"
             await asyncio.sleep(0.02)
         await asyncio.sleep(0.1)
         # ...and then commands that do not use billing answer as fast as ever.
         quick = []
         for _ in range(10):
-            began = time.perf_counter()
+            started = time.perf_counter()
             reply = await bot.run(f"/transaction {DEMO_TRANSACTION_ID}")
-            quick.append(time.perf_counter() - began)
+            quick.append(time.perf_counter() - started)
             assert reply.outcome is Outcome.OK and not reply.warnings
         blocked = sum(not task.done() for task in lookups)
         results = await asyncio.gather(*lookups)
@@ -85,11 +102,13 @@ async def test_200_lookups_with_a_hanging_service_finish_in_time_with_the_rest_c
         assert bot.bot.store is not None
         runs = await bot.bot.store.audit.query(command="merchant", limit=500)
     assert blocked > 100  # the quick commands really ran while billing held the lookups
-    assert max(quick) < 0.5  # none of them waited for billing's 2 s timeout or its slots
-    # Each run ends within its deadline. The audit write follows; with no breaker, all 200 end
-    # at the deadline together and queue for SQLite, so the last reply comes a little later.
-    assert len(runs) == 200 and max(run.duration_ms for run in runs) < deadline * 1000
-    assert max(took for _, took in results) < deadline + 1.5
+    # None of them waited for billing's timeout or its slots (a quiet machine: ~20 ms each).
+    assert max(quick) < billing_timeout
+    # Each run ends at its deadline, far sooner than billing alone would have let it. With no
+    # breaker, all 200 end within two seconds and queue for SQLite's audit write: a little later.
+    assert len(runs) == 200
+    assert max(run.duration_ms for run in runs) < (deadline + 2.0) * 1000 < unbounded * 1000
+    assert max(took for _, took in results) < deadline + 5.0 < unbounded
     for reply, _ in results:
         assert reply.outcome is Outcome.OK
         assert has_sections(reply, *COMPLETE), titles(reply)
@@ -137,27 +156,35 @@ async def test_the_bundled_resend_is_retried_safely_under_its_confirmation_key(
         assert len(sample.resends(DEMO_TRANSACTION_ID)) == 6  # once each, never twice
 
 
-async def test_the_breaker_fails_fast_then_recovers_by_itself(tmp_path: Path) -> None:
+async def test_the_breaker_fails_fast_then_recovers_by_itself(
+    tmp_path: Path, breaker_clock: ManualClock
+) -> None:
+    timeout, reset = 0.5, 10.0
     async with sample_bot(
         tmp_path,
-        per_service={"billing": {"timeout_s": 0.5, "breaker_failures": 3, "breaker_reset_s": 1.0}},
+        per_service={
+            "billing": {"timeout_s": timeout, "breaker_failures": 3, "breaker_reset_s": reset}
+        },
     ) as (bot, sample):
         sample.set_failure("billing", "hang")
         began = time.perf_counter()
         await bot.run(f"/merchant {DEMO_MERCHANT_ID}")
         # Three attempts of 0.5 s each (retried while a whole timeout fits), then it opened.
-        assert time.perf_counter() - began >= 1.5
+        assert time.perf_counter() - began >= 3 * timeout
         assert bot.bot.services.billing.guard.breaker_state.value == "open"
         began = time.perf_counter()
         reply = await bot.run(f"/merchant {DEMO_MERCHANT_ID}")
-        assert time.perf_counter() - began < 0.4  # no waiting for the 0.5 s timeout
+        assert time.perf_counter() - began < timeout  # no waiting for the timeout
         assert [w.text for w in reply.warnings] == ["billing is failing, not tried"]
         assert has_sections(reply, *COMPLETE)
 
         await sample.stop_service("billing")  # drop the hanging requests
         sample.set_failure("billing", "ok")
         await sample.start_service("billing")
-        await asyncio.sleep(1.05)
+        breaker_clock.now += reset - 0.1
+        reply = await bot.run(f"/merchant {DEMO_MERCHANT_ID}")
+        assert [w.text for w in reply.warnings] == ["billing is failing, not tried"]  # not yet
+        breaker_clock.now += 0.15
         reply = await bot.run(f"/merchant {DEMO_MERCHANT_ID}")
         assert reply.warnings == [] and has_sections(reply, "Billing")
         assert bot.bot.services.billing.guard.breaker_state.value == "closed"
