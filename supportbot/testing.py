@@ -33,7 +33,7 @@ from .core.plugins import load_plugins
 from .core.registry import CommandRegistry, spec_of
 from .core.reply import Reply
 from .core.settings import ServiceSettings, Settings, load_settings
-from .dispatch.bot import Bot, open_bot
+from .dispatch.bot import Bot, Outlets, open_bot
 
 __all__ = ["BotTester", "FakeAnswer", "fake_transport"]
 
@@ -115,8 +115,8 @@ class BotTester:
         if reply.confirmation is not None and confirm is not None:
             token = reply.confirmation.token
             if confirm:
-                return await self.bot.confirm(token, who, adapter="test", channel=channel)
-            return await self.bot.cancel(token, who)
+                return await self.bot.actions.confirm(token, who, adapter="test", channel=channel)
+            return await self.bot.actions.cancel(token, who)
         return reply
 
     async def expire_confirmations(self) -> int:
@@ -146,10 +146,12 @@ class BotTester:
         latency_ms: int = 0,
         user: User = DEFAULT_USER,
         with_store: bool = True,
+        outlets: Outlets | None = None,
     ) -> AsyncIterator[BotTester]:
         """A bot against freshly started sample services and a throwaway SQLite database.
 
-        `commands`: command functions and/or plugin folders (default: ./commands).
+        `commands`: command functions and/or plugin folders (default: ./commands). `outlets`:
+        an adapter's escalation sink and notifiers (see `open_bot`).
         """
         from .sample import run_sample_services
 
@@ -161,7 +163,10 @@ class BotTester:
                 }
                 merged = base.model_copy(update={"services": {**base.services, **services}})
                 async with open_bot(
-                    merged, registry=_registry(commands, merged), with_store=with_store
+                    merged,
+                    registry=_registry(commands, merged),
+                    with_store=with_store,
+                    outlets=outlets,
                 ) as bot:
                     yield cls(bot, user=user, sample=sample)
 
@@ -175,6 +180,7 @@ class BotTester:
         settings: Settings | None = None,
         user: User = DEFAULT_USER,
         with_store: bool = True,
+        outlets: Outlets | None = None,
     ) -> AsyncIterator[BotTester]:
         """A bot whose services answer from `responses` (see the module docstring).
 
@@ -194,6 +200,7 @@ class BotTester:
                 registry=_registry(commands, merged),
                 transport=fake_transport(responses),
                 with_store=with_store,
+                outlets=outlets,
             ) as bot:
                 yield cls(bot, user=user)
 

@@ -357,6 +357,14 @@ def escalation_logged() -> str:
     )
 
 
+def escalation_already_sent(destination: str, at: datetime, by: str) -> str:
+    """An escalation of a run that reached engineering before: it is not sent twice."""
+    return (
+        f"This was escalated to engineering in {destination} already, at {_at(at)} by {by}; it "
+        "is not sent again. Follow up there."
+    )
+
+
 # --- storage ---------------------------------------------------------------------------------
 
 

@@ -3,9 +3,13 @@
 It only converts: Slack payloads become core `Message`s, `Reply`s become Block Kit. Start it
 from the CLI (`supportbot run`, `supportbot serve`, `supportbot manifest`) or in code::
 
-    async with open_bot(settings) as bot, open_slack(bot, bot_token=token) as adapter:
-        async with run_socket_mode(adapter, app_token):
-            ...
+    async with connect_slack(settings, bot_token=token) as slack:
+        async with open_bot(settings, outlets=slack.outlets()) as bot:
+            async with open_slack(bot, slack) as adapter, run_socket_mode(adapter, app_token):
+                ...
+
+Slack is connected before the bot is opened, so the bot is built with the channels and notes the
+connection lends it (`slack.outlets()`); nothing is rewired afterwards.
 
 Test helpers (a fake Slack, a request signer, payload builders) are in
 `supportbot.slack.testing`.
@@ -19,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._app import SlackAdapter, open_slack
     from ._blocks import Interactive, SlackMessage, render_reply
+    from ._connection import SlackConnection, connect_slack
     from ._credentials import SlackCredentials, read_credentials
     from ._dedupe import Dedupe, MemoryDedupe, delivery_key
     from ._http import build_web_app, serve_http
@@ -38,6 +43,7 @@ _LAZY = {
     "MemoryDedupe": "._dedupe",
     "MemoryInteractions": "._interactions",
     "SlackAdapter": "._app",
+    "SlackConnection": "._connection",
     "SlackCredentials": "._credentials",
     "SlackIdentity": "._identity",
     "SlackMessage": "._blocks",
@@ -46,6 +52,7 @@ _LAZY = {
     "authenticate": "._identity",
     "build_manifest": "._manifest",
     "build_web_app": "._http",
+    "connect_slack": "._connection",
     "delivery_key": "._dedupe",
     "events_url": "._manifest",
     "open_slack": "._app",
@@ -66,6 +73,7 @@ __all__ = [
     "MemoryDedupe",
     "MemoryInteractions",
     "SlackAdapter",
+    "SlackConnection",
     "SlackCredentials",
     "SlackIdentity",
     "SlackMessage",
@@ -74,6 +82,7 @@ __all__ = [
     "authenticate",
     "build_manifest",
     "build_web_app",
+    "connect_slack",
     "delivery_key",
     "events_url",
     "open_slack",

@@ -52,6 +52,7 @@ async def _serve(
     from supportbot.dispatch.bot import open_bot
 
     from ._app import open_slack
+    from ._connection import connect_slack
     from ._credentials import read_credentials
     from ._http import serve_http
     from ._socket import run_socket_mode, serve_socket_health
@@ -72,7 +73,11 @@ async def _serve(
                 "fail. Add [services.*] to the config, or use --demo for the sample services.",
                 err=True,
             )
-        bot = await stack.enter_async_context(open_bot(settings))
+        # Slack first: the bot is built with what the connection lends it (see _connection).
+        slack = await stack.enter_async_context(
+            connect_slack(settings, bot_token=credentials.bot_token)
+        )
+        bot = await stack.enter_async_context(open_bot(settings, outlets=slack.outlets()))
         for failure in bot.plugin_failures:
             click.echo(f"supportbot: plugin not loaded: {failure}", err=True)
         for warning in bot.warnings:
@@ -80,7 +85,7 @@ async def _serve(
         adapter = await stack.enter_async_context(
             open_slack(
                 bot,
-                bot_token=credentials.bot_token,
+                slack,
                 signing_secret=credentials.signing_secret if mode == "http" else None,
             )
         )

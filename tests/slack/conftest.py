@@ -1,13 +1,20 @@
-"""A bot on the sample services, behind the Slack adapter, talking to a fake Slack on 127.0.0.1."""
+"""A bot on the sample services, behind the Slack adapter, talking to a fake Slack on 127.0.0.1.
+
+Wired as in production: Slack is connected first, the bot is built with what the connection
+lends it (escalations, requester notes, alerts), and the adapter joins the two.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from supportbot.slack import SlackAdapter, open_slack, serve_http
+from supportbot import Settings, load_settings
+from supportbot.slack import SlackAdapter, SlackConnection, connect_slack, open_slack, serve_http
 from supportbot.slack.testing import FakeSlack, SlackSender, SlackSigner
 from supportbot.testing import BotTester
 
@@ -15,6 +22,26 @@ COMMANDS = Path(__file__).resolve().parents[2] / "commands"
 SIGNING_SECRET = "8f742231b10e8888abcd99f1a2b3c4d5"
 AGENT = "U0AGENT"
 OTHER = "U0OTHER"
+
+
+def bot_settings(folder: Path, **values: Any) -> Settings:
+    """Settings for a test bot, its database in `folder`, with `values` set."""
+    database = f"sqlite:///{folder / 'supportbot.db'}"
+    return load_settings(None, data_dir=str(folder), database_url=database, **values)
+
+
+@asynccontextmanager
+async def slack_bot(
+    slack: FakeSlack, settings: Settings, **demo: Any
+) -> AsyncIterator[tuple[BotTester, SlackAdapter]]:
+    """The whole wiring for settings of a test's own (an engineering channel, ...); `demo` goes
+    to `BotTester.demo` (latency_ms, ...)."""
+    async with connect_slack(settings, bot_token=slack.bot_token, api_url=slack.api_url) as link:
+        async with BotTester.demo(
+            commands=[COMMANDS], settings=settings, outlets=link.outlets(), **demo
+        ) as tester:
+            async with open_slack(tester.bot, link, signing_secret=SIGNING_SECRET) as adapter:
+                yield tester, adapter
 
 
 @pytest.fixture
@@ -27,19 +54,26 @@ async def slack() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-async def tester() -> AsyncIterator[BotTester]:
-    async with BotTester.demo(commands=[COMMANDS]) as bot:
+def settings(tmp_path: Path) -> Settings:
+    return bot_settings(tmp_path)
+
+
+@pytest.fixture
+async def connection(slack: FakeSlack, settings: Settings) -> AsyncIterator[SlackConnection]:
+    async with connect_slack(settings, bot_token=slack.bot_token, api_url=slack.api_url) as link:
+        yield link
+
+
+@pytest.fixture
+async def tester(settings: Settings, connection: SlackConnection) -> AsyncIterator[BotTester]:
+    outlets = connection.outlets()
+    async with BotTester.demo(commands=[COMMANDS], settings=settings, outlets=outlets) as bot:
         yield bot
 
 
 @pytest.fixture
-async def adapter(slack: FakeSlack, tester: BotTester) -> AsyncIterator[SlackAdapter]:
-    async with open_slack(
-        tester.bot,
-        bot_token=slack.bot_token,
-        signing_secret=SIGNING_SECRET,
-        api_url=slack.api_url,
-    ) as slack_adapter:
+async def adapter(tester: BotTester, connection: SlackConnection) -> AsyncIterator[SlackAdapter]:
+    async with open_slack(tester.bot, connection, signing_secret=SIGNING_SECRET) as slack_adapter:
         yield slack_adapter
 
 
