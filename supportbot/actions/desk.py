@@ -15,8 +15,6 @@ an audit record, like every command run.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
@@ -26,34 +24,27 @@ from typing import TYPE_CHECKING, Any
 
 from supportbot.core.message import Message, User
 from supportbot.core.reply import Button, Confirmation, Outcome, Reply
-from supportbot.dispatch.chain import Request, new_request_id
-from supportbot.storage import AuditEntry, PendingAction, RunRecord
+from supportbot.core.request_ids import new_request_id
+from supportbot.storage import AuditEntry, PendingAction
 
 from . import wording as messages
 from .escalation import EscalationSink, LogEscalationSink, escalate
+from .runs import ConfirmedRun, RunConfirmed, action_fingerprint, already_done_reply
 
 if TYPE_CHECKING:
-    from supportbot.dispatch.bot import Bot
-    from supportbot.storage import ActionLedger
+    from supportbot.core.registry import CommandSpec
+    from supportbot.storage import ActionLedger, Store
 
-__all__ = ["ActionDesk", "action_fingerprint", "already_done_reply"]
+__all__ = ["ActionDesk", "RequesterNotifier"]
 
 log = logging.getLogger("supportbot.actions")
 
+#: Told when an approver decides someone's request (the Slack adapter lends one: the requester
+#: gets a note): `(request, approver, "approved" | "rejected", reply)`.
 RequesterNotifier = Callable[[PendingAction, User, str, Reply], Awaitable[None]]
 
 #: An earlier run of the same action this recent is mentioned (and, failed, retried by key).
 RECENT = timedelta(hours=24)
-
-
-def action_fingerprint(command: str, arguments: Mapping[str, Any]) -> str:
-    """The same action, whoever asks and however it was typed: command and normalised arguments.
-
-    A retry of a failed or unknown run is recognised by it, and reuses that run's key.
-    """
-    canonical = {name: str(value) for name, value in arguments.items() if value is not None}
-    text = json.dumps([command, canonical], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def new_token() -> str:
@@ -85,63 +76,100 @@ def _refused(text: str, outcome: Outcome = Outcome.REJECTED) -> Reply:
     return Reply(outcome=outcome, text=text)
 
 
-def already_done_reply(run: RunRecord) -> Reply:
-    """The answer to a second attempt at an action that ran: when, by whom, and its result."""
-    if run.outcome_unknown or run.state == "running":
-        return Reply(
-            outcome=Outcome.PENDING,
-            text=messages.still_running(run.command, run.started_at, run.user_name or run.user_id),
-        )
-    if run.state == "failed":
-        return Reply(
-            outcome=Outcome.ERROR,
-            text=messages.previous_run_failed(
-                run.command, run.started_at, run.user_name or run.user_id
-            ),
-        )
-    original = Reply.model_validate(run.result or {})
-    note = messages.already_done(
-        run.command,
-        run.finished_at or run.started_at,
-        run.user_name or run.user_id,
-        run.approved_by,
-    )
-    return original.model_copy(
-        update={
-            "text": f"{note}\n{original.text}" if original.text else note,
-            "buttons": [],
-            "confirmation": None,
-        }
-    )
-
-
 class ActionDesk:
     """Confirmations, approvals, cancellations and escalations of one bot."""
 
-    def __init__(self, bot: Bot) -> None:
-        self._bot = bot
-        #: Where `/escalate` sends its report; the Slack adapter sets its own.
-        self.escalation_sink: EscalationSink = LogEscalationSink()
-        #: Told when an approver decides someone's request (the Slack adapter sets it: the
-        #: requester gets a note); `(request, approver, "approved" | "rejected", reply)`.
-        self.requester_notifier: RequesterNotifier | None = None
+    def __init__(
+        self,
+        *,
+        store: Store | None,
+        run_confirmed: RunConfirmed,
+        roles_of: Callable[[User], frozenset[str]],
+        confirm_ttl_s: float,
+        escalation_sink: EscalationSink | None = None,
+        requester_notifier: RequesterNotifier | None = None,
+    ) -> None:
+        """`run_confirmed` runs a decided action through the dispatcher; `roles_of` says whose
+        roles may approve; questions expire after `confirm_ttl_s`. Escalations go to
+        `escalation_sink` (the log by default); `requester_notifier` (if any) tells a requester
+        what an approver decided."""
+        self._store = store
+        self._run_confirmed = run_confirmed
+        self._roles_of = roles_of
+        self._confirm_ttl = timedelta(seconds=confirm_ttl_s)
+        self._escalation_sink: EscalationSink = escalation_sink or LogEscalationSink()
+        self._requester_notifier = requester_notifier
 
     @property
     def ledger(self) -> ActionLedger | None:
         """The database's action tables, or None for a bot without a store."""
-        store = self._bot.store
-        return store.actions if store is not None else None
+        return self._store.actions if self._store is not None else None
 
     # --- the question ----------------------------------------------------------------------
 
-    async def ask(self, request: Request, prompt: str) -> Reply:
+    async def ask(
+        self, *, spec: CommandSpec, arguments: Mapping[str, Any], message: Message, prompt: str
+    ) -> Reply:
         """Store the question for a validated action and return it (with Confirm / Cancel)."""
-        spec = request.spec
-        assert spec is not None, "resolve found the command"
         ledger = self.ledger
         if ledger is None:
             return _refused(messages.actions_need_a_database(spec.name), Outcome.ERROR)
-        fingerprint = action_fingerprint(spec.name, request.arguments)
+        pending, text = await self._store_question(ledger, spec, arguments, message, prompt)
+        return Reply(
+            outcome=Outcome.PENDING,
+            text=text,
+            confirmation=Confirmation(
+                token=pending.token,
+                prompt=text,
+                expires_at=pending.expires_at.isoformat(),
+                allow_yes=spec.allow_yes,
+            ),
+            buttons=[
+                Button(label="Confirm", action="confirm", value=pending.token, style="primary"),
+                Button(label="Cancel", action="cancel", value=pending.token),
+            ],
+        )
+
+    async def retry_question(
+        self,
+        *,
+        spec: CommandSpec,
+        arguments: Mapping[str, Any],
+        message: Message,
+        request_id: str,
+        failed: Reply,
+        retry: bool = True,
+    ) -> Reply:
+        """A failed action's answer, with Retry (the same key; unless `retry` is False, when the
+        service refused and would refuse again) and Escalate (the failed run `request_id`)."""
+        ledger = self.ledger
+        retry = retry and ledger is not None
+        buttons = []
+        if ledger is not None and retry:
+            question, _ = await self._store_question(
+                ledger, spec, arguments, message, f"Retry /{spec.name}?"
+            )
+            buttons.append(Button(label="Retry", action="confirm", value=question.token))
+        buttons.append(Button(label="Escalate to engineering", action="escalate", value=request_id))
+        steps = messages.action_failed_next_steps(request_id, retry=retry)
+        return failed.model_copy(
+            update={
+                "text": f"{failed.text}\n{steps}" if failed.text else steps,
+                "buttons": [*failed.buttons, *buttons],
+            }
+        )
+
+    async def _store_question(
+        self,
+        ledger: ActionLedger,
+        spec: CommandSpec,
+        arguments: Mapping[str, Any],
+        message: Message,
+        prompt: str,
+    ) -> tuple[PendingAction, str]:
+        """The stored question, and what to ask: the prompt, after what happened to this action
+        lately (a failed run, a run done before), before who must approve it."""
+        fingerprint = action_fingerprint(spec.name, arguments)
         now = datetime.now(UTC)
         token = new_token()
         key, note = token, None
@@ -157,71 +185,27 @@ class ActionDesk:
                 }[previous.status](previous.started_at, by)
             else:
                 note = messages.done_before_note(previous.finished_at or previous.started_at, by)
-        user = request.message.user
+        approval = messages.approval_needed_after_confirm(spec.approval) if spec.approval else None
+        user = message.user
         pending = PendingAction(
             token=token,
             idempotency_key=key,
             fingerprint=fingerprint,
             command=spec.name,
-            text=request.message.text,
+            text=message.text,
             prompt=prompt,
             user_id=user.id,
             user_name=user.display,
             user_email=user.email,
             user_groups=sorted(user.groups),
-            adapter=request.message.adapter,
-            channel=request.message.channel,
+            adapter=message.adapter,
+            channel=message.channel,
             approval_role=spec.approval,
             created_at=now,
-            expires_at=now + timedelta(seconds=self._bot.settings.confirm_ttl_s),
+            expires_at=now + self._confirm_ttl,
         )
         await ledger.add_pending(pending)
-        text = "\n".join(
-            part
-            for part in (
-                note,
-                prompt,
-                messages.approval_needed_after_confirm(spec.approval) if spec.approval else None,
-            )
-            if part
-        )
-        return Reply(
-            outcome=Outcome.PENDING,
-            text=text,
-            confirmation=Confirmation(
-                token=token,
-                prompt=text,
-                expires_at=pending.expires_at.isoformat(),
-                allow_yes=spec.allow_yes,
-            ),
-            buttons=[
-                Button(label="Confirm", action="confirm", value=token, style="primary"),
-                Button(label="Cancel", action="cancel", value=token),
-            ],
-        )
-
-    async def retry_question(self, request: Request, failed: Reply, *, retry: bool = True) -> Reply:
-        """A failed action's answer, with Retry (the same key; unless `retry` is False, when the
-        service refused and would refuse again) and Escalate."""
-        spec = request.spec
-        assert spec is not None and self.ledger is not None
-        buttons = []
-        if retry:
-            question = await self.ask(request, f"Retry /{spec.name}?")
-            assert question.confirmation is not None
-            buttons.append(
-                Button(label="Retry", action="confirm", value=question.confirmation.token)
-            )
-        buttons.append(
-            Button(label="Escalate to engineering", action="escalate", value=request.request_id)
-        )
-        steps = messages.action_failed_next_steps(request.request_id, retry=retry)
-        return failed.model_copy(
-            update={
-                "text": f"{failed.text}\n{steps}" if failed.text else steps,
-                "buttons": [*failed.buttons, *buttons],
-            }
-        )
+        return pending, "\n".join(part for part in (note, prompt, approval) if part)
 
     # --- the requester's answer ------------------------------------------------------------
 
@@ -341,10 +325,11 @@ class ActionDesk:
         self, pending: PendingAction, approver: User, decision: str, reply: Reply
     ) -> None:
         """Let the person who asked know what the approver decided (when an adapter can)."""
-        if self.requester_notifier is None or approver.id == pending.user_id:
+        notify = self._requester_notifier
+        if notify is None or approver.id == pending.user_id:
             return
         try:
-            await self.requester_notifier(pending, approver, decision, reply)
+            await notify(pending, approver, decision, reply)
         except Exception:
             log.exception(
                 "could not tell %s that /%s was %s", pending.user_id, pending.command, decision
@@ -370,8 +355,6 @@ class ActionDesk:
         return checked if won else await self._explain(token, d)
 
     async def _check_approver(self, token: str, d: _Decision) -> PendingAction | Reply:
-        from supportbot.access.roles import roles_of
-
         ledger = self.ledger
         pending = await ledger.get_pending(token) if ledger is not None else None
         if pending is None:
@@ -384,7 +367,7 @@ class ActionDesk:
         if d.user.id == pending.user_id and d.name == "approve":
             text = messages.approver_is_requester(pending.command)
             return await self._audited(pending, d, text=text, outcome=Outcome.DENIED)
-        if pending.approval_role not in roles_of(d.user, self._bot.settings):
+        if pending.approval_role not in self._roles_of(d.user):
             text = messages.approver_lacks_role(pending.command, pending.approval_role)
             return await self._audited(pending, d, text=text, outcome=Outcome.DENIED)
         if pending.expired:
@@ -394,7 +377,7 @@ class ActionDesk:
 
     async def escalate(self, request_id: str, by: User) -> Reply:
         """Hand a failed command run to engineering (see `supportbot.actions.escalation`)."""
-        return await escalate(self._bot.store, self.escalation_sink, request_id, by)
+        return await escalate(self._store, self._escalation_sink, request_id, by)
 
     # --- running and refusing --------------------------------------------------------------
 
@@ -407,15 +390,16 @@ class ActionDesk:
         channel: str | None,
         approved_by: str | None = None,
     ) -> Reply:
+        """Hand the decided action to the dispatcher: it runs once, as `user`, from where they
+        decided."""
         message = Message(text=pending.text, user=user, adapter=adapter, channel=channel)
-        request = Request(
-            bot=self._bot,
+        run = ConfirmedRun(
             message=message,
-            confirmed_token=pending.token,
+            token=pending.token,
             idempotency_key=pending.idempotency_key,
             approved_by=approved_by,
         )
-        return await self._bot.dispatch(request)
+        return await self._run_confirmed(run)
 
     async def _explain(self, token: str, d: _Decision) -> Reply:
         """Why a decision that lost its race (or came too late) did nothing."""
@@ -465,7 +449,7 @@ class ActionDesk:
                 buttons=buttons or [],
             )
         shown = pending.token if pending is not None else (token or "")
-        store = self._bot.store
+        store = self._store
         if store is not None and d.record:
             entry = AuditEntry(
                 request_id=new_request_id(),

@@ -218,3 +218,11 @@ def escalation_logged() -> str:
         "No engineering channel is set up, so this escalation went to the bot's log and the "
         "escalations table; it is printed below. Send it to engineering."
     )
+
+
+def escalation_already_sent(destination: str, at: datetime, by: str) -> str:
+    """An escalation of a run that reached engineering before: it is not sent twice."""
+    return (
+        f"This was escalated to engineering in {destination} already, at {_at(at)} by {by}; it "
+        "is not sent again. Follow up there."
+    )

@@ -26,7 +26,7 @@ from . import wording as messages
 from .ops_cli import RESILIENCE_COMMANDS
 
 if TYPE_CHECKING:
-    from supportbot.dispatch.bot import Bot
+    from supportbot.dispatch.bot import Bot, Outlets
     from supportbot.slack import DoctorCheck
 
 __all__ = ["Adapters", "Env", "main"]
@@ -100,13 +100,15 @@ class Env:
         return self._settings
 
     @asynccontextmanager
-    async def open_bot(self, settings: Settings, *, demo: bool = False) -> AsyncIterator[Bot]:
+    async def open_bot(
+        self, settings: Settings, *, demo: bool = False, outlets: Outlets | None = None
+    ) -> AsyncIterator[Bot]:
         """The bot for `settings`, on the sample services when `demo`, with `/metrics` on its
         own port when `metrics_port` is set; what went wrong at start is printed."""
         from .runtime import open_served_bot
 
         warn_without_services(settings, demo=demo)
-        async with open_served_bot(settings, demo=demo) as bot:
+        async with open_served_bot(settings, demo=demo, outlets=outlets) as bot:
             report_loading(bot)
             yield bot
 

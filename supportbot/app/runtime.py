@@ -14,7 +14,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, TypeVar
 
 from supportbot.core.settings import ServiceSettings, Settings
-from supportbot.dispatch.bot import Bot, open_bot
+from supportbot.dispatch.bot import Bot, Outlets, open_bot
 from supportbot.sample import run_sample_services
 from supportbot.web.metrics import serve_configured_metrics
 
@@ -42,15 +42,19 @@ async def demo_settings(settings: Settings, *, down: Sequence[str] = ()) -> Asyn
 
 @asynccontextmanager
 async def open_served_bot(
-    settings: Settings, *, demo: bool = False, down: Sequence[str] = ()
+    settings: Settings,
+    *,
+    demo: bool = False,
+    down: Sequence[str] = (),
+    outlets: Outlets | None = None,
 ) -> AsyncIterator[Bot]:
-    """`open_bot`, with the sample services first when `demo`, and `/metrics` on its own port
-    while the bot is open when `metrics_port` is set (a port taken stops the start: ConfigError).
-    """
+    """`open_bot` (given an adapter's `outlets`), with the sample services first when `demo`,
+    and `/metrics` on its own port while the bot is open when `metrics_port` is set (a port taken
+    stops the start: ConfigError)."""
     async with AsyncExitStack() as stack:
         if demo:
             settings = await stack.enter_async_context(demo_settings(settings, down=down))
-        bot = await stack.enter_async_context(open_bot(settings))
+        bot = await stack.enter_async_context(open_bot(settings, outlets=outlets))
         await stack.enter_async_context(serve_configured_metrics(settings, bot.services.metrics))
         yield bot
 

@@ -15,6 +15,8 @@ from supportbot.core.message import Message, User
 from supportbot.core.settings import Settings
 from supportbot.services.clients import ServiceCall, ServiceResult, Services, gather
 
+from .notes import RunNotes
+
 if TYPE_CHECKING:
     from supportbot.actions.desk import ActionDesk
     from supportbot.core.registry import CommandRegistry, CommandSpec
@@ -41,6 +43,7 @@ class Context:
         idempotency_key: str | None = None,
         actions: ActionDesk | None = None,
         roles: frozenset[str] = frozenset(),
+        notes: RunNotes | None = None,
     ) -> None:
         self.message = message
         self.spec = spec
@@ -57,11 +60,24 @@ class Context:
         self.actions = actions
         #: The requester's roles (the default role included), worked out once per run.
         self.roles = roles
-        #: The customer this command is about (masked), for the audit trail; set by the handler.
-        self.audit_target: str | None = None
-        #: Every service result that failed (404 excepted), in call order; the dispatcher turns
-        #: them into warnings on the reply and into the audit record.
-        self.service_failures: list[ServiceResult[Any]] = []
+        # What the command learns that the audit record needs; the run's notes keep it.
+        self._notes = notes if notes is not None else RunNotes()
+
+    @property
+    def audit_target(self) -> str | None:
+        """The customer this command is about (masked), for the audit trail; set it in the
+        handler (`ctx.audit_target = ...`)."""
+        return self._notes.audit_target
+
+    @audit_target.setter
+    def audit_target(self, target: str | None) -> None:
+        self._notes.audit_target = target
+
+    @property
+    def service_failures(self) -> list[ServiceResult[Any]]:
+        """Every service result that failed (404 excepted), in call order; the dispatcher turns
+        them into warnings on the reply and into the audit record."""
+        return self._notes.service_failures
 
     @property
     def user(self) -> User:

@@ -20,7 +20,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mappi
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
-import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.error import BoltUnhandledRequestError
@@ -28,21 +27,19 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from supportbot.actions import wording as action_messages
-from supportbot.core.masking import mask_reply, mask_text
+from supportbot.core.masking import mask_text
 from supportbot.core.message import Message, User
 from supportbot.core.reply import Outcome, Reply
 from supportbot.dispatch.bot import Bot
-from supportbot.services.alerts import LogNotifier
-from supportbot.storage import PendingAction
+from supportbot.dispatch.middleware.recover import FAILED_OUTCOMES
 
 from . import wording as messages
 from ._ack import ANSWER_IN_ACK_S, accepted_command, echo, progress
 from ._actions import ActionRunner
 from ._background import Background
 from ._blocks import ACTION_PREFIX, Interactive, SlackMessage, render_reply
+from ._connection import SlackConnection
 from ._dedupe import Dedupe, MemoryDedupe, delivery_key
-from ._identity import SlackIdentity, authenticate
 from ._interactions import (
     Interaction,
     InteractionStore,
@@ -50,15 +47,13 @@ from ._interactions import (
     StoredButton,
     new_interaction_id,
 )
-from ._ops_alerts import SlackAlertNotifier, SlackEscalationSink
-from ._outbox import Outbox
 from ._payloads import command_text, event_text, is_direct_message, typed_command_name
 from ._settings import slack_settings
 from ._share import shareable
 from ._text import escape
 from ._users import UserDirectory
 
-__all__ = ["SlackAdapter", "SlackIdentity", "authenticate", "open_slack"]
+__all__ = ["SlackAdapter", "open_slack"]
 
 log = logging.getLogger("supportbot.slack")
 
@@ -70,9 +65,6 @@ CLAIM_CONTEXT_KEY = "supportbot_delivery_claim"
 PRIVATE_OUTCOMES = frozenset(
     {Outcome.REJECTED, Outcome.DENIED, Outcome.PENDING, Outcome.RATE_LIMITED}
 )
-FAILED_OUTCOMES = frozenset({Outcome.ERROR, Outcome.TIMEOUT})
-#: Seconds any call to Slack's Web API (or a response_url) may take.
-WEB_API_TIMEOUT_S = 10.0
 
 
 class SlackAdapter:
@@ -85,10 +77,8 @@ class SlackAdapter:
     def __init__(
         self,
         bot: Bot,
+        connection: SlackConnection,
         *,
-        client: AsyncWebClient,
-        session: aiohttp.ClientSession,
-        identity: SlackIdentity,
         signing_secret: str | None = None,
         dedupe: Dedupe | None = None,
         interactions: InteractionStore | None = None,
@@ -96,14 +86,14 @@ class SlackAdapter:
     ) -> None:
         self.bot = bot
         self.settings = bot.settings
-        self.identity = identity
-        self.client = client
-        self.outbox = Outbox(client, session)
+        self.identity = connection.identity
+        self.client = connection.client
+        self.outbox = connection.outbox
         self.dedupe: Dedupe = dedupe or MemoryDedupe()
         self._seen = MemoryDedupe(ttl_s=3600.0)
         self.interactions: InteractionStore = interactions or MemoryInteractions()
         self._fallback_interactions = MemoryInteractions()
-        self.users = users or UserDirectory(client)
+        self.users = users or UserDirectory(connection.client)
         self._background = Background()
         self._closing = False
         self.actions = ActionRunner(self)
@@ -345,23 +335,6 @@ class SlackAdapter:
         visibility = slack_settings(self.settings).visibility_of(key)
         return visibility == "in_channel"
 
-    async def tell_requester(
-        self, pending: PendingAction, approver: User, decision: str, reply: Reply
-    ) -> None:
-        """A note only the requester sees, where they asked: what the approver decided and, for
-        an approval, the action's answer."""
-        if pending.adapter != "slack" or not pending.channel:
-            return
-        note = action_messages.your_request_decided(pending.command, approver.display, decision)
-        told = reply.model_copy(
-            update={"text": f"{note}\n{reply.text}" if reply.text else note, "buttons": []}
-        )
-        await self.outbox.post_ephemeral(
-            pending.channel,
-            pending.user_id,
-            render_reply(mask_reply(told, self.settings.phone_region)),
-        )
-
     async def prepare(
         self,
         reply: Reply,
@@ -378,8 +351,9 @@ class SlackAdapter:
         share = shareable_ and not public and reply.outcome is Outcome.OK and not reply.choices
         share = share and not reply.buttons and bool(reply.sections or reply.text)
         core_escalate = any(button.action == "escalate" for button in reply.buttons)
+        # A failed run (it carries its reference) gets Escalate when there is a channel for it.
         escalate = bool(slack_settings(self.settings).engineering_channel) and (
-            core_escalate or reply.outcome in FAILED_OUTCOMES
+            core_escalate or (reply.outcome in FAILED_OUTCOMES and reply.error_ref is not None)
         )
         if not (share or escalate or reply.choices or reply.buttons):
             return render_reply(reply)
@@ -396,7 +370,7 @@ class SlackAdapter:
                 for b in reply.buttons
             ),
             shared=masked_reply.model_dump(mode="json") if share else None,
-            escalation=masked_reply.model_dump(mode="json") if escalate else None,
+            escalation={"request_id": reply.error_ref} if escalate and reply.error_ref else None,
             thread_ts=thread_ts,
         )
         await self.save_interaction(interaction)
@@ -459,53 +433,27 @@ def _default_state(bot: Bot) -> tuple[Dedupe, InteractionStore]:
 @asynccontextmanager
 async def open_slack(
     bot: Bot,
+    connection: SlackConnection,
     *,
-    bot_token: str,
     signing_secret: str | None = None,
-    api_url: str | None = None,
     dedupe: Dedupe | None = None,
     interactions: InteractionStore | None = None,
 ) -> AsyncIterator[SlackAdapter]:
-    """An adapter for `bot`, its token checked with auth.test; closed (and drained) on exit.
+    """An adapter for `bot` over `connection` (see `connect_slack`); closed (and drained) on
+    exit.
 
     `signing_secret` turns on request signature checks (HTTP mode); Socket Mode needs none.
-    `api_url` defaults to the `slack_api_url` setting. Dedupe and button state default to the
-    bot's database (memory when it has none).
+    Dedupe and button state default to the bot's database (memory when it has none).
     """
-    base_url = api_url or slack_settings(bot.settings).api_url
-    if not base_url.endswith("/"):
-        base_url += "/"
-    # A shared session does not apply the client's timeout: give it one of its own, so no Web API
-    # call or response_url post waits aiohttp's default 300 s.
-    timeout = aiohttp.ClientTimeout(total=WEB_API_TIMEOUT_S)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
-        client = AsyncWebClient(
-            token=bot_token, base_url=base_url, session=session, timeout=int(WEB_API_TIMEOUT_S)
-        )
-        identity = await authenticate(client)
-        default_dedupe, default_interactions = _default_state(bot)
-        adapter = SlackAdapter(
-            bot,
-            client=client,
-            session=session,
-            identity=identity,
-            signing_secret=signing_secret,
-            dedupe=dedupe or default_dedupe,
-            interactions=interactions or default_interactions,
-        )
-        monitor = bot.services.monitor
-        if monitor is not None and bot.settings.ops_channel:
-            monitor.set_notifier(SlackAlertNotifier(adapter.outbox, bot.settings.ops_channel))
-        bot.actions.requester_notifier = adapter.tell_requester
-        sink_before = bot.actions.escalation_sink
-        if engineering_channel := slack_settings(bot.settings).engineering_channel:
-            bot.actions.escalation_sink = SlackEscalationSink(adapter.outbox, engineering_channel)
-        try:
-            yield adapter
-        finally:
-            if monitor is not None:
-                await monitor.drain()  # alerts under way still go out over this session
-                monitor.set_notifier(LogNotifier())
-            bot.actions.escalation_sink = sink_before
-            bot.actions.requester_notifier = None
-            await adapter.aclose()
+    default_dedupe, default_interactions = _default_state(bot)
+    adapter = SlackAdapter(
+        bot,
+        connection,
+        signing_secret=signing_secret,
+        dedupe=dedupe or default_dedupe,
+        interactions=interactions or default_interactions,
+    )
+    try:
+        yield adapter
+    finally:
+        await adapter.aclose()

@@ -70,27 +70,6 @@ def slack_button_used() -> str:
     return "That button was already used. Nothing more was done."
 
 
-def slack_escalation_title(command: str) -> str:
-    """Heading of the post in the engineering channel."""
-    return f"Escalation: {command}"
-
-
-def slack_escalation_text(
-    requester: str, channel: str | None, outcome: str, error_ref: str | None
-) -> str:
-    """What engineering needs to start: who, where, what happened, and the reference."""
-    where = f" in {channel}" if channel else ""
-    reference = (
-        f" Error reference {error_ref} (in the log and `supportbot audit`)." if error_ref else ""
-    )
-    return f"Escalated by {requester}{where}. Outcome: {outcome}.{reference}"
-
-
-def slack_escalated(channel: str) -> str:
-    """The escalation was posted."""
-    return f"Sent to {channel} with the full context. Engineering will follow up there."
-
-
 def slack_escalation_failed(channel: str) -> str:
     """The escalation could not be posted."""
     return (

@@ -93,8 +93,8 @@ class TerminalSession:
                 answer = ""
                 print(file=self.out)
         if answer in ("y", "yes"):
-            return self.runtime.call(bot.confirm(token, self.user))
-        return self.runtime.call(bot.cancel(token, self.user))
+            return self.runtime.call(bot.actions.confirm(token, self.user))
+        return self.runtime.call(bot.actions.cancel(token, self.user))
 
     def run(self, text: str) -> Reply:
         """Run one line as this user; handles confirmation and prints every reply."""

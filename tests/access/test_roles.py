@@ -260,7 +260,7 @@ async def bot() -> Any:
 def configure(tester: BotTester, **values: Any) -> None:
     """Give the running bot these settings (validated), keeping its database and services."""
     base = tester.bot.settings.model_dump()
-    tester.bot.settings = Settings.model_validate({**base, **values})
+    tester.bot = tester.bot.with_settings(Settings.model_validate({**base, **values}))
 
 
 LEADS = {"lead": {"members": ["support-leads", "lina"], "description": "Support leads"}}

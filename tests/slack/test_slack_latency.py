@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from supportbot import load_settings
-from supportbot.slack import open_slack, serve_http
+from supportbot.slack import serve_http
 from supportbot.slack.testing import FakeSlack, SlackSender, SlackSigner, direct_message_event
-from supportbot.testing import BotTester
 
-from .conftest import COMMANDS, SIGNING_SECRET
+from .conftest import SIGNING_SECRET, bot_settings, slack_bot
 
 
 @pytest.fixture
@@ -20,20 +18,12 @@ async def slow_sender(
     slack: FakeSlack, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[SlackSender]:
     timeout_s = getattr(request, "param", 10.0)
-    settings = load_settings(
-        None,
-        data_dir=str(tmp_path),
-        database_url=f"sqlite:///{tmp_path / 'supportbot.db'}",
-        command_timeout_s=timeout_s,
-    )
-    async with BotTester.demo(commands=[COMMANDS], settings=settings, latency_ms=10_000) as bot:
-        async with open_slack(
-            bot.bot, bot_token=slack.bot_token, signing_secret=SIGNING_SECRET, api_url=slack.api_url
-        ) as adapter:
-            async with serve_http(adapter, host="127.0.0.1", port=0) as url:
-                async with SlackSender(url, SlackSigner(SIGNING_SECRET)) as sender:
-                    yield sender
-                await adapter.aclose(grace_s=0)
+    settings = bot_settings(tmp_path, command_timeout_s=timeout_s)
+    async with slack_bot(slack, settings, latency_ms=10_000) as (_, adapter):
+        async with serve_http(adapter, host="127.0.0.1", port=0) as url:
+            async with SlackSender(url, SlackSigner(SIGNING_SECRET)) as sender:
+                yield sender
+            await adapter.aclose(grace_s=0)
 
 
 async def test_with_ten_second_services_the_ack_is_fast_and_the_answer_names_them(

@@ -22,24 +22,29 @@ from supportbot.access.roles import (
 )
 from supportbot.core.errors import NotAllowed
 from supportbot.core.reply import Outcome, Reply
-from supportbot.dispatch.chain import Next, Request
+from supportbot.core.settings import Settings
+from supportbot.dispatch.chain import Link, Next, ResolvedRequest
 
-__all__ = ["authorize"]
+__all__ = ["authorize_link"]
 
 
-async def authorize(request: Request, call_next: Next) -> Reply:
-    """Raise NotAllowed for a user with no allowed role; refuse an action outside its channels."""
-    spec = request.spec
-    assert spec is not None, "resolve finds the command first"
-    settings = request.bot.settings
-    allowed = allowed_roles(spec, settings)
-    if allowed is not None and allowed.isdisjoint(request.roles):
-        raise NotAllowed(spec.name, sorted(allowed), settings.access_help)
-    message = request.message
-    if message.adapter in CHANNEL_LIMITED_ADAPTERS:
-        places = action_channels_for(spec, settings)
-        if not channel_allowed(message.channel, places):
-            return Reply(
-                outcome=Outcome.DENIED, text=messages.wrong_channel(spec.name, list(places))
-            )
-    return await call_next(request)
+def authorize_link(settings: Settings) -> Link[ResolvedRequest]:
+    """The link that applies the roles, `command_roles`, `action_channels` and `access_help`
+    of `settings`."""
+
+    async def authorize(request: ResolvedRequest, call_next: Next[ResolvedRequest]) -> Reply:
+        """Raise NotAllowed for a user with no allowed role; refuse an action outside its
+        channels."""
+        spec = request.spec
+        allowed = allowed_roles(spec, settings)
+        if allowed is not None and allowed.isdisjoint(request.roles):
+            raise NotAllowed(spec.name, sorted(allowed), settings.access_help)
+        message = request.message
+        if message.adapter in CHANNEL_LIMITED_ADAPTERS:
+            places = action_channels_for(spec, settings)
+            if not channel_allowed(message.channel, places):
+                text = messages.wrong_channel(spec.name, list(places))
+                return Reply(outcome=Outcome.DENIED, text=text)
+        return await call_next(request)
+
+    return authorize
