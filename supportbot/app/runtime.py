@@ -1,4 +1,4 @@
-"""Running a bot on its own event loop in a background thread.
+"""Running a bot on its own event loop in a background thread, and what its start says.
 
 The terminal reads lines on the main thread (so Ctrl-C and readline behave) while the bot, its
 service clients and, in the demo, the sample services run on the loop of this thread.
@@ -13,14 +13,38 @@ from concurrent.futures import Future
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, TypeVar
 
+import click
+
 from supportbot.core.settings import ServiceSettings, Settings
 from supportbot.dispatch.bot import Bot, Outlets, open_bot
 from supportbot.sample import run_sample_services
 from supportbot.web.metrics import serve_configured_metrics
 
-__all__ = ["BotThread", "demo_settings", "open_served_bot"]
+from . import wording as messages
+
+__all__ = [
+    "BotThread",
+    "demo_settings",
+    "open_served_bot",
+    "report_loading",
+    "warn_without_services",
+]
 
 T = TypeVar("T")
+
+
+def report_loading(bot: Bot) -> None:
+    """Print the plugins that failed to load and the bot's start-up warnings."""
+    for failure in bot.plugin_failures:
+        click.echo(f"supportbot: {messages.plugin_not_loaded(failure)}", err=True)
+    for warning in bot.warnings:
+        click.echo(f"supportbot: {messages.startup_warning(warning)}", err=True)
+
+
+def warn_without_services(settings: Settings, *, demo: bool) -> None:
+    """Say so when a bot starts with nothing to look things up in."""
+    if not demo and not settings.services:
+        click.echo(f"supportbot: {messages.no_services_configured()}", err=True)
 
 
 @asynccontextmanager
