@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 import click
 
-from supportbot.core.settings import ServiceSettings, Settings
+from supportbot.core.settings import RoleSettings, ServiceSettings, Settings
 from supportbot.dispatch.bot import Bot, Outlets, open_bot
-from supportbot.sample import run_sample_services
+from supportbot.sample import DEMO_ROLES, run_sample_services
 from supportbot.web.metrics import serve_configured_metrics
 
 from . import wording as messages
@@ -49,7 +49,8 @@ def warn_without_services(settings: Settings, *, demo: bool) -> None:
 
 @asynccontextmanager
 async def demo_settings(settings: Settings, *, down: Sequence[str] = ()) -> AsyncIterator[Settings]:
-    """Start the sample services and point the settings' services at them.
+    """Start the sample services and point the settings' services at them; a configuration
+    without roles gets the demo's people (`DEMO_ROLES`).
 
     `down` names sample services to stop right away, to show how a dead service looks.
     """
@@ -61,7 +62,11 @@ async def demo_settings(settings: Settings, *, down: Sequence[str] = ()) -> Asyn
         }
         # Keep any extra services the configuration names; the sample ones take their names.
         merged = {**settings.services, **services}
-        yield settings.model_copy(update={"services": merged})
+        # Without roles of its own (no config file), the demo has the demo's people.
+        roles = settings.roles or {
+            name: RoleSettings.model_validate(role) for name, role in DEMO_ROLES.items()
+        }
+        yield settings.model_copy(update={"services": merged, "roles": roles})
 
 
 @asynccontextmanager
