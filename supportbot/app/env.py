@@ -7,7 +7,6 @@ and the bot are imported when a subcommand first asks for them, not before.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -24,8 +23,6 @@ if TYPE_CHECKING:
     from supportbot.slack import DoctorCheck
 
 __all__ = ["Adapters", "Env", "pass_env", "registered_adapters"]
-
-log = logging.getLogger("supportbot.settings")
 
 
 @dataclass
@@ -86,13 +83,15 @@ class Env:
         from supportbot.core.settings import load_settings
 
         if self._settings is None or overrides:
+            import logging  # here: `supportbot --help` has no use for it
+
             try:
                 settings = load_settings(self.config, tables=self.adapters.tables, **overrides)
             except ConfigError as exc:
                 fail(str(exc))
             configure_logging(settings)
             for line in settings.deprecations:
-                log.warning(line)
+                logging.getLogger("supportbot.settings").warning(line)
             if overrides:
                 return settings
             self._settings = settings
