@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING
 from supportbot.core.message import User
 from supportbot.core.settings import Settings
 
+from . import wording as messages
+
 if TYPE_CHECKING:
     from supportbot.core.registry import CommandRegistry, CommandSpec
 
@@ -138,31 +140,33 @@ def _unknown(roles: Iterable[str], known: frozenset[str]) -> list[str]:
 
 
 def _role_problem(where: str, role: str, settings: Settings) -> str:
-    configured = ", ".join(sorted(settings.roles)) or "none"
-    return (
-        f"{where} names the role {role!r}, which is not configured "
-        f"(configured: {configured}; everyone has {settings.default_role!r}). "
-        f"Add [roles.{role}] with its members to config/supportbot.toml, or fix the name."
+    return messages.role_not_configured(
+        [where], role, sorted(settings.roles), settings.default_role
     )
 
 
 def check_command_roles(registry: CommandRegistry, settings: Settings) -> list[str]:
-    """Roles that commands declare (`roles=`, `approval=`) but the configuration lacks.
+    """Roles that commands declare (`roles=`, `approval=`) but the configuration lacks: one
+    warning per missing role, naming every command (and where it is declared) that names it.
 
     Not fatal: such a command is refused to everyone (and its approvals can never be given), so
     nothing is allowed by mistake; the bot reports them at start so the config can catch up.
     """
     known = known_roles(settings)
-    problems: list[str] = []
+    naming: dict[str, list[str]] = {}
     for spec in registry:
         where = f"/{spec.name} ({spec.source})" if spec.source else f"/{spec.name}"
-        for role in _unknown(spec.roles or (), known):
-            problems.append(_role_problem(f"{where} @command(roles=...)", role, settings))
+        declared = [("roles=...", role) for role in _unknown(spec.roles or (), known)]
         if spec.approval is not None and spec.approval not in known:
-            problems.append(
-                _role_problem(f"{where} @command(approval=...)", spec.approval, settings)
-            )
-    return problems
+            declared.append(("approval=...", spec.approval))
+        for role in sorted({role for _, role in declared}):
+            keys = ", ".join(key for key, named in declared if named == role)
+            naming.setdefault(role, []).append(f"{where} @command({keys})")
+    configured = sorted(settings.roles)
+    return [
+        messages.role_not_configured(places, role, configured, settings.default_role)
+        for role, places in sorted(naming.items())
+    ]
 
 
 def check_roles(registry: CommandRegistry, settings: Settings) -> list[str]:

@@ -11,9 +11,10 @@ from the CLI (`supportbot run`, `supportbot serve`, `supportbot manifest`) or in
 Slack is connected before the bot is opened, so the bot is built with the channels and notes the
 connection lends it (`slack.outlets()`); nothing is rewired afterwards.
 
-The application adds Slack's subcommands, its `[slack]` settings table and its doctor check
-with `register(app)`. Test helpers (a fake Slack, a request signer, payload builders) are in
-`supportbot.slack.testing`.
+The application lists Slack's subcommands from `SLACK_ENTRIES` (names, help lines and import
+paths: nothing of Slack is imported for `supportbot --help`), and adds its `[slack]` settings
+table and its doctor check with `register(app)` when a subcommand first needs the settings.
+Test helpers (a fake Slack, a request signer, payload builders) are in `supportbot.slack.testing`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from ._credentials import SlackCredentials, read_credentials
     from ._dedupe import Dedupe, MemoryDedupe, delivery_key
     from ._doctor import check_slack
+    from ._entries import SLACK_ENTRIES
     from ._http import build_web_app, serve_http
     from ._identity import SlackIdentity, authenticate
     from ._interactions import Interaction, InteractionStore, MemoryInteractions
@@ -50,6 +52,7 @@ _LAZY = {
     "MemoryDedupe": "._dedupe",
     "MemoryInteractions": "._interactions",
     "SLACK_COMMANDS": "._cli",
+    "SLACK_ENTRIES": "._entries",
     "SLACK_TABLE": "._settings",
     "SlackAdapter": "._app",
     "SlackConnection": "._connection",
@@ -89,6 +92,7 @@ __all__ = [
     "MemoryDedupe",
     "MemoryInteractions",
     "SLACK_COMMANDS",
+    "SLACK_ENTRIES",
     "SLACK_TABLE",
     "SlackAdapter",
     "SlackConnection",

@@ -220,6 +220,20 @@ def test_a_command_naming_an_unknown_role_is_reported_with_the_command_and_role(
     assert not may_run(spec(refund), AGENT, settings())
 
 
+def test_a_missing_role_is_one_warning_naming_every_command_that_names_it() -> None:
+    # A start without [roles.*] used to print one line per command and per key.
+    @command("approve-refund", roles={"lead", "finance"}, approval="lead")
+    async def approve_refund(ctx: Context) -> str:
+        return "ok"
+
+    finance, lead = check_command_roles(registry(lookup, refund, approve_refund), settings())
+    assert "'lead'" in lead and "'finance'" not in lead
+    assert "/refund (" in lead and "@command(roles=...)" in lead
+    assert "/approve-refund (" in lead and "@command(roles=..., approval=...)" in lead
+    assert lead.count("[roles.lead]") == 1 and "configured: none" in lead
+    assert "/approve-refund" in finance and "/refund" not in finance and "names the role" in finance
+
+
 def test_an_unknown_role_in_command_roles_or_approval_is_reported() -> None:
     @command("approve-me", approval="finance")
     async def approve_me(ctx: Context) -> str:
