@@ -238,6 +238,20 @@ class ActionLedger:
 
         return await self._writer.run(move)
 
+    async def expire_open(self, *, at: datetime) -> int:
+        """Make every open confirmation and approval expire at `at` (a test's late click);
+        returns how many there were. Raises StorageUnavailable when it cannot be committed."""
+        statement = (
+            update(PendingActionRow)
+            .where(PendingActionRow.state.in_(("pending", "awaiting_approval")))
+            .values(expires_at=at)
+        )
+
+        async def expire(connection: AsyncConnection) -> int:
+            return int(getattr(await connection.execute(statement), "rowcount", 0))
+
+        return await self._writer.run(expire)
+
     async def awaiting_approval(self, *, limit: int = 20) -> list[PendingAction]:
         """Open requests waiting for an approver, oldest first."""
         statement = (

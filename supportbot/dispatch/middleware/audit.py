@@ -15,7 +15,7 @@ from supportbot.core.masking import mask_text
 from supportbot.core.reply import Outcome, Reply
 from supportbot.dispatch.chain import Link, Next, Request
 from supportbot.dispatch.notes import RunNotes
-from supportbot.storage import AuditEntry, AuditLog
+from supportbot.storage import AuditEntry, AuditLog, database_deadline
 
 __all__ = ["audit_link", "audit_target", "error_detail", "masked_arguments", "masked_value"]
 
@@ -80,14 +80,18 @@ def audit_link(audit_log: AuditLog | None, region: str) -> Link[Request]:
         """Call the chain, then write one audit record for this run.
 
         A run abandoned on the way (Ctrl-C in the terminal, a shutdown) is recorded as
-        cancelled before the cancellation goes on.
+        cancelled before the cancellation goes on. The record waits for the database no longer
+        than the run's deadline: past it, the row goes to the spool and the answer goes out.
         """
         try:
             reply = await call_next(request)
         except asyncio.CancelledError:
-            await _record(audit_log, audit_entry(request, Outcome.CANCELLED.value, region))
+            entry = audit_entry(request, Outcome.CANCELLED.value, region)
+            with database_deadline(request.notes.database_deadline):
+                await _record(audit_log, entry)
             raise
-        await _record(audit_log, audit_entry(request, reply.outcome.value, region))
+        with database_deadline(request.notes.database_deadline):
+            await _record(audit_log, audit_entry(request, reply.outcome.value, region))
         return reply
 
     return audit
