@@ -157,7 +157,9 @@ async def open_store(settings: Settings) -> Store:
         raise ConfigError(messages.database_not_migrated())
     # Rows the database cannot take wait in the data folder (`<data_dir>/<file>-spool` or
     # `spool-<id>` for PostgreSQL), which the bot must be able to write anyway.
-    return create_store(url, spool_dir=settings.data_dir)
+    store = create_store(url, spool_dir=settings.data_dir)
+    store.start()  # rows left in the spool by a stopped bot are replayed now
+    return store
 
 
 @asynccontextmanager

@@ -77,6 +77,12 @@ class Store:
             spool_folder=str(spool.folder),
         )
 
+    def start(self) -> None:
+        """Start the write path now: rows a stopped process left in the spool are replayed
+        (and counted by `health()`) at once rather than on the first write. Needs a running
+        event loop; the bot calls it when it opens the store."""
+        self.writer.start()
+
     async def close(self) -> None:
         """Commit or spool every write still waiting, then close every connection."""
         try:
