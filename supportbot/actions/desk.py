@@ -244,7 +244,7 @@ class ActionDesk:
         pending = await ledger.get_pending(token) if ledger is not None else None
         if pending is None:
             return await self._audited(None, d, token)
-        if pending.user_id != d.user.id:
+        if not pending.asked_by(d.user.id):
             text = messages.confirmation_not_yours(pending.command)
             return await self._audited(pending, d, text=text)
         return pending
@@ -311,7 +311,7 @@ class ActionDesk:
     ) -> None:
         """Let the person who asked know what the approver decided (when an adapter can)."""
         notify = self._requester_notifier
-        if notify is None or approver.id == pending.user_id:
+        if notify is None or pending.asked_by(approver.id):
             return
         try:
             await notify(pending, approver, decision, reply)
@@ -349,7 +349,7 @@ class ActionDesk:
         if pending.state != "awaiting_approval" or pending.approval_role is None:
             text = messages.nothing_to_approve(pending.command, pending.state)
             return await self._audited(pending, d, text=text)
-        if d.user.id == pending.user_id and d.name == "approve":
+        if pending.asked_by(d.user.id) and d.name == "approve":
             text = messages.approver_is_requester(pending.command)
             return await self._audited(pending, d, text=text, outcome=Outcome.DENIED)
         if pending.approval_role not in self._roles_of(d.user):

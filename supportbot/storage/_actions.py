@@ -99,6 +99,11 @@ class PendingAction:
         """Whether the confirmation can no longer be used."""
         return self.expires_at <= _now()
 
+    def asked_by(self, user_id: str) -> bool:
+        """Whether `user_id` is the requester's, compared as the database keeps ids (cleaned,
+        and cut to the column: an id longer than that is still its owner's)."""
+        return self.user_id == stored_as(PendingActionRow.user_id, user_id)
+
 
 @dataclass(frozen=True, kw_only=True)
 class RunRecord:
