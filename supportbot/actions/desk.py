@@ -30,7 +30,12 @@ from . import wording as messages
 from .escalation import EscalationSink, LogEscalationSink, escalate
 from .questions import store_question
 from .runs import ConfirmedRun, RunConfirmed, already_done_reply
-from .unrecorded import decision_deadline, recording_problem, unrecorded_decision
+from .unrecorded import (
+    decision_deadline,
+    recording_problem,
+    unescalated,
+    unrecorded_decision,
+)
 
 if TYPE_CHECKING:
     from supportbot.core.registry import CommandSpec
@@ -361,8 +366,13 @@ class ActionDesk:
         return pending
 
     async def escalate(self, request_id: str, by: User) -> Reply:
-        """Hand a failed command run to engineering (see `supportbot.actions.escalation`)."""
-        return await escalate(self._store, self._escalation_sink, request_id, by)
+        """Hand a failed command run to engineering (see `supportbot.actions.escalation`);
+        while the database cannot be read, the answer says so and nothing is sent."""
+        with decision_deadline(self._decision_timeout_s):
+            try:
+                return await escalate(self._store, self._escalation_sink, request_id, by)
+            except StorageUnavailable as exc:
+                return unescalated(request_id, exc)
 
     # --- running and refusing --------------------------------------------------------------
 

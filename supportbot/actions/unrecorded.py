@@ -23,7 +23,13 @@ from . import wording as messages
 if TYPE_CHECKING:
     from supportbot.storage import Store
 
-__all__ = ["decision_deadline", "recording_problem", "unrecorded", "unrecorded_decision"]
+__all__ = [
+    "decision_deadline",
+    "recording_problem",
+    "unescalated",
+    "unrecorded",
+    "unrecorded_decision",
+]
 
 log = logging.getLogger("supportbot.actions")
 
@@ -49,6 +55,13 @@ def unrecorded_decision(decision: str, error: StorageUnavailable) -> Reply:
     """The answer to a `decision` (confirm, cancel, ...) the database could not record."""
     log.warning("could not record a %s, nothing was done: %s", decision, error.problem)
     return Reply(outcome=Outcome.ERROR, text=messages.could_not_record_decision(decision))
+
+
+def unescalated(request_id: str, error: StorageUnavailable) -> Reply:
+    """The answer to an escalation of `request_id` that the database could not serve (the
+    report is made from the run's audit record): nothing was sent."""
+    log.warning("could not escalate %s, nothing was sent: %s", request_id, error.problem)
+    return Reply(outcome=Outcome.ERROR, text=messages.could_not_escalate(request_id))
 
 
 @contextmanager

@@ -249,6 +249,15 @@ def could_not_record_decision(decision: str) -> str:
     )
 
 
+def could_not_escalate(request_id: str) -> str:
+    """An escalation whose run the bot's database could not read: nothing was sent."""
+    return (
+        f"Could not escalate {request_id}, so nothing was sent: the bot's database, which holds "
+        "what that run did, cannot be read right now. Try again in a minute; if it keeps "
+        "failing, tell whoever runs the bot (/status names the problem)."
+    )
+
+
 def retry_not_offered() -> str:
     """A failed action whose Retry question the bot's database could not store."""
     return (

@@ -74,6 +74,9 @@ async def test_killed_mid_burst_every_command_is_answered_in_time_and_every_row_
             await asyncio.sleep(1.0)
             assert "PostgreSQL" in await status_line(bot)
             assert_refused(await answered_in_time(bot, "/zap R1"))
+            escalated = await bot.bot.actions.escalate("0123456789ab", AGENT)
+            assert escalated.outcome is Outcome.ERROR
+            assert (escalated.text or "").startswith("Could not escalate 0123456789ab, so nothing")
         finally:
             await asyncio.to_thread(server.start)
         await workers
