@@ -6,7 +6,6 @@ command run is in the database exactly once afterwards."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,16 +29,10 @@ from tests.dispatch.database_faults import (
     timed,
     until_healthy,
 )
-from tests.storage.faults import PrivateServer, private_postgres
+from tests.storage.faults import PrivateServer, server
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[PrivateServer]:
-    """One private server for this module's tests."""
-    with private_postgres() as started:
-        yield started
+__all__ = ["server"]  # the private server fixture, shared with the storage tests
 
 
 @pytest.fixture
