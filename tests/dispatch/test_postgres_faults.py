@@ -91,7 +91,10 @@ async def test_a_frozen_server_never_holds_an_answer_past_the_deadline(
         await bot.run("/lookup R1", user=AGENT)
         token = await ask_zap(bot)
         with server.frozen():
-            # Before the write path has given the server up, and after.
+            # Before the write path has given the server up, and after. A run that ends before
+            # its context exists (a usage error) keeps to the deadline too.
+            usage = await answered_in_time(bot, "/lookup")
+            assert usage.outcome is Outcome.REJECTED
             lookup = await answered_in_time(bot, "/lookup R1")
             assert lookup.outcome is Outcome.OK and lookup.text == "record R1: active"
             assert_refused(await answered_in_time(bot, "/zap R1"))
@@ -102,7 +105,7 @@ async def test_a_frozen_server_never_holds_an_answer_past_the_deadline(
             assert DONE == []
         await until_healthy(store, timeout=45)  # psycopg gives up a cancel after ~10 s
         rows = await rows_by_command(store)
-        assert rows["lookup"] == 5 and rows["status"] == 1, rows
+        assert rows["lookup"] == 6 and rows["status"] == 1, rows
         assert rows["zap"] == 2 and rows[None] == 1, rows  # the question, the refused /zap;
         # the refused confirm, a decision not read from the database, names no command
         assert DONE == []

@@ -69,7 +69,11 @@ def default_links(
     return Links(
         outer=(
             metrics_link(metrics),
-            audit_link(store.audit if store is not None else None, region),
+            audit_link(
+                store.audit if store is not None else None,
+                region,
+                command_timeout_s=settings.command_timeout_s,
+            ),
             recover_link(settings.command_timeout_s),
             privacy_link(settings.personal_data_roles, region),
         ),
