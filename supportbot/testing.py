@@ -149,19 +149,9 @@ class BotTester:
     async def expire_confirmations(self) -> int:
         """Make every open confirmation and approval expire now (to test a late click);
         returns how many there were."""
-        from sqlalchemy import update
-
-        from .storage import PendingActionRow
-
         assert self.bot.store is not None, "confirmations live in the database"
         past = datetime.now(UTC) - timedelta(seconds=1)
-        async with self.bot.store.sessions.begin() as session:
-            result = await session.execute(
-                update(PendingActionRow)
-                .where(PendingActionRow.state.in_(("pending", "awaiting_approval")))
-                .values(expires_at=past)
-            )
-        return int(getattr(result, "rowcount", 0))
+        return await self.bot.store.actions.expire_open(at=past)
 
     @classmethod
     @asynccontextmanager

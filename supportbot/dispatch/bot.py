@@ -29,7 +29,7 @@ from supportbot.core.settings import Settings
 from supportbot.services.alerts import AlertNotifier, ErrorRateMonitor
 from supportbot.services.clients import Services
 from supportbot.services.metrics import default_metrics
-from supportbot.storage import Store, create_store, is_up_to_date, upgrade
+from supportbot.storage import StorageHealth, Store, create_store, is_up_to_date, upgrade
 from supportbot.storage import wording as messages
 
 from .chain import Request, ResolvedRequest
@@ -84,6 +84,7 @@ class Bot:
             confirm_ttl_s=settings.confirm_ttl_s,
             escalation_sink=outlets.escalation_sink,
             requester_notifier=outlets.requester_notifier,
+            decision_timeout_s=settings.command_timeout_s,
         )
         #: The chain's links, stage by stage (the Slack ack runs `resolve` and `validate`).
         self.links = default_links(
@@ -113,6 +114,11 @@ class Bot:
             plugin_failures=self.plugin_failures,
             warnings=self.warnings,
         )
+
+    def database_health(self) -> StorageHealth | None:
+        """Whether the database takes writes now, and what waits in the spool (None without a
+        database): what `/status` and the adapters' readiness probes show."""
+        return self.store.health() if self.store is not None else None
 
     def roles_of(self, user: User) -> frozenset[str]:
         """Every role `user` has under the bot's settings (the default role included)."""
@@ -149,7 +155,11 @@ async def open_store(settings: Settings) -> Store:
         await asyncio.to_thread(upgrade, url)
     elif not await asyncio.to_thread(is_up_to_date, url):
         raise ConfigError(messages.database_not_migrated())
-    return create_store(url)
+    # Rows the database cannot take wait in the data folder (`<data_dir>/<file>-spool` or
+    # `spool-<id>` for PostgreSQL), which the bot must be able to write anyway.
+    store = create_store(url, spool_dir=settings.data_dir)
+    store.start()  # rows left in the spool by a stopped bot are replayed now
+    return store
 
 
 @asynccontextmanager

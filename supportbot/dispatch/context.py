@@ -22,7 +22,14 @@ if TYPE_CHECKING:
     from supportbot.core.registry import CommandRegistry, CommandSpec
     from supportbot.storage import Store
 
-__all__ = ["Context"]
+__all__ = ["Context", "answer_reserve"]
+
+
+def answer_reserve(timeout_s: float) -> float:
+    """The time held back at the end of a run's deadline of `timeout_s` so that the run still
+    answers with what it has when services (or the database) are slow: a tenth, at most half a
+    second."""
+    return min(0.5, 0.1 * timeout_s)
 
 
 class Context:
@@ -96,8 +103,7 @@ class Context:
         slow, the command still has time to answer with what it has instead of timing out whole.
         """
         left = self.deadline - asyncio.get_running_loop().time()
-        reserve = min(0.5, 0.1 * self.timeout_s)
-        return max(0.0, left - reserve)
+        return max(0.0, left - answer_reserve(self.timeout_s))
 
     async def gather(
         self, *calls: ServiceCall | Awaitable[ServiceResult[Any]]

@@ -37,6 +37,9 @@ class RunNotes:
     service_failures: list[ServiceResult[Any]] = field(default_factory=list)
     #: The exception that ended the run, if any (for the log and the audit record).
     error: BaseException | None = None
+    #: Until when (`loop.time()`) the run's database work may wait, once its context is built
+    #: (by `deadline`); the audit record written after the run keeps to it too.
+    database_deadline: float | None = None
 
     @property
     def command_name(self) -> str | None:

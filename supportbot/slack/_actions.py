@@ -13,8 +13,10 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from supportbot.actions.unrecorded import unrecorded_decision
 from supportbot.core.message import Message, User
 from supportbot.core.reply import Outcome, Reply
+from supportbot.storage import StorageUnavailable
 
 from . import wording as messages
 from ._blocks import (
@@ -91,9 +93,18 @@ class ActionRunner:
             return interaction.buttons[index]
         return None
 
-    async def _once(self, body: Mapping[str, Any], key: str) -> bool:
+    async def _once(self, body: Mapping[str, Any], key: str, *, decision: str = "") -> bool:
+        """True for the first click of `key`. When the click cannot be recorded, a lookup's
+        click goes ahead; a `decision` (confirm, cancel) is answered "could not record" and
+        stops there: the desk could not record it either."""
         try:
             first = await self._adapter.dedupe.claim(key)
+        except StorageUnavailable as exc:
+            if decision:
+                await self._show(body, unrecorded_decision(decision, exc))
+                return False
+            log.warning("could not record the click %s (%s); acting on it anyway", key, exc)
+            first = True
         except Exception:
             log.exception("could not record the click %s; acting on it anyway", key)
             first = True
@@ -125,7 +136,7 @@ class ActionRunner:
         self, body: Mapping[str, Any], interaction: Interaction, button: StoredButton, user: User
     ) -> None:
         # Confirm and cancel share one claim: whichever is clicked first is the answer.
-        if not await self._once(body, f"decide:{interaction.id}"):
+        if not await self._once(body, f"decide:{interaction.id}", decision=button.action):
             return
         desk = self._adapter.bot.actions
         decide = desk.confirm if button.action == "confirm" else desk.cancel

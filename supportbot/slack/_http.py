@@ -2,13 +2,17 @@
 
 `POST /slack/events` (Bolt's conventional path) takes every signed request from Slack;
 `GET /healthz` says the process is alive, `GET /readyz` whether it takes work (for a load
-balancer in front of several replicas), `GET /metrics` serves the Prometheus metrics.
+balancer in front of several replicas: not while the database cannot take writes, whose problem
+and spooled rows it names), `GET /metrics` serves the Prometheus metrics. `/healthz` stays 200
+while the database is away: restarting the process would not bring it back, and rows may wait
+in its memory.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -20,7 +24,7 @@ from . import wording as messages
 from ._app import SlackAdapter
 from ._manifest import EVENTS_PATH
 
-__all__ = ["EVENTS_PATH", "build_web_app", "serve_http"]
+__all__ = ["EVENTS_PATH", "build_web_app", "database_status", "serve_http"]
 
 #: Slack's payloads are small; anything bigger than this is not from Slack.
 MAX_BODY_BYTES = 1024 * 1024
@@ -51,14 +55,23 @@ async def _events(request: web.Request) -> web.Response:
     return await to_aiohttp_response(bolt_response)
 
 
+def database_status(adapter: SlackAdapter) -> dict[str, Any]:
+    """`{"database": ...}` for the health probes (empty for a bot without a database):
+    readiness fails while the database cannot take writes; liveness does not."""
+    health = adapter.bot.database_health()
+    return {"database": health.as_json()} if health is not None else {}
+
+
 async def _healthz(request: web.Request) -> web.Response:
-    return web.json_response({"ok": True})
+    return web.json_response({"ok": True, **database_status(request.app[ADAPTER_KEY])})
 
 
 async def _readyz(request: web.Request) -> web.Response:
     adapter = request.app[ADAPTER_KEY]
-    ready = adapter.ready
-    return web.json_response({"ready": ready, "busy": adapter.busy}, status=200 if ready else 503)
+    database = database_status(adapter)
+    ready = adapter.ready and database.get("database", {}).get("ok", True)
+    body = {"ready": ready, "busy": adapter.busy, **database}
+    return web.json_response(body, status=200 if ready else 503)
 
 
 @asynccontextmanager

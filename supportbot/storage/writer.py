@@ -135,6 +135,11 @@ class Writer:
             item.tidy = True
             self._enqueue_nowait(item)
 
+    def start(self) -> None:
+        """Open the spool and replay what a stopped process left in it, without waiting for a
+        first write (which would otherwise start the writer). Needs a running event loop."""
+        self._start()
+
     def notice(self, problem: str) -> None:
         """Someone else found the database unusable (the SQLite file is gone): stop writing to
         it, spool, and probe until it is back."""

@@ -296,3 +296,30 @@ async def test_actions_need_the_database() -> None:
     ) as bot:
         reply = await bot.run("/zap TX-1")
     assert reply.outcome is Outcome.ERROR and "database" in (reply.text or "")
+
+
+@command("zap-away", confirm="Zap {tx}?")
+async def zap_away(ctx: Context, tx: TransactionId) -> Reply:
+    """An action that fails as the database goes away under it."""
+    assert ctx.store is not None
+    ctx.store.writer.notice("PostgreSQL cannot be reached: connection refused")
+    return Reply(outcome=Outcome.ERROR, text=f"{tx} may not have been done.")
+
+
+async def test_a_failed_action_whose_retry_cannot_be_stored_still_answers_with_escalate() -> None:
+    async with BotTester.fake({}, commands=[zap_away]) as bot:
+        store = bot.bot.store
+        assert store is not None
+        token = await ask(bot, "/zap-away TX-5")
+        failed = await bot.bot.actions.confirm(token, AGENT)
+        assert failed.outcome is Outcome.ERROR
+        assert (failed.text or "").startswith("TX-5 may not have been done.")
+        assert "Retry is not offered" in (failed.text or "")
+        assert {b.action for b in failed.buttons} == {"escalate"}
+        # The run's outcome waited in the spool and arrives once the database is back.
+        for _ in range(200):
+            if store.health().ok and not store.health().spooled:
+                break
+            await asyncio.sleep(0.05)
+        run = await store.actions.get_run(token)
+        assert run is not None and run.status == "failed", run

@@ -9,7 +9,8 @@
 - on a resolved request: `authorize` refuses what the user's roles (or, for an action, the
   channel) do not allow;
 - `validate` checks the arguments and builds the context;
-- on a valid request: `ratelimit` stops a user at a command's limit (with a database);
+- on a valid request: `deadline` bounds every database call by the run's deadline;
+  `ratelimit` stops a user at a command's limit (with a database);
   `confirm` holds actions until their requester says yes; `execute` runs a confirmed action
   exactly once. The handler runs at the end.
 """
@@ -29,6 +30,7 @@ from supportbot.storage import Store
 from .audit import audit_link
 from .authorize import authorize_link
 from .confirm import confirm_link
+from .deadline import deadline_link
 from .execute import execute_link
 from .metrics import metrics_link
 from .privacy import privacy_link
@@ -41,6 +43,7 @@ __all__ = [
     "audit_link",
     "authorize_link",
     "confirm_link",
+    "deadline_link",
     "default_links",
     "execute_link",
     "metrics_link",
@@ -66,7 +69,11 @@ def default_links(
     return Links(
         outer=(
             metrics_link(metrics),
-            audit_link(store.audit if store is not None else None, region),
+            audit_link(
+                store.audit if store is not None else None,
+                region,
+                command_timeout_s=settings.command_timeout_s,
+            ),
             recover_link(settings.command_timeout_s),
             privacy_link(settings.personal_data_roles, region),
         ),
@@ -74,6 +81,7 @@ def default_links(
         resolved=(authorize_link(settings),),
         validate=validate_link(settings, new_context),
         valid=(
+            deadline_link(),
             *([ratelimit_link(store.audit, settings)] if store is not None else []),
             confirm_link(desk, region),
             execute_link(desk, region),

@@ -14,8 +14,9 @@ from supportbot.core.errors import SupportbotError
 from supportbot.core.masking import mask_text
 from supportbot.core.reply import Outcome, Reply
 from supportbot.dispatch.chain import Link, Next, Request
+from supportbot.dispatch.context import answer_reserve
 from supportbot.dispatch.notes import RunNotes
-from supportbot.storage import AuditEntry, AuditLog
+from supportbot.storage import AuditEntry, AuditLog, database_deadline
 
 __all__ = ["audit_link", "audit_target", "error_detail", "masked_arguments", "masked_value"]
 
@@ -72,22 +73,35 @@ def error_detail(error: BaseException | None, region: str = "ID") -> str | None:
     return mask_text(text[-MAX_ERROR:], region)
 
 
-def audit_link(audit_log: AuditLog | None, region: str) -> Link[Request]:
+def audit_link(
+    audit_log: AuditLog | None, region: str, *, command_timeout_s: float | None = None
+) -> Link[Request]:
     """The link that writes every run to `audit_log` (None: a bot without a database, only the
-    log line), masking phone numbers as `region` writes them."""
+    log line), masking phone numbers as `region` writes them. A run that ends before its
+    context is built (an unknown command, a usage error, a refusal) has no database deadline of
+    its own: its record keeps to `command_timeout_s` from the run's start (None: the write
+    path's own bound)."""
 
     async def audit(request: Request, call_next: Next[Request]) -> Reply:
         """Call the chain, then write one audit record for this run.
 
         A run abandoned on the way (Ctrl-C in the terminal, a shutdown) is recorded as
-        cancelled before the cancellation goes on.
+        cancelled before the cancellation goes on. The record waits for the database no longer
+        than the run's deadline: past it, the row goes to the spool and the answer goes out.
         """
+        fallback: float | None = None
+        if command_timeout_s is not None:
+            fallback = asyncio.get_running_loop().time() + command_timeout_s
+            fallback -= answer_reserve(command_timeout_s)
         try:
             reply = await call_next(request)
         except asyncio.CancelledError:
-            await _record(audit_log, audit_entry(request, Outcome.CANCELLED.value, region))
+            entry = audit_entry(request, Outcome.CANCELLED.value, region)
+            with database_deadline(request.notes.database_deadline or fallback):
+                await _record(audit_log, entry)
             raise
-        await _record(audit_log, audit_entry(request, reply.outcome.value, region))
+        with database_deadline(request.notes.database_deadline or fallback):
+            await _record(audit_log, audit_entry(request, reply.outcome.value, region))
         return reply
 
     return audit

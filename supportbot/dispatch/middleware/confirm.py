@@ -11,10 +11,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from supportbot.actions.desk import ActionDesk
+from supportbot.actions.unrecorded import unrecorded
 from supportbot.core.masking import mask_text
 from supportbot.core.reply import Reply
 from supportbot.dispatch.chain import Link, Next, ValidRequest
 from supportbot.dispatch.handler import add_service_warnings, as_reply
+from supportbot.storage import StorageUnavailable
 
 __all__ = ["confirm_link", "confirm_prompt"]
 
@@ -46,10 +48,17 @@ def confirm_link(desk: ActionDesk, region: str) -> Link[ValidRequest]:
     phone numbers."""
 
     async def confirm(request: ValidRequest, call_next: Next[ValidRequest]) -> Reply:
-        """For an action not yet confirmed: store the question and ask the user; nothing runs."""
+        """For an action not yet confirmed: store the question and ask the user; nothing runs.
+
+        While the database cannot take writes the action is refused at once, before its
+        preview calls anything: its question could not be stored anyway."""
         spec = request.spec
         if not spec.action or request.confirmed is not None:
             return await call_next(request)
+        problem = desk.recording_problem()
+        if problem is not None:
+            request.notes.error = problem
+            return unrecorded(spec.name, problem)
         extra: Mapping[str, Any] = {}
         if spec.preview is not None:
             context = request.context
@@ -65,11 +74,15 @@ def confirm_link(desk: ActionDesk, region: str) -> Link[ValidRequest]:
         # The question is stored, and shown in the channel when an approver is asked: masked
         # whole, so free text (a refund's reason) cannot carry a phone number or an email there.
         prompt = confirm_prompt(spec.confirm, spec.name, request.arguments, extra)
-        return await desk.ask(
-            spec=spec,
-            arguments=request.arguments,
-            message=request.message,
-            prompt=mask_text(prompt, region),
-        )
+        try:
+            return await desk.ask(
+                spec=spec,
+                arguments=request.arguments,
+                message=request.message,
+                prompt=mask_text(prompt, region),
+            )
+        except StorageUnavailable as exc:
+            request.notes.error = exc
+            return unrecorded(spec.name, exc)
 
     return confirm

@@ -14,11 +14,12 @@ from datetime import UTC, datetime, timedelta
 
 from supportbot.actions import wording as messages
 from supportbot.actions.desk import ActionDesk
-from supportbot.actions.runs import action_fingerprint, already_done_reply
+from supportbot.actions.runs import ConfirmedRun, action_fingerprint, already_done_reply
+from supportbot.actions.unrecorded import unrecorded
 from supportbot.core.reply import Outcome, Reply
 from supportbot.dispatch.chain import Link, Next, ValidRequest
 from supportbot.dispatch.error_reply import error_reply
-from supportbot.storage import RunRecord
+from supportbot.storage import RunRecord, StorageUnavailable
 
 from .audit import audit_target, masked_arguments
 
@@ -44,25 +45,12 @@ def execute_link(desk: ActionDesk, region: str) -> Link[ValidRequest]:
         if ledger is None:  # the desk asks no question without one; a run cannot get here
             return Reply(outcome=Outcome.ERROR, text=messages.actions_need_a_database(spec.name))
         notes, context = request.notes, request.context
-        now = datetime.now(UTC)
-        user = request.message.user
-        claim = await ledger.claim_run(
-            RunRecord(
-                idempotency_key=confirmed.idempotency_key,
-                fingerprint=action_fingerprint(spec.name, request.arguments),
-                command=spec.name,
-                user_id=user.id,
-                user_name=user.display,
-                approved_by=confirmed.approved_by,
-                arguments=masked_arguments(notes, region),
-                target=audit_target(notes),
-                adapter=request.message.adapter,
-                channel=request.message.channel,
-                request_id=request.request_id,
-                started_at=now,
-                lease_until=now + timedelta(seconds=context.timeout_s) + LEASE_MARGIN,
-            )
-        )
+        try:
+            claim = await ledger.claim_run(intent(request, confirmed, region))
+        except StorageUnavailable as exc:
+            # The intent is not committed, so the service is not called: nothing was done.
+            notes.error = exc
+            return unrecorded(spec.name, exc)
         if not claim.won:
             return already_done_reply(claim.run)
         # Errors become replies here, so that a crash or a timeout is recorded as this run's
@@ -94,3 +82,25 @@ def execute_link(desk: ActionDesk, region: str) -> Link[ValidRequest]:
         )
 
     return execute
+
+
+def intent(request: ValidRequest, confirmed: ConfirmedRun, region: str) -> RunRecord:
+    """The intent to run `request`, the confirmed action, under its idempotency key: committed
+    before the handler runs."""
+    notes, spec, user = request.notes, request.spec, request.message.user
+    now = datetime.now(UTC)
+    return RunRecord(
+        idempotency_key=confirmed.idempotency_key,
+        fingerprint=action_fingerprint(spec.name, request.arguments),
+        command=spec.name,
+        user_id=user.id,
+        user_name=user.display,
+        approved_by=confirmed.approved_by,
+        arguments=masked_arguments(notes, region),
+        target=audit_target(notes),
+        adapter=request.message.adapter,
+        channel=request.message.channel,
+        request_id=request.request_id,
+        started_at=now,
+        lease_until=now + timedelta(seconds=request.context.timeout_s) + LEASE_MARGIN,
+    )

@@ -69,3 +69,34 @@ async def test_a_lookup_and_a_confirmed_action_go_on(store: Store, tmp_path: Pat
     confirmed = valid(spec(refund), text, settings, confirmed=run)
     assert (await confirm(confirmed, rest)).text == "ran"
     assert len(rest.calls) == 2
+
+
+PREVIEWED: list[str] = []
+
+
+async def counted_preview(ctx: Context, tx: TransactionId) -> Any:
+    PREVIEWED.append(str(tx))
+    return {}
+
+
+@command("void", confirm="Void {tx}?", preview=counted_preview)
+async def void(ctx: Context, tx: TransactionId) -> str:
+    """Voids."""
+    return "voided"
+
+
+async def test_an_action_the_database_cannot_record_is_refused_before_its_preview(
+    store: Store, tmp_path: Path
+) -> None:
+    store.writer.notice("the disk is full (/data): free some space")
+    PREVIEWED.clear()
+    asked = valid(spec(void), "/void TX-1042", settings_for(tmp_path))
+    reply = await confirm_link(desk_on(store), "ID")(asked, StubNext())
+    assert PREVIEWED == []  # nothing was called for a question that could not be stored
+    assert reply.outcome is Outcome.ERROR and reply.confirmation is None
+    assert reply.text is not None and reply.text.startswith(
+        "Could not record /void, so nothing was done"
+    )
+    assert "Try again in a minute" in reply.text
+    assert asked.notes.error is not None  # for the audit record
+    assert await store.actions.awaiting_approval() == []

@@ -65,3 +65,17 @@ async def test_a_lookup_and_an_unconfirmed_action_go_straight_on(
     asked = valid(spec(resend), TEXT, settings_for(tmp_path))
     assert (await execute_link(desk_on(store), "ID")(asked, rest)).text == "ran"
     assert await store.actions.get_run("key-1") is None
+
+
+async def test_an_intent_that_cannot_be_committed_runs_nothing_and_says_so(
+    store: Store, tmp_path: Path
+) -> None:
+    store.writer.notice("PostgreSQL cannot be reached: connection refused")
+    rest = StubNext()
+    run = confirmed_run(tmp_path)
+    reply = await execute_link(desk_on(store), "ID")(run, rest)
+    assert rest.calls == []  # the service is never called without its intent committed
+    assert reply.outcome is Outcome.ERROR
+    assert reply.text is not None
+    assert reply.text.startswith("Could not record /resend, so nothing was done")
+    assert run.notes.error is not None
