@@ -20,7 +20,8 @@ from typing import Annotated, Literal, Union, get_args, get_origin
 import phonenumbers
 
 from . import wording as messages
-from .masking import mask_email, mask_phone, national_form, parse_phone
+from .masking import mask_email, mask_phone
+from .phones import looks_like_phone, national_form, read_phone
 
 __all__ = [
     "Amount",
@@ -45,7 +46,6 @@ _MERCHANT_ID = re.compile(r"[Mm]-?([0-9]{4,9})", re.ASCII)
 _MERCHANT_ID_LIKE = re.compile(r"[Mm]-?[0-9]*", re.ASCII)
 _TRANSACTION_ID = re.compile(r"[Tt][Xx]-?([0-9]{1,12})", re.ASCII)
 _INT = re.compile(r"[+-]?[0-9]+", re.ASCII)
-_PHONE_LIKE = re.compile(r"[0-9 ()+.\-/]*[0-9][0-9 ()+.\-/]*", re.ASCII)
 _DOMAIN_LABEL = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")
 
 
@@ -71,7 +71,7 @@ class PhoneNumber:
     @classmethod
     def parse(cls, raw: str, region: str = "ID") -> PhoneNumber:
         """`0812-3456-7890`, `+62 812 3456 7890`, `6281234567890`... ValueError with a reason."""
-        number = parse_phone(raw, region)
+        number = read_phone(raw, region)
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         return cls(e164, region)
 
@@ -236,7 +236,7 @@ class MerchantRef:
             return cls(merchant_id=MerchantId.parse(text))
         if "@" in text:
             return cls(email=Email.parse(text))
-        if _PHONE_LIKE.fullmatch(text):
+        if looks_like_phone(text):
             return cls(phone=PhoneNumber.parse(text, region))
         raise ValueError(messages.invalid_merchant_ref())
 

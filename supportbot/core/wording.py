@@ -120,6 +120,7 @@ _PHONE_PROBLEMS = {
     "characters": "use only digits, spaces, +, - and brackets",
     "country": "unknown country code",
     "not_in_use": "no such number (check the digits)",
+    "start": "a number starts with 0, or with + and its country code (0812-3456-7890)",
 }
 
 
