@@ -230,7 +230,9 @@ def phone_spans(text: str, region: str = "ID") -> Iterator[tuple[int, int]]:
     for run in _RUN.finditer(folded):
         if len(_digits(run.group())) < MIN_PHONE_DIGITS:
             continue
-        words = [(m.start() + run.start(), m.end() + run.start()) for m in _WORD.finditer(run.group())]
+        words = [
+            (m.start() + run.start(), m.end() + run.start()) for m in _WORD.finditer(run.group())
+        ]
         index = 0
         while index < len(words):
             if not starts_like_phone(folded[words[index][0] :].lstrip("'\"\\"), region):
