@@ -29,6 +29,7 @@ from typing import Literal, NoReturn
 from . import wording as messages
 from .argtypes import ArgType, ConvertContext, Rest, arg_type_for, unwrap_annotation
 from .errors import ArgumentError, ParseError, UsageError
+from .masking import mask_text
 
 __all__ = [
     "MAX_INPUT",
@@ -327,9 +328,10 @@ class _Binder:
             return param.argtype.convert(raw, self.ctx)
         except ValueError as exc:
             reason = str(exc) or "is not valid"
+            typed = mask_text(raw, self.ctx.phone_region)  # errors are logged and audited
             if param.kind == "option":
-                self.fail(messages.invalid_option_value(label, reason), param)
-            self.fail(messages.invalid_argument(label, reason), param)
+                self.fail(messages.invalid_option_value(label, reason, typed), param)
+            self.fail(messages.invalid_argument(label, reason, typed), param)
 
     def bind(self, tokens: Sequence[Token], raw: str | None) -> dict[str, object]:
         if _asks_for_help(tokens):
@@ -419,15 +421,18 @@ class _Binder:
         try:
             return param.argtype.convert(words[cursor].text, self.ctx), 1
         except ValueError:
+            longest: str | None = None
             if param.argtype.spaced:
                 for count in range(min(5, len(words) - cursor), 1, -1):
                     group = [word.text for word in words[cursor : cursor + count]]
                     if all(_DIGIT_GROUP.fullmatch(text) for text in group[1:]):
+                        longest = longest or " ".join(group)
                         try:
                             return param.argtype.convert(" ".join(group), self.ctx), count
                         except ValueError:
                             continue
-        return self.convert(param, words[cursor].text, label), 1
+        # Say what is wrong with all the digit groups typed (`0812 3456`), not with the first.
+        return self.convert(param, longest or words[cursor].text, label), 1
 
 
 def _rest_text(words: list[Token], first: int, breaks: set[int], raw: str | None) -> str:

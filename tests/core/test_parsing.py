@@ -317,10 +317,10 @@ def test_bind_accepts_argument_text_or_a_list_of_words() -> None:
         (
             MERCHANT,
             "0812",
-            "<phone|email|merchant id> is not a valid phone number: too short",
+            '"0812" is not a valid phone number: too short',
             "who",
         ),
-        (REFUND, "TX-1 1.000 x", "<amount> is not a whole number", "amount"),
+        (REFUND, "TX-1 1.000 x", '"1.000" is not a whole number', "amount"),
         (
             REFUND,
             "TX-1 5 x --nope",
@@ -330,7 +330,7 @@ def test_bind_accepts_argument_text_or_a_list_of_words() -> None:
         (MERCHANT, "M-10001 --force", "This command takes no options.", None),
         (REFUND, "TX-1 5 x --channel", "--channel needs a value, e.g. --channel sms", "channel"),
         (REFUND, "TX-1 5 x --channel --force", "--channel needs a value", "channel"),
-        (REFUND, "TX-1 5 x --channel fax", "--channel must be one of: sms, email", "channel"),
+        (REFUND, "TX-1 5 x --channel fax", '--channel "fax" must be one of: sms, email', "channel"),
         (REFUND, "TX-1 5 x --force=yes", "--force is a switch and takes no value", "force"),
         (REFUND, "TX-1 5 x --force --force", "--force is given more than once", "force"),
         (REFUND, 'TX-1 5 x --channel=""', "--channel must be one of", "channel"),
