@@ -219,3 +219,16 @@ async def test_a_refused_connection_is_retried_once_at_once_not_backed_off(
         sample_value(metrics.registry, "supportbot_service_retries_total", service="billing") == 1
     )
     assert elapsed < 0.5
+
+
+async def test_a_timeout_after_several_tries_says_the_whole_wait_and_the_tries(
+    backend: Backend, metrics: Metrics
+) -> None:
+    backend.delays["GET /slow"] = 1.0
+    async with services(backend.url, metrics, timeout_s=0.2, retries=2) as s:
+        [result] = await gather(s.billing.get("/slow"), timeout=5)
+    assert result.error is not None and result.error.kind == "timeout"
+    assert backend.hits["GET /slow"] == 3
+    message = result.error.user_message
+    assert message.startswith("billing did not answer in 0.") and message.endswith("(3 tries)")
+    assert message != "billing did not answer in 0.2 s"
