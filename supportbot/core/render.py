@@ -118,17 +118,17 @@ def render_text(reply: Reply, width: int = WIDTH) -> str:
         indent = "  " if section.title else ""
         for field in section.fields:
             value_lines = clean_lines(field.value)
-            first = f"{indent}{_pad(clean_line(field.label), label_width)}  "
-            hang = " " * display_width(first)
-            lines += _wrap(first, hang, value_lines[0], width)
+            label = f"{indent}{_pad(clean_line(field.label), label_width)}  "
+            hang = " " * display_width(label)
+            lines += _wrap(label, hang, value_lines[0], width)
             for more in value_lines[1:]:
                 lines += _wrap(hang, hang, more, width)
         if section.text:
             for line in clean_lines(section.text):
                 lines += _wrap(indent, indent, line, width)
         for item in section.items:
-            first, *more = clean_lines(item)
-            lines += _wrap(f"{indent}• ", f"{indent}  ", first, width)
+            head, *more = clean_lines(item)
+            lines += _wrap(f"{indent}• ", f"{indent}  ", head, width)
             for line in more:
                 lines += _wrap(f"{indent}  ", f"{indent}  ", line, width)
     if reply.choices:

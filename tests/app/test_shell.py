@@ -1,0 +1,41 @@
+"""`supportbot shell` and `demo` with piped input, as a hurried user pastes a few lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.app.test_cli import supportbot
+
+pytestmark = pytest.mark.xdist_group("cli")
+
+
+def test_a_slip_on_the_pick_list_says_what_to_type_and_keeps_the_list(tmp_path: Path) -> None:
+    result = supportbot(
+        "shell", "--demo", tmp_path=tmp_path, stdin="/merchant 0813-9876-5432\n3\n1\n2\n"
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Type 1 or 2 to open one." in out
+    assert "supportbot> 3\nThere is no 3 in the list: type 1 or 2" in out
+    assert "supportbot> 1\nToko Roti Manis · M-10006" in out
+    assert "supportbot> 2\nWarung Makan Bu Rini · M-10007" in out  # the list outlived the pick
+    assert "There is no command" not in out
+
+
+def test_piped_input_reads_as_a_transcript_and_ends_without_a_prompt(tmp_path: Path) -> None:
+    result = supportbot("shell", "--demo", tmp_path=tmp_path, stdin="/help\n")
+    assert result.returncode == 0, result.stderr
+    assert "supportbot> /help\nCommands\n" in result.stdout
+    assert not result.stdout.rstrip().endswith("supportbot>")
+    assert result.stdout.count("supportbot>") == 1
+
+
+def test_the_shell_warns_at_start_about_a_service_that_cannot_be_reached(tmp_path: Path) -> None:
+    result = supportbot("demo", "--down", "billing", tmp_path=tmp_path, stdin="")
+    assert result.returncode == 0, result.stderr
+    banner, warning, *_ = result.stdout.splitlines()
+    assert banner.startswith("supportbot — ")
+    assert warning.startswith("⚠ billing could not be reached")
+    assert "merchants" not in result.stdout.split("Commands still run")[0]
