@@ -127,9 +127,9 @@ def render_text(reply: Reply, width: int = WIDTH) -> str:
             for line in clean_lines(section.text):
                 lines += _wrap(indent, indent, line, width)
         for item in section.items:
-            head, *more = clean_lines(item)
+            head, *rest = clean_lines(item)
             lines += _wrap(f"{indent}• ", f"{indent}  ", head, width)
-            for line in more:
+            for line in rest:
                 lines += _wrap(f"{indent}  ", f"{indent}  ", line, width)
     if reply.choices:
         lines.append("")
