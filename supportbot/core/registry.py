@@ -167,13 +167,31 @@ class CommandRegistry:
         key = name.lower()
         return self._by_name.get(key) or self._by_name.get(self._aliases.get(key, ""))
 
-    def suggest(self, name: str, limit: int = 3) -> list[str]:
-        """Close command names for a typo, best first."""
-        candidates = list(self._by_name) + list(self._aliases)
-        found = difflib.get_close_matches(name.lower()[:64], candidates, n=limit, cutoff=0.6)
-        prefixed = [c for c in candidates if c.startswith(name.lower()[:64]) and c not in found]
-        names = [self._aliases.get(c, c) for c in found + prefixed]
-        return list(dict.fromkeys(names))[:limit]
+    def suggest(
+        self,
+        name: str,
+        limit: int = 3,
+        visible: Callable[[CommandSpec], bool] | None = None,
+    ) -> list[str]:
+        """Close command names for a typo, the likest first: `/resend` -> `resend-receipt`.
+
+        A name the typed one starts (`resend` of `resend-receipt`) ranks above one that is only
+        similar (`reset-pin`). `visible` keeps commands the reader may not see out of it, as
+        `/help` does.
+        """
+        typed = name.lower()[:64]
+        scores: dict[str, float] = {}
+        for candidate in [*self._by_name, *self._aliases]:
+            spec = self.get(candidate)
+            if spec is None or (visible is not None and not visible(spec)):
+                continue
+            likeness = difflib.SequenceMatcher(None, typed, candidate).ratio()
+            if typed and candidate.startswith(typed):
+                likeness = max(likeness, 1.0 + len(typed) / len(candidate))
+            if likeness >= 0.6:
+                scores[spec.name] = max(scores.get(spec.name, 0.0), likeness)
+        ranked = sorted(scores, key=lambda found: (-scores[found], found))
+        return ranked[:limit]
 
     def __iter__(self) -> Iterator[CommandSpec]:
         return iter(sorted(self._by_name.values(), key=lambda spec: spec.name))
