@@ -274,6 +274,7 @@ def upgrade(env: Env) -> None:
     "--target",
     help="Only this customer: a merchant or transaction id, or a phone or email (masked first).",
 )
+@click.option("--ref", help="The one record of this error reference, in full (error included).")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @click.option(
     "--csv",
@@ -294,6 +295,7 @@ def audit(
     outcome: str | None,
     user: str | None,
     target: str | None,
+    ref: str | None,
     limit: int,
     csv_file: Any,
     actions: bool,
@@ -302,7 +304,13 @@ def audit(
     from supportbot.dispatch.bot import open_store
     from supportbot.storage import ACTION_CSV_COLUMNS, write_csv
 
-    from .audit_view import parse_since, render_actions_table, render_audit_table, stored_target
+    from .audit_view import (
+        parse_since,
+        render_actions_table,
+        render_audit_record,
+        render_audit_table,
+        stored_target,
+    )
 
     try:
         since_at = parse_since(since, now=datetime.now(UTC)) if since else None
@@ -331,6 +339,7 @@ def audit(
                 outcome=outcome.lower() if outcome else None,
                 user=user,
                 target=target,
+                request_id=ref.strip() if ref else None,
                 limit=limit,
             )
         finally:
@@ -344,6 +353,12 @@ def audit(
         write_csv(entries, csv_file, ACTION_CSV_COLUMNS) if actions else write_csv(
             entries, csv_file
         )
+        if csv_file.name != "<stdout>":
+            click.echo(messages.csv_written(len(entries), Path(csv_file.name).resolve()), err=True)
+    elif ref and not actions:
+        if not entries:
+            fail(messages.no_record_for_ref(ref), code=1)
+        click.echo("\n\n".join(render_audit_record(entry) for entry in entries))
     else:
         click.echo(render_actions_table(entries) if actions else render_audit_table(entries))
 

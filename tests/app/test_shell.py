@@ -39,3 +39,23 @@ def test_the_shell_warns_at_start_about_a_service_that_cannot_be_reached(tmp_pat
     assert banner.startswith("supportbot — ")
     assert warning.startswith("⚠ billing could not be reached")
     assert "merchants" not in result.stdout.split("Commands still run")[0]
+
+
+def test_the_reference_an_error_shows_finds_its_record(tmp_path: Path) -> None:
+    supportbot("exec", "--demo", "/merchant 0812", tmp_path=tmp_path)
+    table = supportbot("audit", "--limit", "1", tmp_path=tmp_path).stdout
+    ref = table.splitlines()[-1].split()[-1]
+    found = supportbot("audit", "--ref", ref, tmp_path=tmp_path)
+    assert found.returncode == 0, found.stderr
+    assert f"ref         {ref}" in found.stdout
+    assert 'error       ArgumentError: "0812" is not a valid phone number' in found.stdout
+    missing = supportbot("audit", "--ref", "000000000000", tmp_path=tmp_path)
+    assert missing.returncode == 1 and "no audit record has the reference" in missing.stderr
+
+
+def test_a_csv_export_says_where_it_wrote(tmp_path: Path) -> None:
+    supportbot("exec", "--demo", "/help", tmp_path=tmp_path)
+    result = supportbot("audit", "--csv", "out.csv", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"wrote 1 record to {(tmp_path / 'out.csv').resolve()}\n"
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("at,request_id")
