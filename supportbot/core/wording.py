@@ -263,8 +263,10 @@ def command_folder_missing(started_in: str, *, is_file: bool = False) -> str:
 # --- settings --------------------------------------------------------------------------------
 
 
-def unknown_setting() -> str:
+def unknown_setting(suggestion: str | None = None) -> str:
     """A key of the configuration that no setting has (after its file or variable and name)."""
+    if suggestion:
+        return f"unknown key: did you mean {suggestion}?"
     return "unknown key (check the spelling; see the README's configuration reference)"
 
 
