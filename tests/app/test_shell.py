@@ -59,3 +59,12 @@ def test_a_csv_export_says_where_it_wrote(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == f"wrote 1 record to {(tmp_path / 'out.csv').resolve()}\n"
     assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("at,request_id")
+
+
+def test_the_database_and_the_log_are_private_to_their_user(tmp_path: Path) -> None:
+    supportbot("exec", "--demo", "/merchant 0812-3456-7890", tmp_path=tmp_path)
+    made = sorted(p.name for p in (tmp_path / "data").iterdir())
+    assert "supportbot.db" in made and "supportbot.log" in made
+    for name in made:
+        mode = (tmp_path / "data" / name).stat().st_mode & 0o777
+        assert mode == 0o600, (name, oct(mode))
