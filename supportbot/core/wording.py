@@ -98,7 +98,8 @@ def handler_failed(command: str, error_ref: str) -> str:
     """A command crashed; the reference finds the traceback in the log and audit."""
     return (
         f"/{command} failed because of a problem on our side, not with what you typed. "
-        f"Nothing was changed. Error reference {error_ref}: give it to engineering."
+        f"Nothing was changed. Run /escalate {error_ref} to send the details to engineering "
+        "(the reference finds them)."
     )
 
 

@@ -68,3 +68,9 @@ def test_the_database_and_the_log_are_private_to_their_user(tmp_path: Path) -> N
     for name in made:
         mode = (tmp_path / "data" / name).stat().st_mode & 0o777
         assert mode == 0o600, (name, oct(mode))
+
+
+def test_refusing_a_suspended_merchant_is_a_failure_not_a_usage_error(tmp_path: Path) -> None:
+    result = supportbot("exec", "--demo", "--as", "ani", "/reset-pin M-10002", tmp_path=tmp_path)
+    assert result.returncode == 1, result.stdout
+    assert "is suspended" in result.stdout
