@@ -442,10 +442,10 @@ AMOUNT = ArgType(
     spaced=True,
 )
 INT = ArgType("number", "42", "a whole number, digits only", _to_int, generic=True)
-WORD = ArgType("word", "word", "one word (put several in quotes)", _to_word, generic=True)
-TEXT = ArgType(
-    "text", "free text", "the rest of the line", lambda raw, ctx: Rest(raw), generic=True
-)
+# A word or free text has no example that would not read as a placeholder ("word"): commands
+# taking one declare their own `examples=`.
+WORD = ArgType("word", "", "one word (put several in quotes)", _to_word, generic=True)
+TEXT = ArgType("text", "", "the rest of the line", lambda raw, ctx: Rest(raw), generic=True)
 FLAG = ArgType("flag", "", "a switch, off unless given", _to_flag, generic=True)
 
 _ARG_TYPES: dict[type, ArgType] = {

@@ -62,7 +62,7 @@ _DIGIT_GROUP = re.compile(r"[+(]?[0-9()\-.]+", re.ASCII)
 class HelpRequested(UsageError):
     """The user asked for a command's help (`--help` or `-h`); the dispatcher shows the help."""
 
-    def __init__(self, command: str, *, usage: str, example: str) -> None:
+    def __init__(self, command: str, *, usage: str, example: str | None) -> None:
         super().__init__(
             f"help requested for /{command}",
             usage=usage,
@@ -266,7 +266,9 @@ def usage_line(name: str, params: Sequence[Param]) -> str:
             parts.append(f"[{param.option}]")
             continue
         if param.kind == "option":
-            value = param.argtype.name if param.argtype.choices else f"<{param.argtype.name}>"
+            # A generic type says nothing (`<word>`): the option is named by what it holds.
+            shown = param.name.strip("_") if param.argtype.generic else param.argtype.name
+            value = param.argtype.name if param.argtype.choices else f"<{shown}>"
             part = f"{param.option} {value}"
         else:
             part = _label(param, params)
@@ -280,14 +282,23 @@ def _example_value(param: Param) -> str:
     return f'"{example}"' if " " in example and param.kind != "rest" else example
 
 
-def example_line(name: str, params: Sequence[Param]) -> str:
-    """`/merchant 0812-3456-7890`: every positional and required option, from type examples."""
+def example_line(name: str, params: Sequence[Param]) -> str | None:
+    """`/merchant 0812-3456-7890`: every positional and required option, from type examples.
+
+    None when a required argument's type has no real example (a plain word or free text: any
+    value made up for it would read as a placeholder); declare `examples=` for such commands.
+    """
     parts = [f"/{name}"]
     for param in params:
-        if param.kind in ("positional", "rest") and param.argtype.example:
-            parts.append(_example_value(param))
-        elif param.kind == "option" and param.required:
-            parts.append(f"{param.option} {_example_value(param)}")
+        wanted = param.kind in ("positional", "rest") or (param.kind == "option" and param.required)
+        if not wanted:
+            continue
+        if not param.argtype.example:
+            if param.required:
+                return None
+            continue
+        value = _example_value(param)
+        parts.append(value if param.kind != "option" else f"{param.option} {value}")
     return " ".join(parts)
 
 

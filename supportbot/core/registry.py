@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
+from .docstrings import read_docstring
 from .errors import DuplicateCommandError
 from .parsing import Param, example_line, params_from_signature, usage_line
 
@@ -45,6 +46,10 @@ class CommandSpec:
     #: Slack channels (ids or #names) where it may run; None: `action_channels` or any.
     channels: tuple[str, ...] | None = None
     source: str = field(default="", compare=False)
+    #: The docstring's paragraphs for `/help <command>`, each on one line (summary aside).
+    body: str = ""
+    #: Each argument's help from the docstring (`name: text` lines), by argument name.
+    argument_help: tuple[tuple[str, str], ...] = ()
 
     @property
     def usage(self) -> str:
@@ -52,8 +57,9 @@ class CommandSpec:
         return usage_line(self.name, list(self.params))
 
     @property
-    def example(self) -> str:
-        """One example the user can copy, the first declared one or one built from the types."""
+    def example(self) -> str | None:
+        """One example the user can copy, the first declared one or one built from the types
+        (None when a plain-word argument has no declared example)."""
         return self.examples[0] if self.examples else example_line(self.name, list(self.params))
 
 
@@ -111,12 +117,16 @@ def command(
         if not _NAME.fullmatch(command_name):
             raise TypeError(f"command name {command_name!r}: use letters, digits, - and _")
         doc = inspect.getdoc(func) or ""
+        params = tuple(params_from_signature(func))
+        parts = read_docstring(doc, {p.name for p in params}, has_help=help is not None)
         spec = CommandSpec(
             name=command_name,
             handler=func,
-            params=tuple(params_from_signature(func)),
-            help=help or (doc.splitlines()[0] if doc else command_name),
+            params=params,
+            help=help or parts.summary or command_name,
             description=doc,
+            body=parts.body,
+            argument_help=parts.arguments,
             roles=frozenset(roles) if roles is not None else None,
             action=action or confirm is not None or preview is not None or approval is not None,
             confirm=confirm,
