@@ -52,7 +52,11 @@ async def approve(ctx: Context, request: str) -> Reply:
     return await _decide(ctx, ctx.actions.approve, request)
 
 
-@command("reject", help="Turn down an action that waits for your approval")
+@command(
+    "reject",
+    help="Turn down an action that waits for your approval",
+    examples=("/reject K3J2x9Qm_aP1",),
+)
 async def reject(ctx: Context, request: str) -> Reply:
     """Nothing is done, and the request is closed.
 

@@ -57,14 +57,14 @@ async def preview(ctx: Context, tx: TransactionId, amount: Amount, reason: Rest)
     left = data.amount - data.refunded_amount
     if data.status != "settled" or left <= 0:
         return Reply(
-            outcome=Outcome.REJECTED,
+            outcome=Outcome.REFUSED,
             text=f"{tx} is {data.status}"
             + (" and fully refunded" if data.status == "settled" else "")
             + ": only settled transactions with money left can be refunded. Nothing was done.",
         )
     if amount.value > left:
         return Reply(
-            outcome=Outcome.REJECTED,
+            outcome=Outcome.REFUSED,
             text=f"{tx} has {format_money(left)} left to refund (of "
             f"{format_money(data.amount)}); {amount.shown} is more. Nothing was done.",
         )

@@ -33,7 +33,7 @@ async def preview(ctx: Context, tx: TransactionId, *, to: Email | None = None) -
     status = str(data.get("status") or "?")
     if status not in ("settled", "refunded"):
         return Reply(
-            outcome=Outcome.REJECTED,
+            outcome=Outcome.REFUSED,
             text=f"{tx} is {format_status(status)}: there is no receipt to resend until it "
             "settles. Nothing was sent.",
         )

@@ -40,7 +40,7 @@ async def preview(ctx: Context, merchant: MerchantId, *, device: str | None = No
     if data.status in ("suspended", "closed"):
         until = "the suspension is lifted" if data.status == "suspended" else "it is reopened"
         return Reply(
-            outcome=Outcome.REJECTED,
+            outcome=Outcome.REFUSED,
             text=f"{merchant} ({data.name}) is {data.status}: PIN resets are blocked until "
             f"{until}. Nothing was reset.",
         )

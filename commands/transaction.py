@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel
 
 from supportbot import (
@@ -48,6 +50,21 @@ class Payment(BaseModel):
     receipt: Receipt | None = None
 
 
+class Resend(BaseModel):
+    """One resend of the receipt, from the receipts service."""
+
+    resend_id: str = "?"
+    sent_to: str | None = None
+    at: str | None = None
+    idempotency_key: str | None = None
+
+
+class Resends(BaseModel):
+    """Every resend of a transaction's receipt, oldest first."""
+
+    resends: list[Resend] = []
+
+
 class MerchantName(BaseModel):
     """The one thing this command needs from the merchants service."""
 
@@ -61,11 +78,14 @@ class MerchantName(BaseModel):
     examples=("/transaction TX-1042",),
 )
 async def transaction(ctx: Context, tx: TransactionId) -> Reply:
-    """Look up one transaction and the merchant it belongs to.
+    """Look up one transaction, the merchant it belongs to and every resend of its receipt.
 
     tx: the transaction id, e.g. TX-1042
     """
-    found = await ctx.call(ctx.services.transactions.get(f"/transactions/{tx}").expect(Payment))
+    calls: list[Any] = [ctx.services.transactions.get(f"/transactions/{tx}").expect(Payment)]
+    if "receipts" in ctx.services:  # the resends are extra: a team without the service has none
+        calls.append(ctx.services.receipts.get(f"/receipts/{tx}").expect(Resends))
+    found, *resent = await ctx.gather(*calls)
     if found.not_found:
         return Reply(
             outcome=Outcome.NOT_FOUND,
@@ -82,11 +102,34 @@ async def transaction(ctx: Context, tx: TransactionId) -> Reply:
             ctx.services.merchants.get(f"/merchants/{merchant_id}").expect(MerchantName)
         )
         merchant_name = merchant.data.name if merchant.ok else None
-    return _card(tx, data, merchant_id, merchant_name)
+    resends = resent[0].data.resends if resent and resent[0].ok else []
+    latest = resends[-1] if resends else None
+    by = await _resent_by(ctx, tx, latest) if latest is not None else None
+    return _card(tx, data, merchant_id, merchant_name, latest, by)
+
+
+async def _resent_by(ctx: Context, tx: TransactionId, resend: Resend) -> str | None:
+    """Who ran the resend: the bot's action ledger, matched on the key it sent."""
+    if ctx.store is None or resend.idempotency_key is None:
+        return None
+    runs = await ctx.store.actions.runs(targets=[str(tx)], command="resend-receipt", limit=50)
+    return next(
+        (
+            run.user_name or run.user_id
+            for run in runs
+            if run.idempotency_key == resend.idempotency_key
+        ),
+        None,
+    )
 
 
 def _card(
-    tx: TransactionId, data: Payment, merchant_id: str | None, merchant_name: str | None
+    tx: TransactionId,
+    data: Payment,
+    merchant_id: str | None,
+    merchant_name: str | None,
+    resend: Resend | None,
+    resent_by: str | None,
 ) -> Reply:
     reply = Reply(
         title=f"{tx} · {format_money(data.amount, data.currency)}",
@@ -101,11 +144,23 @@ def _card(
     ]
     receipt = data.receipt or Receipt()
     receipt_section = reply.section("Receipt", source="transactions")
+    status = _receiptformat_status(receipt.status, data.status)
     receipt_section.fields += [
-        Field(label="Status", value=_receiptformat_status(receipt.status, data.status)),
+        Field(label="Status", value=f"resent (first {status})" if resend else status),
         Field(label="Sent to", value=receipt.sent_to or "—", personal=True),
         Field(label="Sent at", value=format_when(receipt.sent_at)),
     ]
+    if resend is not None:
+        who = f" by {resent_by}" if resent_by else ""
+        receipt_section.fields.append(
+            Field(
+                label="Resent",
+                value=f"{format_when(resend.at)}{who} to {resend.sent_to or '?'} "
+                f"({resend.resend_id})",
+                personal=True,
+            )
+        )
+        return reply  # sent again already: offering it once more would only send a duplicate
     if receipt.status in NEEDS_RESEND and data.status == RESENDABLE_PAYMENT:
         if data.customer_email:
             reply.choices.append(

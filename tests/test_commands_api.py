@@ -105,3 +105,18 @@ def test_registry_refuses_a_second_command_with_the_same_name() -> None:
     registry.add(spec_of(one))  # type: ignore[arg-type]
     with pytest.raises(DuplicateCommandError, match="/dup"):
         registry.add(spec_of(two))  # type: ignore[arg-type]
+
+
+def test_suggestions_rank_by_likeness_and_leave_out_what_the_reader_may_not_see() -> None:
+    registry = CommandRegistry()
+    for name in ("reset-pin", "refund", "resend-receipt"):
+
+        @command(name)
+        async def handler(ctx: Context) -> str:
+            return ""
+
+        registry.add(spec_of(handler))  # type: ignore[arg-type]
+    assert registry.suggest("resend")[0] == "resend-receipt"
+    assert registry.suggest("refnd")[0] == "refund"
+    hidden = registry.suggest("refnd", visible=lambda spec: spec.name != "refund")
+    assert "refund" not in hidden

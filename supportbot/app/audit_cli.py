@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -12,6 +13,7 @@ from supportbot.core.console import fail
 from supportbot.core.errors import ConfigError
 from supportbot.core.reply import Outcome
 
+from . import wording as messages
 from .env import Env, pass_env
 
 __all__ = ["audit"]
@@ -30,6 +32,7 @@ __all__ = ["audit"]
     "--target",
     help="Only this customer: a merchant or transaction id, or a phone or email (masked first).",
 )
+@click.option("--ref", help="The one record of this error reference, in full (error included).")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @click.option(
     "--csv",
@@ -50,6 +53,7 @@ def audit(
     outcome: str | None,
     user: str | None,
     target: str | None,
+    ref: str | None,
     limit: int,
     csv_file: Any,
     actions: bool,
@@ -58,7 +62,13 @@ def audit(
     from supportbot.dispatch.bot import open_store
     from supportbot.storage import ACTION_CSV_COLUMNS, write_csv
 
-    from .audit_view import parse_since, render_actions_table, render_audit_table, stored_target
+    from .audit_view import (
+        parse_since,
+        render_actions_table,
+        render_audit_record,
+        render_audit_table,
+        stored_target,
+    )
 
     try:
         since_at = parse_since(since, now=datetime.now(UTC)) if since else None
@@ -87,6 +97,7 @@ def audit(
                 outcome=outcome.lower() if outcome else None,
                 user=user,
                 target=target,
+                request_id=ref.strip() if ref else None,
                 limit=limit,
             )
         finally:
@@ -100,5 +111,11 @@ def audit(
         write_csv(entries, csv_file, ACTION_CSV_COLUMNS) if actions else write_csv(
             entries, csv_file
         )
+        if csv_file.name != "<stdout>":
+            click.echo(messages.csv_written(len(entries), Path(csv_file.name).resolve()), err=True)
+    elif ref and not actions:
+        if not entries:
+            fail(messages.no_record_for_ref(ref), code=1)
+        click.echo("\n\n".join(render_audit_record(entry) for entry in entries))
     else:
         click.echo(render_actions_table(entries) if actions else render_audit_table(entries))

@@ -62,6 +62,32 @@ def render_audit_table(entries: Sequence[Any]) -> str:
     return _table(rows)
 
 
+def render_audit_record(entry: Any) -> str:
+    """One record in full, for `audit --ref REF`: what an error reference stands for."""
+    services = "; ".join(
+        f"{e.get('service', '?')} {e.get('kind', '?')}" for e in entry.service_errors or []
+    )
+    rows = [
+        ("ref", entry.request_id),
+        ("when (UTC)", entry.at.strftime("%Y-%m-%d %H:%M:%S")),
+        ("user", f"{entry.user_name} ({entry.user_id})" if entry.user_name else entry.user_id),
+        ("where", entry.adapter + (f" {entry.channel}" if entry.channel else "")),
+        ("command", f"/{entry.command}" if entry.command else "-"),
+        ("arguments", entry.arguments or "-"),
+        ("customer", entry.target or "-"),
+        ("outcome", entry.outcome),
+        ("ms", f"{entry.duration_ms:.0f}"),
+        ("services", services or "-"),
+        ("error", entry.error or "-"),
+    ]
+    width = max(len(label) for label, _ in rows)
+    lines = [f"{label:<{width}}  {_CONTROL.sub(' ', value)}" for label, value in rows[:-1]]
+    error_lines = (entry.error or "-").splitlines() or ["-"]
+    lines.append(f"{'error':<{width}}  {error_lines[0]}")
+    lines += [f"{'':<{width}}  {line}" for line in error_lines[1:]]
+    return "\n".join(lines)
+
+
 def render_actions_table(runs: Sequence[Any]) -> str:
     """Action runs, newest first: when, status (unknown when the bot stopped mid-way), who."""
     if not runs:

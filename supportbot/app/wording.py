@@ -29,3 +29,17 @@ def plugin_not_loaded(failure: PluginFailure) -> str:
 def startup_warning(warning: str) -> str:
     """Something the bot noticed at start that works, but should be fixed."""
     return f"warning: {warning}"
+
+
+def csv_written(count: int, path: object) -> str:
+    """`audit --csv FILE`: where the records went."""
+    return f"wrote {count} record{'s' if count != 1 else ''} to {path}"
+
+
+def no_record_for_ref(ref: str) -> str:
+    """`audit --ref REF` found nothing."""
+    shown = ref if len(ref) <= 40 else ref[:40] + "…"
+    return (
+        f"no audit record has the reference {shown}. References are the 12 characters shown "
+        "under an error, e.g. 4f2a9c1b7e10; `supportbot audit` lists recent ones (column ref)."
+    )

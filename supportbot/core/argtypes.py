@@ -20,7 +20,8 @@ from typing import Annotated, Literal, Union, get_args, get_origin
 import phonenumbers
 
 from . import wording as messages
-from .masking import mask_email, mask_phone, national_form, parse_phone
+from .masking import mask_email, mask_phone
+from .phones import looks_like_phone, national_form, read_phone
 
 __all__ = [
     "Amount",
@@ -41,11 +42,14 @@ MAX_EMAIL = 254
 MAX_INT_DIGITS = 18
 
 _E164 = re.compile(r"\+[1-9][0-9]{6,16}", re.ASCII)
-_MERCHANT_ID = re.compile(r"[Mm]-?([0-9]{4,9})", re.ASCII)
-_MERCHANT_ID_LIKE = re.compile(r"[Mm]-?[0-9]*", re.ASCII)
-_TRANSACTION_ID = re.compile(r"[Tt][Xx]-?([0-9]{1,12})", re.ASCII)
+# `m 10001` is two words to the parser, which joins them for a spaced type (see MERCHANT_ID).
+_MERCHANT_ID = re.compile(r"[Mm][- ]?([0-9]{4,9})", re.ASCII)
+_MERCHANT_ID_LIKE = re.compile(r"[Mm][- ]?[0-9]*", re.ASCII)
+_BARE_MERCHANT_NUMBER = re.compile(r"[1-9][0-9]{3,8}", re.ASCII)
+_TRANSACTION_ID = re.compile(r"[Tt][Xx][- ]?([0-9]{1,12})", re.ASCII)
+# An address pasted from a mail client: <sinar@example.id> or mailto:sinar@example.id.
+_EMAIL_WRAPPING = re.compile(r"(?i:mailto:)?<?(?P<address>[^<>]*)>?")
 _INT = re.compile(r"[+-]?[0-9]+", re.ASCII)
-_PHONE_LIKE = re.compile(r"[0-9 ()+.\-/]*[0-9][0-9 ()+.\-/]*", re.ASCII)
 _DOMAIN_LABEL = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")
 
 
@@ -71,7 +75,7 @@ class PhoneNumber:
     @classmethod
     def parse(cls, raw: str, region: str = "ID") -> PhoneNumber:
         """`0812-3456-7890`, `+62 812 3456 7890`, `6281234567890`... ValueError with a reason."""
-        number = parse_phone(raw, region)
+        number = read_phone(raw, region)
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         return cls(e164, region)
 
@@ -111,6 +115,9 @@ class Email:
         text = raw.strip()
         if not text:
             raise ValueError(messages.empty_value())
+        unwrapped = _EMAIL_WRAPPING.fullmatch(text)
+        if unwrapped is not None and "@" in unwrapped.group("address"):
+            text = unwrapped.group("address").strip()
         local, at, domain = text.rpartition("@")
         canonical = f"{local}{at}{domain.lower()}"
         problem = _email_problem(canonical)
@@ -236,7 +243,12 @@ class MerchantRef:
             return cls(merchant_id=MerchantId.parse(text))
         if "@" in text:
             return cls(email=Email.parse(text))
-        if _PHONE_LIKE.fullmatch(text):
+        if _BARE_MERCHANT_NUMBER.fullmatch(text):
+            raise ValueError(messages.invalid_merchant_ref(f"M-{text}"))
+        transaction = _TRANSACTION_ID.fullmatch(text)
+        if transaction is not None:
+            raise ValueError(messages.transaction_not_merchant(f"TX-{transaction.group(1)}"))
+        if looks_like_phone(text):
             return cls(phone=PhoneNumber.parse(text, region))
         raise ValueError(messages.invalid_merchant_ref())
 
@@ -278,7 +290,7 @@ Converter = Callable[[str, ConvertContext], object]
 @dataclass(frozen=True)
 class Amount:
     """An amount of money in whole rupiah, as agents type it: `150000`, `150.000`, `Rp150.000`,
-    `Rp 150.000`, `150rb` or `150k` (thousands). Always more than 0."""
+    `Rp 150.000`, `150rb` or `150k` (thousands), `2jt` or `1,5jt` (millions). More than 0."""
 
     value: int
 
@@ -288,17 +300,26 @@ class Amount:
 
     @classmethod
     def parse(cls, raw: str) -> Amount:
-        """`Rp 150.000` -> Amount(150000); ValueError with a reason otherwise."""
+        """`Rp 150.000` -> Amount(150000), `1,5jt` -> Amount(1500000); ValueError otherwise."""
         match = _AMOUNT.fullmatch(raw.strip())
         if match is None:
             raise ValueError(messages.invalid_amount())
-        digits, thousands = match.group("digits"), match.group("thousands")
-        if "." in digits and (thousands or not _GROUPED.fullmatch(digits)):
+        digits, unit = match.group("digits"), (match.group("unit") or "").lower()
+        scale = _UNITS.get(unit, 1)
+        if scale > 1 and _DECIMAL.fullmatch(digits):
+            # 1,5jt or 1.5jt: Indonesians write a decimal comma; only whole rupiah are money.
+            whole, _, fraction = digits.replace(",", ".").partition(".")
+            places = len(str(scale)) - 1
+            if len(fraction) > places:
+                raise ValueError(messages.invalid_amount())
+            value = int(whole) * scale + int(fraction.ljust(places, "0"))
+        elif "," in digits or ("." in digits and (scale > 1 or not _GROUPED.fullmatch(digits))):
             raise ValueError(messages.invalid_amount())
-        number = digits.replace(".", "")
-        if len(number) > MAX_AMOUNT_DIGITS:
-            raise ValueError(messages.invalid_amount())
-        value = int(number) * (1000 if thousands else 1)
+        else:
+            number = digits.replace(".", "")
+            if len(number) > MAX_AMOUNT_DIGITS:
+                raise ValueError(messages.invalid_amount())
+            value = int(number) * scale
         if not 0 < value <= MAX_AMOUNT:
             raise ValueError(messages.invalid_amount())
         return cls(value)
@@ -315,9 +336,11 @@ class Amount:
 MAX_AMOUNT = 10**12
 MAX_AMOUNT_DIGITS = 13
 _AMOUNT = re.compile(
-    r"(?:rp\.?\s*)?(?P<digits>[0-9][0-9.]{0,20})\s*(?P<thousands>rb|k|ribu)?",
+    r"(?:rp\.?\s*)?(?P<digits>[0-9][0-9.,]{0,20})\s*(?P<unit>rb|k|ribu|jt|juta)?",
     re.ASCII | re.IGNORECASE,
 )
+_UNITS = {"rb": 1000, "k": 1000, "ribu": 1000, "jt": 1_000_000, "juta": 1_000_000}
+_DECIMAL = re.compile(r"[0-9]{1,6}[.,][0-9]{1,2}", re.ASCII)  # 150.000k stays ambiguous
 _GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+", re.ASCII)
 
 
@@ -391,13 +414,18 @@ PHONE = ArgType(
 )
 EMAIL = ArgType("email", "sinar@example.id", "an email address", lambda raw, ctx: Email.parse(raw))
 MERCHANT_ID = ArgType(
-    "merchant id", "M-10001", "a merchant id, e.g. M-10001", lambda raw, ctx: MerchantId.parse(raw)
+    "merchant id",
+    "M-10001",
+    "a merchant id, e.g. M-10001",
+    lambda raw, ctx: MerchantId.parse(raw),
+    spaced=True,
 )
 TRANSACTION_ID = ArgType(
     "transaction id",
     "TX-1042",
     "a transaction id, e.g. TX-1042",
     lambda raw, ctx: TransactionId.parse(raw),
+    spaced=True,
 )
 MERCHANT_REF = ArgType(
     "phone|email|merchant id",
@@ -414,10 +442,10 @@ AMOUNT = ArgType(
     spaced=True,
 )
 INT = ArgType("number", "42", "a whole number, digits only", _to_int, generic=True)
-WORD = ArgType("word", "word", "one word (put several in quotes)", _to_word, generic=True)
-TEXT = ArgType(
-    "text", "free text", "the rest of the line", lambda raw, ctx: Rest(raw), generic=True
-)
+# A word or free text has no example that would not read as a placeholder ("word"): commands
+# taking one declare their own `examples=`.
+WORD = ArgType("word", "", "one word (put several in quotes)", _to_word, generic=True)
+TEXT = ArgType("text", "", "the rest of the line", lambda raw, ctx: Rest(raw), generic=True)
 FLAG = ArgType("flag", "", "a switch, off unless given", _to_flag, generic=True)
 
 _ARG_TYPES: dict[type, ArgType] = {

@@ -18,7 +18,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-__all__ = ["anchor_file_paths", "bundled_commands_folder", "default_data_dir"]
+__all__ = [
+    "anchor_file_paths",
+    "bundled_commands_folder",
+    "default_data_dir",
+    "create_private_file",
+]
 
 BUNDLED_PACKAGE = "supportbot_commands"
 _PATH_KEYS = ("data_dir", "log_file")
@@ -61,3 +66,17 @@ def anchor_file_paths(values: dict[str, Any], base: Path) -> dict[str, Any]:
         if path and path != ":memory:" and not path.startswith("/"):
             anchored["database_url"] = _SQLITE_PREFIX + str(base / path)
     return anchored
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` readable and writable by this user only (0600), if it is not there yet.
+
+    The database, the log and the shell history hold customers' phone numbers and emails; a
+    file made by the library that writes it would get the umask's 0644. An existing file keeps
+    its mode (someone chose it). Raises OSError like `open`.
+    """
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(descriptor)

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 from urllib.parse import unquote
 
+from .config_paths import create_private_file
 from .masking import mask_text, style_of, use_mask_style
 from .settings import Settings
 
@@ -184,6 +185,7 @@ def configure_logging(
         log_file = settings.log_file or settings.data_dir / "supportbot.log"
         try:
             log_file.parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(log_file)  # log lines are masked, but stay private all the same
             handler = logging.FileHandler(log_file, encoding="utf-8")
         except OSError:
             handler = logging.StreamHandler(sys.stderr)

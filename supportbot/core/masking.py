@@ -1,9 +1,9 @@
 """Personal data masked one way everywhere: phone numbers and email addresses.
 
-The value classes in `_argtypes` (`PhoneNumber.masked`, `Email.masked`) call these functions, so a
+The value classes in `argtypes` (`PhoneNumber.masked`, `Email.masked`) call these functions, so a
 number reads the same in a reply, a confirmation prompt and the audit trail: `0812-••••-7890`,
-`s•••@example.id`. Phone numbers are recognised here too (`parse_phone`), because masking free
-text needs to know what a phone number looks like.
+`s•••@example.id`. Phone numbers are recognised by `supportbot.core.phones`, the same recogniser
+the command parser uses, so whatever the parser accepts as a phone number is masked here.
 
 Masking never raises and is idempotent: masking masked text changes nothing.
 
@@ -20,9 +20,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
-from . import wording as messages
+from .phones import fold, national_form, phone_spans, read_phone
 from .reply import Field, Reply, Section
 
 if TYPE_CHECKING:
@@ -41,11 +40,8 @@ __all__ = [
     "use_mask_style",
 ]
 
-MAX_PHONE_CHARS = 40
-MAX_PHONE_DIGITS = 17
-
-# Digits, spaces, + and the separators people type: "(0812) 3456-7890", "+62.812.3456.7890".
-_PHONE_SHAPE = re.compile(r"\(?\+?[0-9 ().\-/]*", re.ASCII)
+#: The parser's reader, under its older name.
+parse_phone = read_phone
 
 
 @dataclass(frozen=True)
@@ -101,84 +97,20 @@ _EMAIL = re.compile(
 )
 # Six digits, with the separators people type between them: the shortest phone number of any
 # country (with its country code) has more, so text without such a run holds no phone number.
-_DIGIT_RUN = re.compile(r"(?:[0-9][\s().\-/]*){6}", re.ASCII)
+_DIGIT_RUN = re.compile(r"(?:[0-9][\s().\-/+'\"\\]*){6}", re.ASCII)
 # Amounts written with thousands separators ("1.500.000") are valid-looking numbers, not phones.
 _THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(?:[.,][0-9]{3})+")
-
-_PARSE_PROBLEMS = {
-    NumberParseException.INVALID_COUNTRY_CODE: "country",
-    NumberParseException.NOT_A_NUMBER: "characters",
-    NumberParseException.TOO_SHORT_AFTER_IDD: "too_short",
-    NumberParseException.TOO_SHORT_NSN: "too_short",
-    NumberParseException.TOO_LONG: "too_long",
-}
-_POSSIBLE_PROBLEMS = {
-    phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: "country",
-    phonenumbers.ValidationResult.TOO_SHORT: "too_short",
-    phonenumbers.ValidationResult.TOO_LONG: "too_long",
-    phonenumbers.ValidationResult.INVALID_LENGTH: "length",
-}
-
-
-def parse_phone(raw: str, region: str = "ID") -> phonenumbers.PhoneNumber:
-    """Read a typed phone number, in any usual format, as a valid number.
-
-    `region` is used for numbers typed without +country. Digits that start with the region's
-    country code but no + (`6281234567890`) are read as international by phonenumbers itself
-    when they are not a valid national number. Raises ValueError whose text is the reason a
-    user reads ("is not a valid phone number: too short").
-    """
-    text = raw.strip()
-    if not text:
-        raise ValueError(messages.empty_value())
-    digits = "".join(c for c in text if "0" <= c <= "9")
-    if len(text) > MAX_PHONE_CHARS or len(digits) > MAX_PHONE_DIGITS:
-        raise ValueError(messages.invalid_phone("too_long"))
-    if not digits or not _PHONE_SHAPE.fullmatch(text):
-        raise ValueError(messages.invalid_phone("characters"))
-    try:
-        number = phonenumbers.parse(text, region)
-    except NumberParseException as exc:
-        raise ValueError(messages.invalid_phone(_PARSE_PROBLEMS.get(exc.error_type, ""))) from None
-    if phonenumbers.is_valid_number(number):
-        return number
-    reason = phonenumbers.is_possible_number_with_reason(number)
-    if reason == phonenumbers.ValidationResult.IS_POSSIBLE:
-        # A possible length for some kind of number; merchants give mobiles, so say what is
-        # wrong for a mobile (0812-3456 is "too short", not "no such number").
-        reason = phonenumbers.is_possible_number_for_type_with_reason(
-            number, PhoneNumberType.MOBILE
-        )
-    raise ValueError(messages.invalid_phone(_POSSIBLE_PROBLEMS.get(reason, "not_in_use")))
-
-
-def national_form(number: phonenumbers.PhoneNumber, region: str = "ID") -> str:
-    """How agents write the number: `0812-3456-7890` for Indonesian mobiles.
-
-    Other numbers of `region` use phonenumbers' national format; numbers of another country use
-    the international format, because a national form would hide which country they are in.
-    """
-    if number.country_code != phonenumbers.country_code_for_region(region):
-        return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
-    kind = phonenumbers.number_type(number)
-    if number.country_code == 62 and kind in (
-        PhoneNumberType.MOBILE,
-        PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    ):
-        digits = "0" + phonenumbers.national_significant_number(number)
-        return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"
-    return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
 
 
 def _mask_digits(text: str) -> str:
     """Keep the first and last digits (4 each at most), always hiding at least 4 in between."""
-    digits = "".join(c for c in text if "0" <= c <= "9")
+    digits = "".join(c for c in fold(text) if "0" <= c <= "9")
     hidden_at_least, keep, bullets = 4, _STYLE.phone_digits, _STYLE.symbol * 4
     head = max(0, min(keep, (len(digits) - hidden_at_least) // 2))
     tail = max(0, min(keep, len(digits) - hidden_at_least - head))
     if head == 0 and tail == 0:
         return bullets
-    plus = "+" if text.lstrip("( ").startswith("+") and head else ""
+    plus = "+" if fold(text).lstrip("( ").startswith("+") and head else ""
     kept = [digits[:head], bullets, digits[len(digits) - tail :]]
     return plus + "-".join(part for part in kept if part)
 
@@ -194,7 +126,7 @@ def mask_phone(value: str, region: str = "ID") -> str:
     if not text or _masked_phone(_STYLE.symbol).fullmatch(text):
         return text
     try:
-        number = parse_phone(text, region)
+        number = read_phone(text, region)
     except ValueError:
         return _mask_digits(text)
     if number.country_code != phonenumbers.country_code_for_region(region):
@@ -223,10 +155,13 @@ def mask_email(value: str) -> str:
 
 @lru_cache(maxsize=32)
 def _phone_run(region: str, symbol: str = "•") -> re.Pattern[str]:
-    """Phone-shaped digit runs that start like a phone: +, 0, or the region's country code."""
+    """Phone-shaped digit runs (in folded text) that start like a phone: +, 0, or the region's
+    country code; inside them + and quotes are separators, as the parser reads them."""
     code = phonenumbers.country_code_for_region(region)
     starts = r"\(?\+[0-9]|\(?0" + (f"|{code}" if code else "")
-    return re.compile(rf"(?<![\w{re.escape(symbol)}+\-.])(?:{starts})[0-9 ().\-]*[0-9]")
+    return re.compile(
+        rf"(?<![\w{re.escape(symbol)}+\-.])(?:{starts})[0-9 ().\-+'\"\\]*[0-9]", re.ASCII
+    )
 
 
 def _mask_found(found: str, region: str) -> str:
@@ -238,44 +173,53 @@ def _mask_found(found: str, region: str) -> str:
     return lead + mask_phone(core, region) + trail
 
 
-def _mask_matches(text: str, region: str) -> str:
-    spans: list[tuple[int, int]] = []
-    try:
-        for match in phonenumbers.PhoneNumberMatcher(
-            text, region, leniency=phonenumbers.Leniency.VALID
-        ):
-            if not _THOUSANDS.fullmatch(match.raw_string):
-                spans.append((match.start, match.end))
-    except Exception:  # any failure here: the regex pass below still masks what it finds
-        spans = []
-    for start, end in reversed(spans):
+def _replace(text: str, spans: list[tuple[int, int]], region: str) -> str:
+    for start, end in sorted(spans, reverse=True):
         text = text[:start] + _mask_found(text[start:end], region) + text[end:]
     return text
 
 
-def _mask_runs(text: str, region: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        found = match.group()
-        if sum(c.isdigit() for c in found) < 8:
-            return found
-        return _mask_found(found, region)
+def _matched_spans(folded: str, region: str) -> list[tuple[int, int]]:
+    """Valid numbers phonenumbers' own matcher finds (a second opinion on the recogniser)."""
+    spans: list[tuple[int, int]] = []
+    try:
+        for match in phonenumbers.PhoneNumberMatcher(
+            folded, region, leniency=phonenumbers.Leniency.VALID
+        ):
+            if not _THOUSANDS.fullmatch(match.raw_string):
+                spans.append((match.start, match.end))
+    except Exception:  # any failure here: the passes around it still mask what they find
+        return []
+    return spans
 
-    return _phone_run(region, _STYLE.symbol).sub(replace, text)
+
+def _run_spans(folded: str, region: str) -> list[tuple[int, int]]:
+    """Runs of 8+ digits that start like a phone, even when no number is valid in them."""
+    return [
+        match.span()
+        for match in _phone_run(region, _STYLE.symbol).finditer(folded)
+        if sum(c.isdigit() for c in match.group()) >= 8
+    ]
 
 
 def _mask_once(text: str, region: str) -> str:
     text = _EMAIL.sub(lambda match: mask_email(match.group()), text)
-    return _mask_runs(_mask_matches(text, region), region)
+    # Each pass finds its spans in the folded text (same length as the text) and masks them in
+    # the text itself; a later pass sees the masks of the earlier ones.
+    for find in (phone_spans, _matched_spans, _run_spans):
+        text = _replace(text, list(find(fold(text), region)), region)
+    return text
 
 
 def mask_text(text: str, region: str = "ID") -> str:
     """Mask every phone number and email address in free text, leaving the rest as it was.
 
-    Phones are found by phonenumbers' matcher (valid numbers in any format) and, to be safe, by
-    any run of 8+ digits that starts like a phone (+, 0 or the country code) even if invalid.
+    Phones are found by the command parser's own recogniser (`phones.phone_spans`: whatever
+    `/merchant` would accept), by phonenumbers' matcher, and, to be safe, by any run of 8+
+    digits that starts like a phone (+, 0 or the country code) even if invalid.
     Never raises; masking the result again changes nothing.
     """
-    if "@" not in text and not _DIGIT_RUN.search(text):
+    if "@" not in text and not _DIGIT_RUN.search(fold(text)):
         return text  # no email, and no run of digits long enough to be any country's number
     region = region.upper()
     # Masking can join a kept tail with digits that follow it into a new phone-shaped run, so

@@ -29,6 +29,7 @@ from typing import Literal, NoReturn
 from . import wording as messages
 from .argtypes import ArgType, ConvertContext, Rest, arg_type_for, unwrap_annotation
 from .errors import ArgumentError, ParseError, UsageError
+from .masking import mask_text
 
 __all__ = [
     "MAX_INPUT",
@@ -61,7 +62,7 @@ _DIGIT_GROUP = re.compile(r"[+(]?[0-9()\-.]+", re.ASCII)
 class HelpRequested(UsageError):
     """The user asked for a command's help (`--help` or `-h`); the dispatcher shows the help."""
 
-    def __init__(self, command: str, *, usage: str, example: str) -> None:
+    def __init__(self, command: str, *, usage: str, example: str | None) -> None:
         super().__init__(
             f"help requested for /{command}",
             usage=usage,
@@ -265,7 +266,9 @@ def usage_line(name: str, params: Sequence[Param]) -> str:
             parts.append(f"[{param.option}]")
             continue
         if param.kind == "option":
-            value = param.argtype.name if param.argtype.choices else f"<{param.argtype.name}>"
+            # A generic type says nothing (`<word>`): the option is named by what it holds.
+            shown = param.name.strip("_") if param.argtype.generic else param.argtype.name
+            value = param.argtype.name if param.argtype.choices else f"<{shown}>"
             part = f"{param.option} {value}"
         else:
             part = _label(param, params)
@@ -279,14 +282,23 @@ def _example_value(param: Param) -> str:
     return f'"{example}"' if " " in example and param.kind != "rest" else example
 
 
-def example_line(name: str, params: Sequence[Param]) -> str:
-    """`/merchant 0812-3456-7890`: every positional and required option, from type examples."""
+def example_line(name: str, params: Sequence[Param]) -> str | None:
+    """`/merchant 0812-3456-7890`: every positional and required option, from type examples.
+
+    None when a required argument's type has no real example (a plain word or free text: any
+    value made up for it would read as a placeholder); declare `examples=` for such commands.
+    """
     parts = [f"/{name}"]
     for param in params:
-        if param.kind in ("positional", "rest") and param.argtype.example:
-            parts.append(_example_value(param))
-        elif param.kind == "option" and param.required:
-            parts.append(f"{param.option} {_example_value(param)}")
+        wanted = param.kind in ("positional", "rest") or (param.kind == "option" and param.required)
+        if not wanted:
+            continue
+        if not param.argtype.example:
+            if param.required:
+                return None
+            continue
+        value = _example_value(param)
+        parts.append(value if param.kind != "option" else f"{param.option} {value}")
     return " ".join(parts)
 
 
@@ -327,9 +339,10 @@ class _Binder:
             return param.argtype.convert(raw, self.ctx)
         except ValueError as exc:
             reason = str(exc) or "is not valid"
+            typed = mask_text(raw, self.ctx.phone_region)  # errors are logged and audited
             if param.kind == "option":
-                self.fail(messages.invalid_option_value(label, reason), param)
-            self.fail(messages.invalid_argument(label, reason), param)
+                self.fail(messages.invalid_option_value(label, reason, typed), param)
+            self.fail(messages.invalid_argument(label, reason, typed), param)
 
     def bind(self, tokens: Sequence[Token], raw: str | None) -> dict[str, object]:
         if _asks_for_help(tokens):
@@ -419,15 +432,18 @@ class _Binder:
         try:
             return param.argtype.convert(words[cursor].text, self.ctx), 1
         except ValueError:
+            longest: str | None = None
             if param.argtype.spaced:
                 for count in range(min(5, len(words) - cursor), 1, -1):
                     group = [word.text for word in words[cursor : cursor + count]]
                     if all(_DIGIT_GROUP.fullmatch(text) for text in group[1:]):
+                        longest = longest or " ".join(group)
                         try:
                             return param.argtype.convert(" ".join(group), self.ctx), count
                         except ValueError:
                             continue
-        return self.convert(param, words[cursor].text, label), 1
+        # Say what is wrong with all the digit groups typed (`0812 3456`), not with the first.
+        return self.convert(param, longest or words[cursor].text, label), 1
 
 
 def _rest_text(words: list[Token], first: int, breaks: set[int], raw: str | None) -> str:

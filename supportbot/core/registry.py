@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
+from .docstrings import read_docstring
 from .errors import DuplicateCommandError
 from .parsing import Param, example_line, params_from_signature, usage_line
 
@@ -45,6 +46,10 @@ class CommandSpec:
     #: Slack channels (ids or #names) where it may run; None: `action_channels` or any.
     channels: tuple[str, ...] | None = None
     source: str = field(default="", compare=False)
+    #: The docstring's paragraphs for `/help <command>`, each on one line (summary aside).
+    body: str = ""
+    #: Each argument's help from the docstring (`name: text` lines), by argument name.
+    argument_help: tuple[tuple[str, str], ...] = ()
 
     @property
     def usage(self) -> str:
@@ -52,8 +57,9 @@ class CommandSpec:
         return usage_line(self.name, list(self.params))
 
     @property
-    def example(self) -> str:
-        """One example the user can copy, the first declared one or one built from the types."""
+    def example(self) -> str | None:
+        """One example the user can copy, the first declared one or one built from the types
+        (None when a plain-word argument has no declared example)."""
         return self.examples[0] if self.examples else example_line(self.name, list(self.params))
 
 
@@ -111,12 +117,16 @@ def command(
         if not _NAME.fullmatch(command_name):
             raise TypeError(f"command name {command_name!r}: use letters, digits, - and _")
         doc = inspect.getdoc(func) or ""
+        params = tuple(params_from_signature(func))
+        parts = read_docstring(doc, {p.name for p in params}, has_help=help is not None)
         spec = CommandSpec(
             name=command_name,
             handler=func,
-            params=tuple(params_from_signature(func)),
-            help=help or (doc.splitlines()[0] if doc else command_name),
+            params=params,
+            help=help or parts.summary or command_name,
             description=doc,
+            body=parts.body,
+            argument_help=parts.arguments,
             roles=frozenset(roles) if roles is not None else None,
             action=action or confirm is not None or preview is not None or approval is not None,
             confirm=confirm,
@@ -167,13 +177,31 @@ class CommandRegistry:
         key = name.lower()
         return self._by_name.get(key) or self._by_name.get(self._aliases.get(key, ""))
 
-    def suggest(self, name: str, limit: int = 3) -> list[str]:
-        """Close command names for a typo, best first."""
-        candidates = list(self._by_name) + list(self._aliases)
-        found = difflib.get_close_matches(name.lower()[:64], candidates, n=limit, cutoff=0.6)
-        prefixed = [c for c in candidates if c.startswith(name.lower()[:64]) and c not in found]
-        names = [self._aliases.get(c, c) for c in found + prefixed]
-        return list(dict.fromkeys(names))[:limit]
+    def suggest(
+        self,
+        name: str,
+        limit: int = 3,
+        visible: Callable[[CommandSpec], bool] | None = None,
+    ) -> list[str]:
+        """Close command names for a typo, the likest first: `/resend` -> `resend-receipt`.
+
+        A name the typed one starts (`resend` of `resend-receipt`) ranks above one that is only
+        similar (`reset-pin`). `visible` keeps commands the reader may not see out of it, as
+        `/help` does.
+        """
+        typed = name.lower()[:64]
+        scores: dict[str, float] = {}
+        for candidate in [*self._by_name, *self._aliases]:
+            spec = self.get(candidate)
+            if spec is None or (visible is not None and not visible(spec)):
+                continue
+            likeness = difflib.SequenceMatcher(None, typed, candidate).ratio()
+            if typed and candidate.startswith(typed):
+                likeness = max(likeness, 1.0 + len(typed) / len(candidate))
+            if likeness >= 0.6:
+                scores[spec.name] = max(scores.get(spec.name, 0.0), likeness)
+        ranked = sorted(scores, key=lambda found: (-scores[found], found))
+        return ranked[:limit]
 
     def __iter__(self) -> Iterator[CommandSpec]:
         return iter(sorted(self._by_name.values(), key=lambda spec: spec.name))

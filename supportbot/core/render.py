@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
+import unicodedata
 
 from .reply import Reply
 
-__all__ = ["clean_line", "clean_lines", "render_json", "render_text"]
+__all__ = ["clean_line", "clean_lines", "display_width", "render_json", "render_text"]
 
 WARNING_MARK = "⚠"
+#: Lines are wrapped at word boundaries to fit a terminal this wide (the usual 80 columns).
+WIDTH = 80
 
 # ESC (or its one-byte C1 form) and what follows it: CSI `ESC [ ... final`; OSC, DCS, SOS, PM and
 # APC strings up to their terminator (BEL or ST), or to the end of the value when unterminated,
@@ -44,20 +48,68 @@ def clean_line(value: str) -> str:
     return " ".join(clean_lines(value))
 
 
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: wide characters (CJK, most emoji) take two,
+    combining marks none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
 def _label_width(reply: Reply) -> int:
-    labels = [len(clean_line(f.label)) for s in reply.sections for f in s.fields]
+    labels = [display_width(clean_line(f.label)) for s in reply.sections for f in s.fields]
     return min(max(labels, default=0), 24)
 
 
-def render_text(reply: Reply) -> str:
-    """Plain text for a terminal: title, aligned fields, warnings, choices, footer."""
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - display_width(text))
+
+
+def _wrap(first: str, hang: str, text: str, width: int) -> list[str]:
+    """`text` after `first`, wrapped at word boundaries, later lines indented by `hang`.
+
+    Words are never split (a URL or a masked number stays whole, even past the width)."""
+    room = max(20, width - display_width(first))
+    pieces = textwrap.wrap(text, room, break_long_words=False, break_on_hyphens=False) or [""]
+    return [first + pieces[0], *(hang + piece for piece in pieces[1:])]
+
+
+def _choice_lines(reply: Reply) -> list[str]:
+    """The pick-list as three aligned columns: number and label, description, command."""
+    rows = [
+        (
+            f"{number}. {clean_line(choice.label)}",
+            clean_line(choice.description or ""),
+            clean_line(choice.command),
+        )
+        for number, choice in enumerate(reply.choices, start=1)
+    ]
+    label_width = max(display_width(label) for label, _, _ in rows)
+    detail_width = max(display_width(detail) for _, detail, _ in rows)
+    lines = []
+    for label, detail, command in rows:
+        columns = [_pad(label, label_width)]
+        if detail_width:
+            columns.append(_pad(detail, detail_width))
+        columns.append(command)
+        lines.append("  " + "   ".join(columns).rstrip())
+    return lines
+
+
+def render_text(reply: Reply, width: int = WIDTH) -> str:
+    """Plain text for a terminal: title, aligned fields, warnings, choices, footer, wrapped at
+    word boundaries to `width` columns."""
     lines: list[str] = []
     if reply.title:
         title = clean_line(reply.title)
-        lines += [title, "─" * min(max(len(title), 20), 72)]
+        lines += [title, "─" * min(max(display_width(title), 1), width)]
     if reply.text:
-        lines += clean_lines(reply.text)
-    width = _label_width(reply)
+        for line in clean_lines(reply.text):
+            lines += _wrap("", "", line, width)
+    label_width = _label_width(reply)
     for section in reply.sections:
         if lines:
             lines.append("")
@@ -66,20 +118,22 @@ def render_text(reply: Reply) -> str:
         indent = "  " if section.title else ""
         for field in section.fields:
             value_lines = clean_lines(field.value)
-            lines.append(f"{indent}{clean_line(field.label):<{width}}  {value_lines[0]}")
-            lines += [f"{indent}{'':<{width}}  {more}" for more in value_lines[1:]]
+            label = f"{indent}{_pad(clean_line(field.label), label_width)}  "
+            hang = " " * display_width(label)
+            lines += _wrap(label, hang, value_lines[0], width)
+            for more in value_lines[1:]:
+                lines += _wrap(hang, hang, more, width)
         if section.text:
-            lines += [f"{indent}{line}" for line in clean_lines(section.text)]
+            for line in clean_lines(section.text):
+                lines += _wrap(indent, indent, line, width)
         for item in section.items:
-            first, *more = clean_lines(item)
-            lines.append(f"{indent}• {first}")
-            lines += [f"{indent}  {line}" for line in more]
+            head, *rest = clean_lines(item)
+            lines += _wrap(f"{indent}• ", f"{indent}  ", head, width)
+            for line in rest:
+                lines += _wrap(f"{indent}  ", f"{indent}  ", line, width)
     if reply.choices:
         lines.append("")
-        for number, choice in enumerate(reply.choices, start=1):
-            detail = f" — {clean_line(choice.description)}" if choice.description else ""
-            label, command = clean_line(choice.label), clean_line(choice.command)
-            lines.append(f"  {number}. {label}{detail}    {command}")
+        lines += _choice_lines(reply)
     if reply.usage or reply.example:
         lines.append("")
         if reply.usage:
@@ -88,9 +142,12 @@ def render_text(reply: Reply) -> str:
             lines.append(f"Example: {clean_line(reply.example)}")
     if reply.warnings:
         lines.append("")
-        lines += [f"{WARNING_MARK} {clean_line(warning.text)}" for warning in reply.warnings]
+        for warning in reply.warnings:
+            lines += _wrap(f"{WARNING_MARK} ", "  ", clean_line(warning.text), width)
     if reply.footer:
-        lines += ["", *clean_lines(reply.footer)]
+        lines.append("")
+        for line in clean_lines(reply.footer):
+            lines += _wrap("", "", line, width)
     return "\n".join(lines).strip("\n")
 
 

@@ -27,6 +27,9 @@ class Outcome(StrEnum):
     OK = "ok"
     NOT_FOUND = "not_found"
     REJECTED = "rejected"  # usage or validation error: nothing ran
+    #: It ran, and what was asked cannot be done for this customer now (a suspended merchant,
+    #: more than is left to refund): nothing changed. Not a usage error: exit code 1.
+    REFUSED = "refused"
     DENIED = "denied"  # the user's roles do not allow it
     ERROR = "error"
     TIMEOUT = "timeout"

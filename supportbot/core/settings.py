@@ -13,6 +13,7 @@ and the adapter reads its own with `table.read(settings)`.
 from __future__ import annotations
 
 import copy
+import difflib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -313,7 +314,7 @@ class SettingsTable(Generic[M]):
         try:
             return self.model.model_validate(settings.table(self.name))
         except ValidationError as exc:
-            found = problems(exc, (self.name,), lambda loc: ("settings", dotted(loc)))
+            found = problems(exc, (self.name,), lambda loc: ("settings", dotted(loc)), self.model)
             raise ConfigError(invalid_configuration(found)) from None
 
 
@@ -405,20 +406,22 @@ def load_settings(
         # Environment already merged above; init values are the only source here.
         settings = Settings.model_validate(values)
     except ValidationError as exc:
-        found += problems(exc, (), locate)
+        found += problems(exc, (), locate, Settings)
     declared = {table.name: table for table in tables or ()}
     if tables is not None:
         for key, value in values.items():
             if key not in Settings.model_fields and isinstance(value, dict) and key not in declared:
                 origin = where((key,), env_values, source)
-                found.append(f"{origin}: {key}: {messages.unknown_setting()}")
+                keys = [*Settings.model_fields, *declared]
+                close = difflib.get_close_matches(key, keys, n=1)
+                found.append(f"{origin}: {key}: {messages.unknown_setting(*close[:1])}")
     for table in declared.values():
         written = values.get(table.name, {})
         if isinstance(written, dict):
             try:
                 table.model.model_validate(written)
             except ValidationError as exc:
-                found += problems(exc, (table.name,), locate)
+                found += problems(exc, (table.name,), locate, table.model)
     if found or settings is None:
         raise ConfigError(invalid_configuration(found)) from None
     settings._deprecations = tuple(deprecations)

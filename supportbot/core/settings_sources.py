@@ -7,14 +7,15 @@ written (the file, or the variable), with its key, the reason and the value give
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from . import wording as messages
 from .errors import ConfigError
@@ -119,15 +120,41 @@ def _shown(value: Any) -> str | None:
     return repr(text if len(text) <= 60 else text[:60] + "…")
 
 
-def problems(exc: ValidationError, prefix: tuple[str, ...], locate: Locate) -> list[str]:
+def known_keys(model: type[BaseModel] | None, loc: Sequence[str | int]) -> list[str]:
+    """The keys a table at `loc` of `model` takes (`("services", "billing")` -> the service
+    settings' keys); [] when the path leads to no table of a model."""
+    current: Any = model
+    for part in loc:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            current = field.annotation if field is not None else None
+        elif get_origin(current) is dict:
+            current = get_args(current)[1]  # a table of tables: `part` is a name
+        else:
+            return []
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def problems(
+    exc: ValidationError,
+    prefix: tuple[str, ...],
+    locate: Locate,
+    model: type[BaseModel] | None = None,
+) -> list[str]:
     """One line per error: where it was written, the key, why it is wrong, and the value given
     ("config/supportbot.toml: slack.visibility: Input should be 'ephemeral' or 'in_channel',
-    not 'everyone'")."""
+    not 'everyone'"); an unknown key of `model` gets the known one it is likely a typo of."""
     lines = []
     for error in exc.errors():
         origin, key = locate((*prefix, *error["loc"]))
         if error["type"] == "extra_forbidden":
-            lines.append(f"{origin}: {key}: {messages.unknown_setting()}")
+            *parent, typed = error["loc"]
+            close = difflib.get_close_matches(str(typed), known_keys(model, parent), n=1)
+            lines.append(
+                f"{origin}: {key}: {messages.unknown_setting(close[0] if close else None)}"
+            )
             continue
         shown = _shown(error.get("input")) if error["type"] != "missing" else None
         given = f", not {shown}" if shown is not None else ""

@@ -57,9 +57,20 @@ def extra_arguments(extra: Sequence[str]) -> str:
     return f"Too many arguments: {shown!r} is more than this command takes."
 
 
-def invalid_argument(param: str, reason: str) -> str:
-    """An argument was given but is not valid."""
-    return f"<{param}> {reason}"
+def _typed(value: str) -> str:
+    shown = " ".join(value.split())
+    return shown if len(shown) <= 40 else shown[:40] + "…"
+
+
+def invalid_argument(param: str, reason: str, typed: str = "") -> str:
+    """An argument was given but is not valid: `"0812" is not a valid phone number: too short`.
+
+    What was typed leads, so the user sees which word is wrong; an empty value is named by its
+    argument (`<who> is empty`).
+    """
+    if not typed.strip():
+        return f"<{param}> {reason}"
+    return f'"{_typed(typed)}" {reason}'
 
 
 def unknown_option(option: str, known: Sequence[str]) -> str:
@@ -87,7 +98,8 @@ def handler_failed(command: str, error_ref: str) -> str:
     """A command crashed; the reference finds the traceback in the log and audit."""
     return (
         f"/{command} failed because of a problem on our side, not with what you typed. "
-        f"Nothing was changed. Error reference {error_ref}: give it to engineering."
+        f"Nothing was changed. Run /escalate {error_ref} to send the details to engineering "
+        "(the reference finds them)."
     )
 
 
@@ -120,6 +132,7 @@ _PHONE_PROBLEMS = {
     "characters": "use only digits, spaces, +, - and brackets",
     "country": "unknown country code",
     "not_in_use": "no such number (check the digits)",
+    "start": "a number starts with 0, or with + and its country code (0812-3456-7890)",
 }
 
 
@@ -155,7 +168,7 @@ def invalid_merchant_id() -> str:
 def invalid_amount() -> str:
     """An amount of money that cannot be read."""
     return (
-        "is not an amount in rupiah: type it like 150000, 150.000, Rp 150.000 or 150rb "
+        "is not an amount in rupiah: type it like 150000, 150.000, Rp 150.000, 150rb or 1,5jt "
         "(more than 0, whole rupiah)"
     )
 
@@ -165,9 +178,16 @@ def invalid_transaction_id() -> str:
     return "is not a transaction id: write TX- and up to 12 digits, e.g. TX-1042"
 
 
-def invalid_merchant_ref() -> str:
-    """Neither a phone number, an email nor a merchant id."""
-    return "is not a phone number, email or merchant id (M-12345)"
+def invalid_merchant_ref(suggestion: str | None = None) -> str:
+    """Neither a phone number, an email nor a merchant id; `suggestion` is what it may mean."""
+    if suggestion:
+        return f"is not a phone number, email or merchant id: did you mean {suggestion}?"
+    return "is not a phone number, email or merchant id (M-10001)"
+
+
+def transaction_not_merchant(transaction_id: str) -> str:
+    """A transaction id given where a merchant is wanted."""
+    return f"is a transaction id: /transaction {transaction_id}"
 
 
 def invalid_whole_number() -> str:
@@ -185,9 +205,11 @@ def invalid_choice(choices: Sequence[str]) -> str:
     return "must be one of: " + ", ".join(choices)
 
 
-def invalid_option_value(option: str, reason: str) -> str:
-    """An --option was given a value that is not valid."""
-    return f"{option} {reason}"
+def invalid_option_value(option: str, reason: str, typed: str = "") -> str:
+    """An --option was given a value that is not valid: `--to "x@y" is not a valid email...`."""
+    if not typed.strip():
+        return f"{option} {reason}"
+    return f'{option} "{_typed(typed)}" {reason}'
 
 
 def missing_option(option: str) -> str:
@@ -242,8 +264,10 @@ def command_folder_missing(started_in: str, *, is_file: bool = False) -> str:
 # --- settings --------------------------------------------------------------------------------
 
 
-def unknown_setting() -> str:
+def unknown_setting(suggestion: str | None = None) -> str:
     """A key of the configuration that no setting has (after its file or variable and name)."""
+    if suggestion:
+        return f"unknown key: did you mean {suggestion}?"
     return "unknown key (check the spelling; see the README's configuration reference)"
 
 

@@ -58,6 +58,7 @@ from .failures import (
 )
 from .guard import ServiceGuard
 from .metrics import Metrics, default_metrics
+from .progress import report
 from .results import ServiceResult, gather
 from .transport import service_transport, transport_cause
 
@@ -260,7 +261,10 @@ class ServiceClient:
 
         Every request of this client passes here. Never raises for an HTTP or network problem.
         """
-        return await self.guard.run(call, self.attempt)
+        report(self.name, "asked")
+        result = await self.guard.run(call, self.attempt)
+        report(self.name, "answered", result.ok or result.not_found)
+        return result
 
     async def probe(self) -> ServiceResult[Any]:
         """One GET of the service's `health_path`, around the policy: no retry, no breaker, no

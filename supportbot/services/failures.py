@@ -25,6 +25,7 @@ not tried") and busy (see `supportbot.services.guard`).
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import functools
 import json
@@ -48,7 +49,7 @@ from supportbot.core.errors import (
 )
 
 from . import wording as messages
-from .results import shown_seconds
+from .results import ServiceResult, shown_seconds
 from .retry import parse_retry_after
 
 __all__ = [
@@ -138,6 +139,25 @@ def timeout_error(name: str, exc: BaseException, timeout: float) -> ServiceError
     )
     error.__cause__ = exc
     return error
+
+
+def timed_out_after_tries(
+    result: ServiceResult[Any], tries: int, waited_s: float
+) -> ServiceResult[Any]:
+    """`result`, its timeout worded with the real wait when it took several tries: "billing did
+    not answer in 9.1 s (3 tries of 3 s)" instead of the 3 s of the last one."""
+    error = result.error
+    if tries < 2 or not isinstance(error, ServiceTimeout):
+        return result
+    retold = ServiceTimeout(
+        error.service,
+        f"{str(error).partition(': ')[2]} after {tries} tries in {waited_s:.1f} s",
+        user_message=messages.service_timeout_after_tries(
+            error.service, shown_seconds(waited_s), tries
+        ),
+    )
+    retold.__cause__ = error.__cause__
+    return dataclasses.replace(result, error=retold)
 
 
 def transport_error(name: str, exc: Exception) -> ServiceError | None:

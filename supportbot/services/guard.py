@@ -28,6 +28,7 @@ from supportbot.core.settings import ServiceSettings
 from . import wording as messages
 from .alerts import ErrorRateMonitor
 from .breaker import BreakerState, CircuitBreaker, Permit
+from .failures import timed_out_after_tries
 from .metrics import Metrics
 from .results import ServiceResult, current_deadline
 from .retry import RetryPolicy, is_idempotent, retryable_kind
@@ -111,24 +112,28 @@ class ServiceGuard:
 
         # The first attempt goes outside the retry loop: most succeed, and then cost no more
         # than a call without retries. Only a failure worth retrying enters the loop.
+        started = time.monotonic()
         first: ServiceResult[Any] | None = await self._once(call, attempt, deadline)
         assert first is not None
         if first.ok or not self._worth_retrying(first):
             return first
+        tries = 1
 
         async def once() -> ServiceResult[Any]:
-            nonlocal first
+            nonlocal first, tries
             if first is not None:  # the loop's own first attempt is the one already made
                 made, first = first, None
                 return made
+            tries += 1
             return await self._once(call, attempt, deadline)
 
-        return await self.retry.run(
+        result = await self.retry.run(
             once,
             deadline=deadline,
             should_retry=self._worth_retrying,
             on_retry=on_retry,
         )
+        return timed_out_after_tries(result, tries, time.monotonic() - started)
 
     def _worth_retrying(self, result: ServiceResult[Any]) -> bool:
         if not retryable_kind(result):

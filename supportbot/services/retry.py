@@ -4,7 +4,8 @@ Only a request that is safe to send twice is retried: GET, HEAD and OPTIONS, or 
 carrying an ``Idempotency-Key`` header (the service then answers a repeat with the first answer).
 A POST without a key is sent exactly once, whatever happens to it.
 
-What is retried: a timeout, a connection refused or reset, a 429 and a 5xx. A 429's Retry-After
+What is retried: a timeout, a connection reset, a 429 and a 5xx; a refused connection once, at
+once (nothing listens there: backoff would only make the agent wait). A 429's Retry-After
 is honoured: the next attempt waits at least that long, and when that wait does not fit in the
 command's remaining deadline there is no next attempt. No retry ever starts after the deadline,
 and a timed-out attempt is retried only when a whole new timeout still fits before it (a service
@@ -49,6 +50,11 @@ RETRYABLE_KINDS = frozenset({"timeout", "unavailable", "refused", "rate_limited"
 MIN_ATTEMPT_S = 0.05
 #: Longest Retry-After taken at its word; anything longer is read as this.
 MAX_RETRY_AFTER_S = 3600.0
+#: A refused connection means nothing listens: not a flap that backoff outlasts, but a service
+#: that is down or restarting. It gets this many quick retries, each after at most
+#: REFUSED_WAIT_S, so a dead service costs a lookup a fraction of a second, not the backoff.
+REFUSED_RETRIES = 1
+REFUSED_WAIT_S = 0.1
 
 
 def is_idempotent(method: str, headers: Mapping[str, str] | None) -> bool:
@@ -73,6 +79,18 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         when = when.replace(tzinfo=UTC)
     delta = (when - (now or datetime.now(UTC))).total_seconds()
     return min(max(0.0, delta), MAX_RETRY_AFTER_S)
+
+
+class _StopWhenRefused(stop_base):
+    """Stop once a refused connection has had its REFUSED_RETRIES."""
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        error = _result_of(retry_state).error
+        return (
+            error is not None
+            and error.kind == "refused"
+            and retry_state.attempt_number > REFUSED_RETRIES
+        )
 
 
 class _StopAtDeadline(stop_base):
@@ -116,6 +134,8 @@ class RetryPolicy:
     def wait_before(self, state: RetryCallState) -> float:
         """The wait before the next attempt: jittered backoff, or Retry-After when longer."""
         backoff = float(self._jitter(state))
+        if getattr(_result_of(state).error, "kind", None) == "refused":
+            backoff = min(backoff, REFUSED_WAIT_S)
         retry_after = getattr(_result_of(state).error, "retry_after", None)
         return max(backoff, retry_after) if retry_after is not None else backoff
 
@@ -140,7 +160,9 @@ class RetryPolicy:
                 on_retry(_result_of(state), state.attempt_number, state.upcoming_sleep)
 
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.retries + 1) | _StopAtDeadline(deadline, self.timeout_s),
+            stop=stop_after_attempt(self.retries + 1)
+            | _StopWhenRefused()
+            | _StopAtDeadline(deadline, self.timeout_s),
             wait=self.wait_before,
             retry=retry_if_result(retryable),
             before_sleep=before_sleep,

@@ -16,6 +16,11 @@ def service_timeout(service: str, timeout_s: float) -> str:
     return f"{service} did not answer in {seconds(timeout_s)}"
 
 
+def service_timeout_after_tries(service: str, waited_s: float, tries: int) -> str:
+    """A service did not answer in time, again and again: the whole wait and the tries."""
+    return f"{service} did not answer in {seconds(waited_s)} ({tries} tries)"
+
+
 def service_unreachable(service: str) -> str:
     """A service could not be reached at all."""
     return f"{service} could not be reached"

@@ -202,6 +202,8 @@ def manifest(host: SlackHost, as_json: bool, http_url: str | None, name: str) ->
             (_resolved(folder), folder.is_dir()) for folder in settings.effective_command_folders
         ]
         fail(messages.manifest_no_commands(folders, settings.load_entry_points))
+    if http_url is not None and http_url.strip().lower().startswith("http://"):
+        fail(messages.manifest_http_url_not_https(http_url.strip()))
     try:
         data = build_manifest(report.registry, name=name, http_url=http_url)
     except ConfigError as exc:

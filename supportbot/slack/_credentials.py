@@ -49,6 +49,10 @@ def _read(variable: str, environ: Mapping[str, str]) -> str:
         raise ConfigError(messages.slack_token_missing(variable))
     shape, expected = _SHAPES[variable]
     if not shape.match(value):
+        # The bot and app tokens are easy to paste into each other's variable: say so.
+        for other, (other_shape, _) in _SHAPES.items():
+            if other != variable and other_shape.match(value):
+                raise ConfigError(messages.slack_tokens_swapped(variable, other))
         raise ConfigError(messages.slack_token_malformed(variable, expected))
     return value
 

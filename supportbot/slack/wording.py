@@ -104,6 +104,22 @@ def slack_token_malformed(variable: str, expected: str) -> str:
     return f"{variable} does not look right: expected {expected}. {slack_how_to_get(variable)}"
 
 
+def slack_tokens_swapped(variable: str, belongs_in: str) -> str:
+    """A Slack credential that is the one another variable wants (xapp- in the bot token)."""
+    return (
+        f"{variable} holds what belongs in {belongs_in}: the two are swapped. Put the xoxb- "
+        "token in SLACK_BOT_TOKEN and the xapp- token in SLACK_APP_TOKEN."
+    )
+
+
+def manifest_http_url_not_https(url: str) -> str:
+    """`manifest --http-url http://…`: Slack sends its requests to https URLs only."""
+    return (
+        f"--http-url {url} must start with https://: Slack sends slash commands, events and "
+        "clicks only to a public https URL (put the bot behind a TLS proxy or load balancer)."
+    )
+
+
 def slack_token_refused(variable: str, error: str) -> str:
     """Slack refused a credential at start."""
     return f"Slack refused {variable} ({error}). {slack_how_to_get(variable)}"

@@ -99,13 +99,14 @@ class AuditLog:
         outcome: str | None = None,
         user: str | None = None,
         target: str | None = None,
+        request_id: str | None = None,
         limit: int = 100,
     ) -> list[AuditEntry]:
         """Entries matching every given filter, newest first, at most `limit` of them.
 
         `since` is inclusive and `until` exclusive (both timezone-aware); `user` is a user id or
-        a user name;
-        `target` is the masked customer reference as stored.
+        a user name; `target` is the masked customer reference as stored; `request_id` is the
+        error reference users are shown.
         """
         if limit < 0:
             raise ValueError("limit must be 0 or more")
@@ -130,6 +131,10 @@ class AuditLog:
             )
         if target is not None:
             statement = statement.where(AuditRecord.target == stored_as(AuditRecord.target, target))
+        if request_id is not None:
+            statement = statement.where(
+                AuditRecord.request_id == stored_as(AuditRecord.request_id, request_id)
+            )
         statement = statement.order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(limit)
 
         async def read(session: AsyncSession) -> list[AuditEntry]:

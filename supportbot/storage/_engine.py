@@ -25,6 +25,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from supportbot.core.config_paths import create_private_file
 from supportbot.core.errors import ConfigError
 
 __all__ = [
@@ -137,6 +138,11 @@ def _prepare_sqlite_folder(url: URL) -> None:
         )
     if not path.exists():
         _set_aside_stale_journal(path)
+        if path.name and str(path) != ":memory:":
+            try:
+                create_private_file(path)  # SQLite gives its -wal and -shm the same mode
+            except OSError:
+                pass  # connecting reports what is wrong with the place, in its own words
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         raise ConfigError(
             f"Cannot read and write the SQLite database {path}: permission denied. "

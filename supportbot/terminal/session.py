@@ -6,6 +6,7 @@ confirmations, and lets a number pick from a pick-list. No command logic lives h
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import os
 import sys
@@ -14,10 +15,15 @@ from concurrent.futures import CancelledError, Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
-from supportbot.actions import wording as messages
+from supportbot.access.roles import may_run
+from supportbot.actions import wording as action_messages
 from supportbot.core.message import Message, User
 from supportbot.core.render import render_json, render_text
 from supportbot.core.reply import Outcome, Reply
+from supportbot.services.progress import listening
+
+from . import wording as messages
+from .progress import LookupProgress
 
 if TYPE_CHECKING:
     from supportbot.dispatch.bot import Bot
@@ -39,6 +45,8 @@ class BotRunner(Protocol):
 
 
 EXIT_WORDS = {"exit", "quit", ":q", "/exit", "/quit"}
+#: Seconds the shell waits at start to learn which configured services answer.
+START_CHECK_S = 1.5
 
 
 def terminal_user(name: str | None = None) -> User:
@@ -71,6 +79,8 @@ class TerminalSession:
         self.out = out
         self.ask = ask
         self._last_choices: list[str] = []
+        #: Show "Looking up …" while a slow command waits (on stderr); off for tests.
+        self.progress = True
 
     def show(self, reply: Reply) -> None:
         """Print a reply."""
@@ -86,7 +96,7 @@ class TerminalSession:
             answer = "y"
         else:
             if self.assume_yes:
-                print(messages.yes_not_allowed(), file=self.out)
+                print(action_messages.yes_not_allowed(), file=self.out)
             try:
                 answer = self.ask("Confirm? [y/N] ").strip().lower()
             except (EOFError, KeyboardInterrupt):
@@ -96,40 +106,94 @@ class TerminalSession:
             return self.runtime.call(bot.actions.confirm(token, self.user))
         return self.runtime.call(bot.actions.cancel(token, self.user))
 
+    def pick(self, text: str) -> str | None:
+        """The command a typed number picks from the last pick-list; None when `text` is not a
+        number or there is no list. A number not on the list raises LookupError."""
+        stripped = text.strip()
+        if not (stripped.isdigit() and self._last_choices):
+            return None
+        index = int(stripped) - 1
+        if not 0 <= index < len(self._last_choices):
+            raise LookupError(messages.no_such_pick(stripped, len(self._last_choices)))
+        return self._last_choices[index]
+
     def run(self, text: str) -> Reply:
         """Run one line as this user; handles confirmation and prints every reply."""
         bot = self.runtime.bot
         assert bot is not None
-        stripped = text.strip()
-        if stripped.isdigit() and self._last_choices:
-            index = int(stripped) - 1
-            if 0 <= index < len(self._last_choices):
-                text = self._last_choices[index]
-        message = Message(text=text, user=self.user, adapter="terminal")
-        future = self.runtime.submit(bot.handle(message))
+        try:
+            picked = self.pick(text)
+        except LookupError as slip:  # a slip keeps the list: the next number may be right
+            reply = Reply(outcome=Outcome.REJECTED, text=str(slip))
+            self.show(reply)
+            return reply
+        message = Message(text=picked or text, user=self.user, adapter="terminal")
+        future = self.runtime.submit(self._handle(message))
         try:
             reply = future.result()
         except KeyboardInterrupt:
             future.cancel()
             raise
-        self._last_choices = [choice.command for choice in reply.choices]
+        if reply.choices or picked is None:
+            # A pick keeps its list (open the other entry next); anything else replaces it.
+            self._last_choices = [choice.command for choice in reply.choices]
         if reply.confirmation is not None and not self.json_output:
             self.show(reply)
             reply = self._confirm(reply)
         elif reply.confirmation is not None:
             reply = self._confirm(reply)
         self.show(reply)
+        if reply.choices and not self.json_output:
+            print(messages.pick_hint(len(reply.choices)), file=self.out, flush=True)
         return reply
+
+    async def _handle(self, message: Message) -> Reply:
+        bot = self.runtime.bot
+        assert bot is not None
+        if not self.progress:
+            return await bot.handle(message)
+        progress = LookupProgress(message.text)
+        progress.start()
+        try:
+            with listening(progress.event):
+                return await bot.handle(message)
+        finally:
+            progress.finish()
+
+    def check_services(self) -> None:
+        """Warn when a configured service does not answer (at the start of the shell)."""
+        bot = self.runtime.bot
+        if bot is None or not len(bot.services):
+            return
+
+        async def probe() -> list[tuple[str, str]]:
+            try:
+                async with asyncio.timeout(START_CHECK_S):
+                    found = await bot.services.health()
+            except TimeoutError:
+                return [("some services", f"no answer within {START_CHECK_S:g} s")]
+            return [(h.service, h.detail) for h in found if h.status == "fail"]
+
+        problems = self.runtime.call(probe())
+        if problems:
+            print(messages.services_unreachable(problems), file=self.out, flush=True)
 
     def repl(self, history_file: Path | None = None) -> None:
         """Read, run, print until exit or Ctrl-D; Ctrl-C abandons the current line."""
-        _setup_readline(self, history_file)
+        piped = self.ask is input and not sys.stdin.isatty()
+        if piped:
+            # A transcript: each line read is shown after its prompt, and at the end of the
+            # input no prompt is left waiting.
+            self.ask = _echoing_reader(sys.stdin, self.out)
+        readline = None if piped else _setup_readline(self, history_file)
         print(_banner(self), file=self.out)
+        self.check_services()
         while True:
             try:
                 line = self.ask("supportbot> ")
             except EOFError:
-                print(file=self.out)
+                if not piped:
+                    print(file=self.out)
                 break
             except KeyboardInterrupt:
                 print("^C", file=self.out)
@@ -138,31 +202,48 @@ class TerminalSession:
                 break
             if not line.strip():
                 continue
+            if readline is not None and not line.strip().isdigit():
+                readline.add_history(line.strip())  # commands only: no y, pick numbers, exit
             try:
                 self.run(line)
             except (KeyboardInterrupt, CancelledError):
                 print("\nStopped.", file=self.out)
 
 
-def _banner(session: TerminalSession) -> str:
-    from supportbot.access.roles import may_run
+def _echoing_reader(stream: TextIO, out: TextIO) -> Callable[[str], str]:
+    def read(prompt: str) -> str:
+        line = stream.readline()
+        if not line:
+            raise EOFError
+        text = line.rstrip("\r\n")
+        print(f"{prompt}{text}", file=out, flush=True)
+        return text
 
+    return read
+
+
+def _banner(session: TerminalSession) -> str:
     bot = session.runtime.bot
     user = session.user
     count = sum(may_run(spec, user, bot.settings) for spec in bot.registry) if bot else 0
-    return (
-        f"supportbot — {count} commands for you. You are {user.display}. "
-        "Type /help, a command such as /merchant 0812-3456-7890, or exit."
-    )
+    return messages.banner(count, user.display)
 
 
-def _setup_readline(session: TerminalSession, history_file: Path | None) -> None:
+def _setup_readline(session: TerminalSession, history_file: Path | None) -> Any:
+    """Tab completion of the commands this user may run, and the history; the readline module
+    (None without one: the shell still works, without history)."""
     try:
         import readline
-    except ImportError:  # Windows without pyreadline: the shell still works, without history
-        return
+    except ImportError:  # Windows without pyreadline
+        return None
     bot = session.runtime.bot
-    names = sorted(f"/{spec.name}" for spec in bot.registry) if bot else []
+    names = (
+        sorted(
+            f"/{spec.name}" for spec in bot.registry if may_run(spec, session.user, bot.settings)
+        )
+        if bot
+        else []
+    )
 
     def complete(text: str, state: int) -> str | None:
         buffer = readline.get_line_buffer()
@@ -175,17 +256,19 @@ def _setup_readline(session: TerminalSession, history_file: Path | None) -> None
     readline.set_completer(complete)
     readline.set_completer_delims(" \t\n")
     readline.parse_and_bind("tab: complete")
+    readline.set_auto_history(False)  # the loop adds commands itself
     if history_file is not None:
         try:
             history_file.parent.mkdir(parents=True, exist_ok=True)
             if history_file.exists():
                 readline.read_history_file(history_file)
         except OSError:
-            return
+            return readline
         readline.set_history_length(1000)
         import atexit
 
         atexit.register(_save_history, readline, history_file)
+    return readline
 
 
 def _save_history(readline_module: object, history_file: Path) -> None:

@@ -74,3 +74,48 @@ async def test_no_raw_personal_data_is_stored_or_logged() -> None:
         for text in stored:
             assert raw not in text, (raw, text)
         assert raw not in logged, raw
+
+
+# Every way of writing the demo number that the parser reads (tests/core/test_phones.py).
+PASTED = [
+    "0812–3456–7890",  # en-dashes
+    "0812‑3456‑7890",  # non-breaking hyphens
+    "０８１２３４５６７８９０",  # full-width digits
+    "0812+3456+7890",  # spaces URL-encoded
+    "0062 812 3456 7890",
+]
+
+
+def _digits(text: str) -> str:
+    from supportbot.core.phones import fold
+
+    return "".join(c for c in fold(text) if c.isdigit())
+
+
+async def test_a_number_pasted_in_any_format_is_masked_in_audit_prompts_approvals_and_logs() -> (
+    None
+):
+    stream = io.StringIO()
+    async with BotTester.demo(user=AGENT) as bot:
+        configure_logging(bot.bot.settings, handler=logging.StreamHandler(stream))
+        logging.getLogger().setLevel(logging.DEBUG)
+        shown: list[str] = []
+        try:
+            for typed in PASTED:
+                found = await bot.run(f"/merchant {typed}")
+                assert found.title and "M-10001" in found.title, typed
+                await bot.run(f"/merchnt {typed}")  # rejected: the raw text is what is stored
+                await bot.run(f"/refund TX-1042 1rb customer {typed} called", user=LINA)
+            waiting = await bot.run("/approvals", user=DEWI)
+            shown.append(str(waiting.model_dump()))
+        finally:
+            logging.getLogger().handlers.clear()
+        assert bot.bot.store is not None
+        async with bot.bot.store.sessions() as session:
+            audits = (await session.scalars(select(AuditRecord))).all()
+            questions = (await session.scalars(select(PendingActionRow))).all()
+    assert len(questions) == len(PASTED)
+    stored = [f"{a.arguments} {a.target} {a.error}" for a in audits]
+    stored += [q.prompt for q in questions]
+    for text in [*stored, *shown, stream.getvalue()]:
+        assert "81234567890" not in _digits(text), text

@@ -51,7 +51,7 @@ async def test_the_requesting_lead_cannot_approve_it(bot: BotTester) -> None:
 
 async def test_more_than_is_left_is_refused_before_anyone_is_asked(bot: BotTester) -> None:
     reply = await bot.run(f"/refund {DEMO_TRANSACTION_ID} 150001 oops", user=LINA)
-    assert reply.outcome is Outcome.REJECTED and reply.confirmation is None
+    assert reply.outcome is Outcome.REFUSED and reply.confirmation is None
     assert "Rp 150.000 left to refund" in (reply.text or "")
 
 
@@ -62,7 +62,7 @@ async def test_only_settled_payments_with_money_left_can_be_refunded(
     bot: BotTester, tx: str
 ) -> None:
     reply = await bot.run(f"/refund {tx} 1000 test", user=LINA)
-    assert reply.outcome is Outcome.REJECTED and "only settled transactions" in (reply.text or "")
+    assert reply.outcome is Outcome.REFUSED and "only settled transactions" in (reply.text or "")
 
 
 @pytest.mark.parametrize(

@@ -68,7 +68,7 @@ async def test_a_payment_without_a_receipt_is_refused_before_anyone_is_asked(
     bot: BotTester,
 ) -> None:
     reply = await bot.run("/resend-receipt TX-1041 --to rina@example.id")
-    assert reply.outcome is Outcome.REJECTED and reply.confirmation is None
+    assert reply.outcome is Outcome.REFUSED and reply.confirmation is None
     assert reply.text == (
         "TX-1041 is failed: there is no receipt to resend until it settles. Nothing was sent."
     )

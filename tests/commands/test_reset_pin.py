@@ -72,7 +72,7 @@ async def test_a_blocked_merchant_is_refused_before_anyone_is_asked(
     bot: BotTester, merchant: str, words: str
 ) -> None:
     reply = await bot.run(f"/reset-pin {merchant}", user=ANI)
-    assert reply.outcome is Outcome.REJECTED and words in (reply.text or "")
+    assert reply.outcome is Outcome.REFUSED and words in (reply.text or "")
     assert reply.confirmation is None and bot.sample.pin_resets() == []
 
 

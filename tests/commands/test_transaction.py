@@ -130,3 +130,17 @@ async def test_statuses_are_shown_as_words(
     reply = await card_for(payment(status, receipt))
     assert reply.text == text
     assert receipt_status(reply) == shown
+
+
+async def test_after_a_resend_the_card_shows_it_and_offers_no_second_one(bot: BotTester) -> None:
+    from supportbot import User
+
+    ani = User(id="terminal:ani", name="ani")
+    await bot.run(f"/resend-receipt {DEMO_TRANSACTION_ID}", user=ani, confirm=True)
+    reply = await bot.run(f"/transaction {DEMO_TRANSACTION_ID}")
+    receipt = {
+        f.label: f.value for f in next(s for s in reply.sections if s.title == "Receipt").fields
+    }
+    assert receipt["Status"] == "resent (first bounced)"
+    assert " by ani to rina.customer@example.id (RS-000001)" in receipt["Resent"]
+    assert reply.choices == []

@@ -47,3 +47,11 @@ def test_what_is_not_an_amount(typed: str) -> None:
 
 def test_shown_as_rupiah() -> None:
     assert Amount.parse("150000").shown == "Rp 150.000"
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("1,5jt", 1_500_000), ("1.5jt", 1_500_000), ("2 juta", 2_000_000), ("1,25jt", 1_250_000)],
+)
+def test_millions_with_a_decimal_comma_are_read(typed: str, value: int) -> None:
+    assert Amount.parse(typed).value == value

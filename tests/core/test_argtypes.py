@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated, Literal, Optional
 
@@ -88,7 +89,7 @@ def test_indonesian_landline_uses_the_usual_national_format() -> None:
         ("+999 1234 5678", "unknown country code"),
         ("+62 0000 0000 000", "no such number"),
         ("", "is empty"),
-        ("０８１２３４５６７８９０", "use only digits"),
+        ("81234567890", "starts with 0"),
     ],
 )
 def test_invalid_phone_is_rejected_with_a_clear_reason(typed: str, reason: str) -> None:
@@ -197,7 +198,7 @@ def test_transaction_id_in_any_accepted_form_is_canonical(typed: str) -> None:
     assert str(TransactionId.parse(typed)) == "TX-1042"
 
 
-@pytest.mark.parametrize("typed", ["TX-", "TX-1234567890123", "TX-12a", "1042", "TX 1042"])
+@pytest.mark.parametrize("typed", ["TX-", "TX-1234567890123", "TX-12a", "1042"])
 def test_bad_transaction_id_is_rejected(typed: str) -> None:
     with pytest.raises(ValueError, match="TX- and up to 12 digits"):
         TransactionId.parse(typed)
@@ -235,7 +236,7 @@ def test_merchant_ref_detects_what_was_typed(
 @pytest.mark.parametrize(
     ("typed", "reason"),
     [
-        ("hello", "is not a phone number, email or merchant id (M-12345)"),
+        ("hello", "is not a phone number, email or merchant id (M-10001)"),
         ("Toko Jaya", "is not a phone number, email or merchant id"),
         ("; rm -rf /", "is not a phone number, email or merchant id"),
         ("$(reboot)", "is not a phone number, email or merchant id"),
@@ -372,3 +373,33 @@ def test_built_in_conversions_return_a_value_or_a_value_error(annotation: type, 
         convert(annotation, raw)
     except ValueError as exc:
         assert str(exc)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("m 10001", "M-10001"),
+        ("<sinar@example.id>", "sinar@example.id"),
+        ("mailto:sinar@example.id", "sinar@example.id"),
+        ("0062 812 3456 7890", "+6281234567890"),
+    ],
+)
+def test_a_merchant_written_as_agents_paste_it_is_read(typed: str, expected: str) -> None:
+    from supportbot.core.parsing import bind, params_from_signature
+
+    async def merchant(ctx: object, who: MerchantRef) -> None: ...
+
+    assert bind("merchant", params_from_signature(merchant), typed)["who"].value == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("10001", "did you mean M-10001?"),
+        ("TX-1042", "/transaction TX-1042"),
+        ("tx1042", "/transaction TX-1042"),
+    ],
+)
+def test_a_near_miss_for_a_merchant_says_what_to_type(typed: str, hint: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(hint)):
+        MerchantRef.parse(typed)

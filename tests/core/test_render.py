@@ -127,7 +127,7 @@ def test_one_line_parts_never_break_the_layout() -> None:
     reply.section("Devices").items.append("EDC-1\nonline")
     reply.warnings.append(ServiceWarning(service="x", kind="k", text="x\nfailed"))
     lines = render_text(reply).splitlines()
-    assert lines[:2] == ["A B", "─" * 20]
+    assert lines[:2] == ["A B", "─" * 3]
     assert "  • EDC-1" in lines and "    online" in lines  # continuation under the item
     assert "⚠ x failed" in lines
 

@@ -214,3 +214,14 @@ def test_reading_an_invalid_table_is_a_config_error_naming_key_and_value() -> No
     settings = load_settings().with_table("chat", {"loud": "very"})
     with pytest.raises(ConfigError, match="chat.loud: .*, not 'very'"):
         CHAT.read(settings)
+
+
+def test_a_misspelt_key_gets_the_key_it_likely_means_at_any_depth(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        'comand_timeout_s = 3\n[services.billing]\nbase_url = "http://x"\ntimout_s = 3\n',
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert "comand_timeout_s: unknown key: did you mean command_timeout_s?" in str(caught.value)
+    assert "services.billing.timout_s: unknown key: did you mean timeout_s?" in str(caught.value)

@@ -111,7 +111,7 @@ async def test_help_flag_shows_the_command_help(bot: BotTester) -> None:
 async def test_a_crash_shows_a_reference_not_a_traceback(bot: BotTester) -> None:
     reply = await bot.run("/crash")
     assert reply.outcome is Outcome.ERROR and reply.error_ref
-    assert reply.error_ref in (reply.text or "")
+    assert f"Run /escalate {reply.error_ref} to send the details" in (reply.text or "")
     assert "hunter2" not in reply.model_dump_json() and "Traceback" not in (reply.text or "")
     [record] = await records(bot)
     assert record.request_id == reply.error_ref

@@ -198,3 +198,37 @@ async def test_a_timeout_is_retried_only_when_a_whole_timeout_still_fits(
     # 0.3 s, then 0.3 s more (0.5 s were left), then no third try: only 0.2 s were left.
     assert silent.accepted == 2
     assert 0.6 <= elapsed < 0.8
+
+
+async def test_a_refused_connection_is_retried_once_at_once_not_backed_off(
+    metrics: Metrics,
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # The shipped defaults: 8 retries, backoff from 0.05 s up to 1 s (about 2-5 s when backed off).
+    settings = ServiceSettings(base_url=f"http://127.0.0.1:{port}", breaker=False)
+    async with Services({"billing": settings}, metrics=metrics) as s:
+        started = time.perf_counter()
+        [result] = await gather(s.billing.get("/accounts/M-1"), timeout=10)
+        elapsed = time.perf_counter() - started
+    assert result.error is not None and result.error.kind == "refused"
+    assert (
+        sample_value(metrics.registry, "supportbot_service_retries_total", service="billing") == 1
+    )
+    assert elapsed < 0.5
+
+
+async def test_a_timeout_after_several_tries_says_the_whole_wait_and_the_tries(
+    backend: Backend, metrics: Metrics
+) -> None:
+    backend.delays["GET /slow"] = 1.0
+    async with services(backend.url, metrics, timeout_s=0.2, retries=2) as s:
+        [result] = await gather(s.billing.get("/slow"), timeout=5)
+    assert result.error is not None and result.error.kind == "timeout"
+    assert backend.hits["GET /slow"] == 3
+    message = result.error.user_message
+    assert message.startswith("billing did not answer in 0.") and message.endswith("(3 tries)")
+    assert message != "billing did not answer in 0.2 s"

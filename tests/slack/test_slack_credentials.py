@@ -46,7 +46,7 @@ def test_a_missing_variable_is_named_with_where_to_get_it(mode: str, variable: s
     ("variable", "value"),
     [
         ("SLACK_BOT_TOKEN", "xoxp-user-token"),
-        ("SLACK_APP_TOKEN", "xoxb-not-an-app-token"),
+        ("SLACK_APP_TOKEN", "xoxp-not-an-app-token"),
         ("SLACK_SIGNING_SECRET", "not hex at all"),
     ],
 )
@@ -55,3 +55,16 @@ def test_a_malformed_variable_says_what_was_expected(variable: str, value: str) 
     with pytest.raises(ConfigError) as caught:
         read_credentials(mode, {**GOOD, variable: value})  # type: ignore[arg-type]
     assert f"{variable} does not look right" in str(caught.value)
+
+
+def test_swapped_tokens_are_named_as_swapped() -> None:
+    swapped = {
+        **GOOD,
+        "SLACK_BOT_TOKEN": GOOD["SLACK_APP_TOKEN"],
+        "SLACK_APP_TOKEN": GOOD["SLACK_BOT_TOKEN"],
+    }
+    with pytest.raises(ConfigError) as caught:
+        read_credentials("socket", swapped)
+    assert "SLACK_BOT_TOKEN holds what belongs in SLACK_APP_TOKEN: the two are swapped" in str(
+        caught.value
+    )

@@ -241,3 +241,13 @@ def test_no_registered_command_is_an_error_naming_the_folders_as_resolved(
     assert f"{empty}" in result.stderr and f"{empty} (not there)" not in result.stderr
     assert "no commands are registered" in result.stderr
     assert "SUPPORTBOT_COMMAND_FOLDERS" in result.stderr
+
+
+def test_an_http_url_that_is_not_https_is_refused_saying_why() -> None:
+    result = CliRunner().invoke(
+        manifest_command,
+        ["--http-url", "http://bot.example.com"],
+        obj=Host(load_entry_points=False),
+    )
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--http-url http://bot.example.com must start with https://" in result.stderr
