@@ -97,6 +97,8 @@ class SlackAdapter:
         self._background = Background()
         self._closing = False
         self.actions = ActionRunner(self)
+        #: The secret requests are checked against (HTTP mode needs it; Socket Mode does not).
+        self.signing_secret = signing_secret
         #: Whether requests are checked against the signing secret (HTTP mode must be).
         self.verifies_signatures = signing_secret is not None
         self.app = self._build_app(signing_secret)
