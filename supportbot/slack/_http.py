@@ -58,7 +58,8 @@ async def _events(request: web.Request) -> web.Response:
         try:
             bolt_response = await adapter.dispatch(bolt_request)
         except Exception as exc:  # a signed body of a shape Bolt cannot take
-            return refused(Refusal(400, f"unreadable Slack request ({type(exc).__name__})"), request)
+            unreadable = Refusal(400, f"unreadable Slack request ({type(exc).__name__})")
+            return refused(unreadable, request)
         return await to_aiohttp_response(bolt_response)
     except Refusal as refusal:
         return refused(refusal, request)
