@@ -68,6 +68,7 @@ class ActionRunner:
         user = await self._adapter.users.resolve(
             str(clicker.get("id")),
             fallback_name=str(clicker.get("name") or clicker.get("username") or ""),
+            team=clicker.get("team_id") if isinstance(clicker.get("team_id"), str) else None,
         )
         if action_id == ACTION_SHARE:
             await self._share(body, interaction)
@@ -116,6 +117,7 @@ class ActionRunner:
                 user=user,
                 adapter="slack",
                 channel=interaction.channel,
+                channel_limited=True,
                 id=str(body.get("trigger_id") or f"{interaction.id}:{index}"),
             )
         )

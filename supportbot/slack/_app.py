@@ -36,6 +36,7 @@ from supportbot.dispatch.middleware.recover import FAILED_OUTCOMES
 from . import wording as messages
 from ._ack import ANSWER_IN_ACK_S, accepted_command, echo, progress
 from ._actions import ActionRunner
+from ._audience import for_audience
 from ._background import Background
 from ._blocks import ACTION_PREFIX, Interactive, SlackMessage, render_reply
 from ._connection import SlackConnection
@@ -47,7 +48,13 @@ from ._interactions import (
     StoredButton,
     new_interaction_id,
 )
-from ._payloads import command_text, event_text, is_direct_message, typed_command_name
+from ._payloads import (
+    command_text,
+    event_text,
+    is_direct_message,
+    is_person_speaking,
+    typed_command_name,
+)
 from ._settings import slack_settings
 from ._share import shareable
 from ._text import escape
@@ -93,7 +100,11 @@ class SlackAdapter:
         self._seen = MemoryDedupe(ttl_s=3600.0)
         self.interactions: InteractionStore = interactions or MemoryInteractions()
         self._fallback_interactions = MemoryInteractions()
-        self.users = users or UserDirectory(connection.client)
+        self.users = users or UserDirectory(
+            connection.client,
+            home_team=self.identity.team_id,
+            home_enterprise=self.identity.enterprise_id,
+        )
         self._background = Background()
         self._closing = False
         self.actions = ActionRunner(self)
@@ -143,6 +154,10 @@ class SlackAdapter:
         app.command(re.compile(r"^/"))(self._on_command)
         app.event("app_mention")(self._on_mention)
         app.event("message")(self._on_message)
+        # What changes who someone is: their cached profile and groups are dropped at once.
+        app.event("user_change")(self._on_user_changed)
+        app.event("team_join")(self._on_user_changed)
+        app.event("subteam_members_changed")(self._on_groups_changed)
         app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_action)
         app.error(self._on_error)
         return app
@@ -221,16 +236,31 @@ class SlackAdapter:
         self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         await ack()
+        # An edited mention comes again under a new event id, and another bot's (or this
+        # bot's own) text is no request: neither runs anything.
+        if not is_person_speaking(event, self.identity.bot_user_id):
+            return
         self.spawn(self._run_event(body, event, direct=False), claim=context.get(CLAIM_CONTEXT_KEY))
 
     async def _on_message(
         self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         await ack()
-        if is_direct_message(event):
+        if is_direct_message(event) and is_person_speaking(event, self.identity.bot_user_id):
             self.spawn(
                 self._run_event(body, event, direct=True), claim=context.get(CLAIM_CONTEXT_KEY)
             )
+
+    async def _on_user_changed(self, ack: AsyncAck, event: dict[str, Any]) -> None:
+        await ack()
+        changed = event.get("user")
+        user_id = changed.get("id") if isinstance(changed, dict) else changed
+        if isinstance(user_id, str) and user_id:
+            self.users.forget(user_id)
+
+    async def _on_groups_changed(self, ack: AsyncAck) -> None:
+        await ack()
+        self.users.groups_changed()
 
     async def _on_action(
         self,
@@ -249,7 +279,9 @@ class SlackAdapter:
     ) -> tuple[User, SlackMessage, bool]:
         """Run a slash command: who asked, the rendered answer, and whether it is public."""
         user = await self.users.resolve(
-            str(body.get("user_id")), fallback_name=str(body.get("user_name") or "")
+            str(body.get("user_id")),
+            fallback_name=str(body.get("user_name") or ""),
+            team=_text_or_none(body.get("user_team")),
         )
         channel = body.get("channel_id")
         reply = await self.bot.handle(
@@ -258,6 +290,7 @@ class SlackAdapter:
                 user=user,
                 adapter="slack",
                 channel=channel,
+                channel_limited=True,
                 id=str(body.get("trigger_id") or new_interaction_id()),
             )
         )
@@ -279,7 +312,9 @@ class SlackAdapter:
             str(body["response_url"]),
             message,
             response_type="in_channel" if public else "ephemeral",
-            replace_original=not public,  # the answer takes the place of "Looking up …"
+            # Its own message, under the ephemeral "Looking up …": Slack does not let a slash
+            # command's response_url replace the ack.
+            replace_original=False,
         )
         if not delivered and channel:
             # A response_url lasts 30 minutes and 5 uses; the Web API is the way left.
@@ -292,7 +327,9 @@ class SlackAdapter:
         self, body: Mapping[str, Any], event: Mapping[str, Any], *, direct: bool
     ) -> None:
         text = event_text(event, self.identity.bot_user_id)
-        user = await self.users.resolve(str(event.get("user")))
+        user = await self.users.resolve(
+            str(event.get("user")), team=_text_or_none(event.get("user_team"))
+        )
         channel = str(event.get("channel"))
         thread = event.get("thread_ts")
         request = Message(
@@ -300,6 +337,7 @@ class SlackAdapter:
             user=user,
             adapter="slack",
             channel=channel,
+            channel_limited=True,
             id=str(body.get("event_id") or new_interaction_id()),
         )
         running = asyncio.ensure_future(self.bot.handle(request))
@@ -348,8 +386,13 @@ class SlackAdapter:
         shareable_: bool = True,
         thread_ts: str | None = None,
     ) -> SlackMessage:
-        """Render `reply`, storing what its buttons need (their values are only an id)."""
+        """Render `reply`, storing what its buttons need (their values are only an id).
+
+        What a channel can see (`public`), and whatever a guest sees, is masked first.
+        """
         region = self.settings.phone_region
+        if public or user.guest:
+            reply = for_audience(reply, region)
         share = shareable_ and not public and reply.outcome is Outcome.OK and not reply.choices
         share = share and not reply.buttons and bool(reply.sections or reply.text)
         core_escalate = any(button.action == "escalate" for button in reply.buttons)
@@ -422,6 +465,10 @@ class SlackAdapter:
         """Stop taking work, let running work finish for `grace_s`, cancel the rest."""
         self._closing = True
         await self._background.aclose(grace_s)
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _default_state(bot: Bot) -> tuple[Dedupe, InteractionStore]:

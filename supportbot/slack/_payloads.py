@@ -14,6 +14,7 @@ __all__ = [
     "command_text",
     "event_text",
     "is_direct_message",
+    "is_person_speaking",
     "slash_name",
     "typed_command_name",
 ]
@@ -85,6 +86,17 @@ def is_direct_message(event: Mapping[str, Any]) -> bool:
         and not event.get("bot_id")
         and bool(event.get("user"))
     )
+
+
+def is_person_speaking(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
+    """Whether an event is a person's own new text: not an edit (Slack sends an edited mention
+    again, under a new event id), not a bot's message (another app's, or this bot's own)."""
+    if event.get("edited") or event.get("bot_id") or event.get("bot_profile"):
+        return False
+    if event.get("subtype") in ("bot_message", "message_changed", "message_deleted"):
+        return False
+    user = event.get("user")
+    return bool(user) and user != bot_user_id
 
 
 def typed_command_name(text: str) -> str:
