@@ -241,7 +241,7 @@ class ActionRunner:
 
     async def _show(self, body: Mapping[str, Any], reply: Reply) -> None:
         """An answer only the clicker sees, below the message they clicked."""
-        message = render_reply(reply)
+        message = render_reply(self._adapter.names.reply(reply))
         response_url = body.get("response_url")
         if response_url:
             await self._adapter.outbox.respond(

@@ -48,12 +48,14 @@ from ._interactions import (
     StoredButton,
     new_interaction_id,
 )
+from ._names import SlackNames
 from ._payloads import (
     command_text,
     event_text,
     is_direct_message,
     is_person_speaking,
     typed_command_name,
+    typed_slash,
 )
 from ._settings import slack_settings
 from ._share import shareable
@@ -108,6 +110,11 @@ class SlackAdapter:
         self._background = Background()
         self._closing = False
         self.actions = ActionRunner(self)
+        self.prefix = slack_settings(self.settings).prefix
+        #: The commands' names as typed in Slack (`[slack] prefix`, `/sb-status`).
+        self.names = SlackNames(
+            (name for spec in bot.registry for name in (spec.name, *spec.aliases)), self.prefix
+        )
         #: The secret requests are checked against (HTTP mode needs it; Socket Mode does not).
         self.signing_secret = signing_secret
         #: Whether requests are checked against the signing secret (HTTP mode must be).
@@ -204,13 +211,14 @@ class SlackAdapter:
     async def _on_command(
         self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        text = command_text(body)
+        text = command_text(body, self.prefix)
+        typed = typed_slash(body)  # echoed as typed: `/sb-status`, not the core's `/status`
         claim = context.get(CLAIM_CONTEXT_KEY)
         spec = await accepted_command(self.bot, text)
         if spec is not None:
             await ack(
                 response_type="ephemeral",
-                text=escape(progress(text, spec, self.settings.phone_region)),
+                text=escape(progress(typed, spec, self.settings.phone_region)),
             )
             self.spawn(self._run_command(body, text), claim=claim)
             return
@@ -228,7 +236,7 @@ class SlackAdapter:
             return
         await ack(
             response_type="ephemeral",
-            text=escape(messages.checking(echo(text, self.settings.phone_region))),
+            text=escape(messages.checking(echo(typed, self.settings.phone_region))),
         )
         self.spawn(self._run_command(body, text, answering=answering), claim=claim)
 
@@ -326,7 +334,7 @@ class SlackAdapter:
     async def _run_event(
         self, body: Mapping[str, Any], event: Mapping[str, Any], *, direct: bool
     ) -> None:
-        text = event_text(event, self.identity.bot_user_id)
+        text = event_text(event, self.identity.bot_user_id, self.prefix)
         user = await self.users.resolve(
             str(event.get("user")), team=_text_or_none(event.get("user_team"))
         )
@@ -348,7 +356,8 @@ class SlackAdapter:
         notice_ts: str | None = None
         if not done:
             spec = self.bot.registry.get(typed_command_name(text))
-            notice = render_reply(Reply(text=progress(text, spec, self.settings.phone_region)))
+            doing = progress(text, spec, self.settings.phone_region)
+            notice = render_reply(Reply(text=self.names.rewrite(doing)))
             if public:
                 notice_ts = await self.outbox.post(channel, notice, thread_ts=reply_thread)
             else:
@@ -391,6 +400,7 @@ class SlackAdapter:
         What a channel can see (`public`), and whatever a guest sees, is masked first.
         """
         region = self.settings.phone_region
+        reply = self.names.reply(reply)
         if public or user.guest:
             reply = for_audience(reply, region)
         share = shareable_ and not public and reply.outcome is Outcome.OK and not reply.choices

@@ -188,6 +188,7 @@ def manifest(host: SlackHost, as_json: bool, http_url: str | None, name: str) ->
     from supportbot.core.plugins import load_plugins
 
     from ._manifest import build_manifest, to_yaml
+    from ._settings import slack_settings
 
     settings = host.settings()
     report = load_plugins(
@@ -203,7 +204,8 @@ def manifest(host: SlackHost, as_json: bool, http_url: str | None, name: str) ->
         ]
         fail(messages.manifest_no_commands(folders, settings.load_entry_points))
     try:
-        data = build_manifest(report.registry, name=name, http_url=http_url)
+        prefix = slack_settings(settings).prefix
+        data = build_manifest(report.registry, name=name, http_url=http_url, prefix=prefix)
     except ConfigError as exc:
         fail(str(exc))
     if as_json:
