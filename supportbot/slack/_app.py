@@ -36,6 +36,7 @@ from supportbot.dispatch.middleware.recover import FAILED_OUTCOMES
 from . import wording as messages
 from ._ack import ANSWER_IN_ACK_S, accepted_command, echo, progress
 from ._actions import ActionRunner
+from ._approvals import ApprovalRouter, approvals_channel_problem
 from ._audience import for_audience
 from ._background import Background
 from ._blocks import ACTION_PREFIX, Interactive, SlackMessage, render_reply
@@ -110,6 +111,7 @@ class SlackAdapter:
         self._background = Background()
         self._closing = False
         self.actions = ActionRunner(self)
+        self.approvals = ApprovalRouter(self)
         self.prefix = slack_settings(self.settings).prefix
         #: The commands' names as typed in Slack (`[slack] prefix`, `/sb-status`).
         self.names = SlackNames(
@@ -512,6 +514,11 @@ async def open_slack(
         dedupe=dedupe or default_dedupe,
         interactions=interactions or default_interactions,
     )
+    channel = slack_settings(bot.settings).approvals_channel
+    if channel:
+        problem = await approvals_channel_problem(connection.client, channel)
+        if problem is not None:
+            log.warning("%s", messages.slack_approvals_channel_problem(channel, problem))
     try:
         yield adapter
     finally:

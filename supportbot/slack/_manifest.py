@@ -41,6 +41,8 @@ BOT_SCOPES = (
     "users:read",  # the requester's name
     "users:read.email",  # ... and email, for roles granted by email
     "usergroups:read",  # ... and user groups, for roles granted by group
+    "channels:read",  # whether the bot can post in the approvals channel (public) ...
+    "groups:read",  # ... or private
 )
 BOT_EVENTS = (
     "app_mention",
