@@ -27,26 +27,22 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from supportbot.core.masking import mask_text
 from supportbot.core.message import Message, User
 from supportbot.core.reply import Outcome, Reply
 from supportbot.dispatch.bot import Bot
-from supportbot.dispatch.middleware.recover import FAILED_OUTCOMES
 
 from . import wording as messages
 from ._ack import ANSWER_IN_ACK_S, accepted_command, echo, progress
 from ._actions import ActionRunner
 from ._approvals import ApprovalRouter, approvals_channel_problem
-from ._audience import for_audience
 from ._background import Background
-from ._blocks import ACTION_PREFIX, Interactive, SlackMessage, render_reply
+from ._blocks import ACTION_PREFIX, SlackMessage, render_reply
 from ._connection import SlackConnection
 from ._dedupe import Dedupe, MemoryDedupe, delivery_key
 from ._interactions import (
     Interaction,
     InteractionStore,
     MemoryInteractions,
-    StoredButton,
     new_interaction_id,
 )
 from ._names import SlackNames
@@ -58,8 +54,8 @@ from ._payloads import (
     typed_command_name,
     typed_slash,
 )
+from ._prepare import ReplyPreparer
 from ._settings import slack_settings
-from ._share import shareable
 from ._text import escape
 from ._users import UserDirectory
 
@@ -102,7 +98,6 @@ class SlackAdapter:
         self.dedupe: Dedupe = dedupe or MemoryDedupe()
         self._seen = MemoryDedupe(ttl_s=3600.0)
         self.interactions: InteractionStore = interactions or MemoryInteractions()
-        self._fallback_interactions = MemoryInteractions()
         self.users = users or UserDirectory(
             connection.client,
             home_team=self.identity.team_id,
@@ -110,18 +105,24 @@ class SlackAdapter:
         )
         self._background = Background()
         self._closing = False
+        self.replies = ReplyPreparer(self.settings, self.names_for(bot), self.interactions)
+        self.names = self.replies.names
+        self.prefix = self.names.prefix
         self.actions = ActionRunner(self)
         self.approvals = ApprovalRouter(self)
-        self.prefix = slack_settings(self.settings).prefix
-        #: The commands' names as typed in Slack (`[slack] prefix`, `/sb-status`).
-        self.names = SlackNames(
-            (name for spec in bot.registry for name in (spec.name, *spec.aliases)), self.prefix
-        )
+
         #: The secret requests are checked against (HTTP mode needs it; Socket Mode does not).
         self.signing_secret = signing_secret
         #: Whether requests are checked against the signing secret (HTTP mode must be).
         self.verifies_signatures = signing_secret is not None
         self.app = self._build_app(signing_secret)
+
+    @staticmethod
+    def names_for(bot: Bot) -> SlackNames:
+        """The commands' names as typed in Slack (`[slack] prefix`, `/sb-status`)."""
+        prefix = slack_settings(bot.settings).prefix
+        names = (name for spec in bot.registry for name in (spec.name, *spec.aliases))
+        return SlackNames(names, prefix)
 
     # --- the Bolt app ---------------------------------------------------------------------
 
@@ -397,59 +398,21 @@ class SlackAdapter:
         shareable_: bool = True,
         thread_ts: str | None = None,
     ) -> SlackMessage:
-        """Render `reply`, storing what its buttons need (their values are only an id).
-
-        What a channel can see (`public`), and whatever a guest sees, is masked first.
-        """
-        region = self.settings.phone_region
-        reply = self.names.reply(reply)
-        if public or user.guest:
-            reply = for_audience(reply, region)
-        share = shareable_ and not public and reply.outcome is Outcome.OK and not reply.choices
-        share = share and not reply.buttons and bool(reply.sections or reply.text)
-        core_escalate = any(button.action == "escalate" for button in reply.buttons)
-        # A failed run (it carries its reference) gets Escalate when there is a channel for it.
-        escalate = bool(slack_settings(self.settings).engineering_channel) and (
-            core_escalate or (reply.outcome in FAILED_OUTCOMES and reply.error_ref is not None)
-        )
-        if not (share or escalate or reply.choices or reply.buttons):
-            return render_reply(reply)
-        masked_reply = shareable(reply, region=region, shared_by=user.display)
-        interaction = Interaction(
-            id=new_interaction_id(),
-            requester=user.id,
-            requester_name=user.display,
+        """Render `reply` for Slack (see `ReplyPreparer.prepare`): masked for a channel or a
+        guest, its buttons' state stored."""
+        return await self.replies.prepare(
+            reply,
+            user=user,
             channel=channel,
-            command=mask_text(command, region),
-            choices=tuple(choice.command for choice in reply.choices),
-            buttons=tuple(
-                StoredButton(action=b.action, value=b.value, requester_only=b.requester_only)
-                for b in reply.buttons
-            ),
-            shared=masked_reply.model_dump(mode="json") if share else None,
-            escalation={"request_id": reply.error_ref} if escalate and reply.error_ref else None,
+            command=command,
+            public=public,
+            shareable_=shareable_,
             thread_ts=thread_ts,
         )
-        await self.save_interaction(interaction)
-        return render_reply(
-            reply,
-            Interactive(interaction.id, share=share, escalate=escalate and not core_escalate),
-        )
-
-    async def save_interaction(self, interaction: Interaction) -> None:
-        """Store an interaction; in this process only if the database fails, so buttons work."""
-        try:
-            await self.interactions.save(interaction)
-        except Exception:
-            log.exception("could not store the buttons' state; keeping it in memory")
-            await self._fallback_interactions.save(interaction)
 
     async def load_interaction(self, interaction_id: str) -> Interaction | None:
-        """The stored interaction, or None when it is unknown or expired."""
-        found = await self._fallback_interactions.load(interaction_id)
-        if found is not None:
-            return found
-        return await self.interactions.load(interaction_id)
+        """The stored interaction, or None when it is unknown, expired or unreadable."""
+        return await self.replies.load_interaction(interaction_id)
 
     # --- background work ------------------------------------------------------------------
 

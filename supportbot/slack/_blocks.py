@@ -100,7 +100,8 @@ def button_value(interaction_id: str, index: int | None = None) -> str:
 def parse_button_value(value: str) -> tuple[str, int | None]:
     """(interaction id, entry index or None) from a button or option value."""
     head, dot, tail = value.rpartition(".")
-    if dot and tail.isdigit():
+    # ASCII digits only: `int` also reads "٣" and `isdigit` says yes to "²", which it cannot.
+    if dot and tail.isascii() and tail.isdigit() and len(tail) <= 6:
         return head, int(tail)
     return value, None
 

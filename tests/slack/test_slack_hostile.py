@@ -4,6 +4,7 @@ traceback and no request body in the log, and runs nothing."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -138,3 +139,20 @@ async def test_unfinished_requests_beyond_the_limit_get_a_503(strict_url: str) -
     assert sent.status == 503
     answers = await asyncio.gather(*held)
     assert all(answer.startswith(b"HTTP/1.1 408") for _, answer in answers)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["iid.²", "abcdefghijkl.٣", "abc\x00defghijk", "abcdefgh\u202eijkl.1", "x" * 3000, ""],
+)
+async def test_a_tampered_button_value_is_answered_as_expired(
+    value: str, slack: FakeSlack, sender: SlackSender, adapter: SlackAdapter
+) -> None:
+    from supportbot.slack.testing import block_actions
+
+    url = slack.new_response_url("message")
+    sent = await sender.click(block_actions("supportbot.button.0", value=value, response_url=url))
+    assert sent.status == 200
+    await adapter.drain(10)
+    [note] = slack.responses_to(url)
+    assert "expired" in json.dumps(note.body)
