@@ -15,7 +15,12 @@ import httpx
 
 from supportbot.access import roles as access
 from supportbot.access.ratelimit import check_rate_limits
-from supportbot.access.roles import check_channels, check_command_roles, check_roles
+from supportbot.access.roles import (
+    check_channels,
+    check_command_roles,
+    check_role_members,
+    check_roles,
+)
 from supportbot.actions.desk import ActionDesk, RequesterNotifier
 from supportbot.actions.escalation import EscalationSink
 from supportbot.actions.runs import ConfirmedRun
@@ -190,7 +195,7 @@ async def open_bot(
     problems += check_rate_limits(registry, settings)
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
-    warnings = check_command_roles(registry, settings)
+    warnings = check_command_roles(registry, settings) + check_role_members(settings)
     for warning in warnings:
         log.warning("%s", warning)
     store = await open_store(settings) if with_store else None

@@ -70,6 +70,7 @@ class ActionRunner:
         user = await self._adapter.users.resolve(
             str(clicker.get("id")),
             fallback_name=str(clicker.get("name") or clicker.get("username") or ""),
+            team=clicker.get("team_id") if isinstance(clicker.get("team_id"), str) else None,
         )
         if action_id == ACTION_SHARE:
             await self._share(body, interaction)
@@ -127,6 +128,7 @@ class ActionRunner:
                 user=user,
                 adapter="slack",
                 channel=interaction.channel,
+                channel_limited=True,
                 id=str(body.get("trigger_id") or f"{interaction.id}:{index}"),
             )
         )
@@ -142,20 +144,12 @@ class ActionRunner:
         decide = desk.confirm if button.action == "confirm" else desk.cancel
         reply = await decide(button.value, user, adapter="slack", channel=interaction.channel)
         await self._replace(body, interaction, reply, user, interaction.command)
-        if any(b.action == "approve" for b in reply.buttons) and interaction.channel:
-            # The approvers must see the request: post it to the channel (it holds only masked
-            # values), with Approve / Reject for anyone there; the desk checks their role.
-            message = await self._adapter.prepare(
-                reply,
-                user=user,
-                channel=interaction.channel,
-                command=interaction.command,
-                public=True,
-                thread_ts=interaction.thread_ts,
-            )
-            await self._adapter.outbox.post(
-                interaction.channel, message, thread_ts=interaction.thread_ts
-            )
+        if any(b.action == "approve" for b in reply.buttons):
+            # The approvers must see the request: the approvals channel, or their DMs (never
+            # the requester's own DM). Reaching nobody withdraws it, and the requester is told.
+            failed = await self._adapter.approvals.route(interaction, reply, user)
+            if failed is not None:
+                await self._tell(body, failed)
 
     async def _approve(
         self, body: Mapping[str, Any], interaction: Interaction, button: StoredButton, user: User
@@ -250,7 +244,7 @@ class ActionRunner:
 
     async def _show(self, body: Mapping[str, Any], reply: Reply) -> None:
         """An answer only the clicker sees, below the message they clicked."""
-        message = render_reply(reply)
+        message = render_reply(self._adapter.names.reply(reply))
         response_url = body.get("response_url")
         if response_url:
             await self._adapter.outbox.respond(

@@ -188,6 +188,7 @@ def manifest(host: SlackHost, as_json: bool, http_url: str | None, name: str) ->
     from supportbot.core.plugins import load_plugins
 
     from ._manifest import build_manifest, to_yaml
+    from ._settings import slack_settings
 
     settings = host.settings()
     report = load_plugins(
@@ -205,7 +206,8 @@ def manifest(host: SlackHost, as_json: bool, http_url: str | None, name: str) ->
     if http_url is not None and http_url.strip().lower().startswith("http://"):
         fail(messages.manifest_http_url_not_https(http_url.strip()))
     try:
-        data = build_manifest(report.registry, name=name, http_url=http_url)
+        prefix = slack_settings(settings).prefix
+        data = build_manifest(report.registry, name=name, http_url=http_url, prefix=prefix)
     except ConfigError as exc:
         fail(str(exc))
     if as_json:

@@ -20,6 +20,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import aiohttp
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from supportbot.actions.escalation import EscalationSink, LogEscalationSink
@@ -31,10 +37,20 @@ from ._ops_alerts import SlackAlertNotifier, SlackEscalationSink, SlackRequester
 from ._outbox import Outbox
 from ._settings import slack_settings
 
-__all__ = ["WEB_API_TIMEOUT_S", "SlackConnection", "connect_slack"]
+__all__ = ["WEB_API_TIMEOUT_S", "SlackConnection", "connect_slack", "retry_handlers"]
 
 #: Seconds any call to Slack's Web API (or a response_url) may take.
 WEB_API_TIMEOUT_S = 10.0
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """slack_sdk's own retries: a 429 waits its `Retry-After` (twice at most), a 5xx and a
+    dropped connection are tried again with backoff. For Web API calls and response_urls."""
+    return [
+        AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+        AsyncServerErrorRetryHandler(max_retry_count=2),
+        AsyncConnectionErrorRetryHandler(max_retry_count=1),
+    ]
 
 
 @dataclass(frozen=True)
@@ -81,7 +97,11 @@ async def connect_slack(
     timeout = aiohttp.ClientTimeout(total=WEB_API_TIMEOUT_S)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         client = AsyncWebClient(
-            token=bot_token, base_url=base_url, session=session, timeout=int(WEB_API_TIMEOUT_S)
+            token=bot_token,
+            base_url=base_url,
+            session=session,
+            timeout=int(WEB_API_TIMEOUT_S),
+            retry_handlers=retry_handlers(),
         )
         identity = await authenticate(client)
         yield SlackConnection(
@@ -89,5 +109,5 @@ async def connect_slack(
             client=client,
             session=session,
             identity=identity,
-            outbox=Outbox(client, session),
+            outbox=Outbox(client, session, retry_handlers=retry_handlers()),
         )

@@ -55,7 +55,7 @@ class SlackEscalationSink:
 
 
 class SlackRequesterNotifier:
-    """Tells a requester, where they asked, what an approver decided about their request."""
+    """Tells a requester, by DM, what an approver decided about their request."""
 
     def __init__(self, outbox: Outbox, region: str) -> None:
         self.outbox = outbox
@@ -64,14 +64,12 @@ class SlackRequesterNotifier:
     async def __call__(
         self, pending: PendingAction, approver: User, decision: str, reply: Reply
     ) -> None:
-        """A note only the requester sees, in the channel they asked in: the decision and, for
-        an approval, the action's answer, personal data masked."""
-        if pending.adapter != "slack" or not pending.channel:
+        """A DM to the requester (the app's DM: a user id is a channel for chat.postMessage):
+        the decision and, for an approval, the action's answer, personal data masked."""
+        if pending.adapter != "slack" or not pending.user_id:
             return
         note = action_messages.your_request_decided(pending.command, approver.display, decision)
         told = reply.model_copy(
             update={"text": f"{note}\n{reply.text}" if reply.text else note, "buttons": []}
         )
-        await self.outbox.post_ephemeral(
-            pending.channel, pending.user_id, render_reply(mask_reply(told, self.region))
-        )
+        await self.outbox.post(pending.user_id, render_reply(mask_reply(told, self.region)))

@@ -51,7 +51,7 @@ async def test_a_slash_command_is_acked_at_once_then_the_card_arrives(
     await slack.wait_for(lambda: bool(slack.responses_to(url)))
     card = slack.responses_to(url)[0].body
     assert header(card) == "Toko Sinar Jaya · M-10001"
-    assert card["response_type"] == "ephemeral" and card["replace_original"] is True
+    assert card["response_type"] == "ephemeral" and card["replace_original"] is False
     assert "Budi Santoso" in all_text(card)
     assert "Share in channel" in all_text(card)
     assert slack.problems == []

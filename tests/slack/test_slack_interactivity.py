@@ -51,7 +51,7 @@ async def ask(
 async def click(
     slack: FakeSlack, sender: SlackSender, adapter: SlackAdapter, element: dict[str, Any], **kw: Any
 ) -> tuple[str, list[dict[str, Any]]]:
-    url = slack.new_response_url()
+    url = slack.new_response_url("message")
     payload = block_actions(element["action_id"], value=element["value"], response_url=url, **kw)
     sent = await sender.click(payload)
     assert sent.status == 200 and sent.elapsed_s < 3
