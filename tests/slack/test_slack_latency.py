@@ -34,7 +34,7 @@ async def test_with_ten_second_services_the_ack_is_fast_and_the_answer_names_the
     assert sent.status == 200 and sent.elapsed_s < 0.5
     await slack.wait_for(lambda: bool(slack.responses_to(url)), timeout=15)
     body = str(slack.responses_to(url)[0].body)
-    assert "did not answer in 3 s" in body
+    assert "did not answer in" in body and "tries)" in body
 
 
 @pytest.mark.parametrize("slow_sender", [1.0], indirect=True)
@@ -62,7 +62,7 @@ async def test_a_slow_dm_first_says_looking_up_then_updates_that_message(
     assert notice.args["text"] == "Looking up /merchant M-10001…"
     [update] = slack.calls_to("chat.update")
     assert update.args["channel"] == "D0AGENT"
-    assert "did not answer in 3 s" in str(update.args)
+    assert "did not answer in" in str(update.args) and "tries)" in str(update.args)
 
 
 async def test_a_slow_action_in_a_dm_first_says_it_is_being_prepared(
