@@ -60,7 +60,7 @@ from ._record_rows import (
     TimelineEvent,
     TimelinePage,
 )
-from ._record_tables import AliasRow, EventRow, InteractionRow, NoteRow, TagRow
+from ._record_tables import AliasRow, CustomTagRow, EventRow, InteractionRow, NoteRow, TagRow
 from ._store import Store, create_store, default_spool_dir
 from .deadlines import database_deadline
 from .errors import StorageUnavailable
@@ -83,6 +83,7 @@ __all__ = [
     "ButtonState",
     "ButtonStates",
     "Claim",
+    "CustomTagRow",
     "Escalation",
     "EscalationEntry",
     "EventRow",

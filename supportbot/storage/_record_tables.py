@@ -9,6 +9,7 @@ Designed for the queries that read them, now and in the stats, KPI, QA and known
   interaction) and by the phone system's call id (a webhook's status updates).
 - `record_tags`: a tag on a merchant or an interaction, added and maybe removed; indexed by tag
   and time (stats by tag) and by merchant and tag (the card's top tags).
+- `record_custom_tags`: tags leads added to the configured taxonomy.
 - `record_notes`: append-only; a retraction marks the note, never deletes it.
 - `record_aliases`: a phone number (E.164) learnt for a merchant; the primary key makes a number
   belong to at most one merchant.
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ._models import Base, UTCDateTime
 
-__all__ = ["AliasRow", "EventRow", "InteractionRow", "NoteRow", "TagRow"]
+__all__ = ["AliasRow", "CustomTagRow", "EventRow", "InteractionRow", "NoteRow", "TagRow"]
 
 
 class InteractionRow(Base):
@@ -94,6 +95,17 @@ class TagRow(Base):
         Index("ix_record_tags_merchant_tag", "merchant_id", "tag"),
         Index("ix_record_tags_interaction", "interaction_ref"),
     )
+
+
+class CustomTagRow(Base):
+    """A tag a lead added to the configured taxonomy (`/tags add`)."""
+
+    __tablename__ = "record_custom_tags"
+
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class NoteRow(Base):

@@ -34,7 +34,7 @@ from ._record_rows import (
     TimelinePage,
     from_row,
 )
-from ._record_tables import AliasRow, EventRow, InteractionRow, NoteRow, TagRow
+from ._record_tables import AliasRow, CustomTagRow, EventRow, InteractionRow, NoteRow, TagRow
 from .changes import Insert, Update, insert_statement
 from .reads import Reader
 from .sanitize import clean_text, sanitized_row, stored_as
@@ -47,6 +47,7 @@ TAGS: Table = TagRow.__table__  # type: ignore[assignment]
 NOTES: Table = NoteRow.__table__  # type: ignore[assignment]
 ALIASES: Table = AliasRow.__table__  # type: ignore[assignment]
 EVENTS: Table = EventRow.__table__  # type: ignore[assignment]
+CUSTOM_TAGS: Table = CustomTagRow.__table__  # type: ignore[assignment]
 R = TypeVar("R")
 
 
@@ -288,6 +289,33 @@ class RecordStore:
 
         async def read(session: AsyncSession) -> list[tuple[str, int]]:
             return [(str(tag), int(n)) for tag, n in (await session.execute(statement)).all()]
+
+        return await self._read(read)
+
+    async def add_custom_tag(self, tag: str, description: str, *, by: str, at: datetime) -> bool:
+        """Add a tag to the taxonomy; False when it was there already (nothing changed)."""
+        row = sanitized_row(
+            CUSTOM_TAGS,
+            {"tag": tag, "description": description, "added_by": by, "added_at": at},
+            keys=("tag",),
+        )
+
+        async def add(connection: AsyncConnection) -> bool:
+            try:
+                async with connection.begin_nested():
+                    await connection.execute(insert_statement(CUSTOM_TAGS), row)
+            except IntegrityError:
+                return False
+            return True
+
+        return await self._writer.run(add)
+
+    async def custom_tags(self) -> dict[str, str]:
+        """The tags leads added: tag -> description."""
+        statement = select(CustomTagRow.tag, CustomTagRow.description).order_by(CustomTagRow.tag)
+
+        async def read(session: AsyncSession) -> dict[str, str]:
+            return {str(t): str(d) for t, d in (await session.execute(statement)).all()}
 
         return await self._read(read)
 

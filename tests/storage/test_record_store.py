@@ -177,3 +177,10 @@ def test_a_timeline_page_is_one_range_scan_of_its_index(database_url: str) -> No
                     assert "Sort" not in plan.split("SubPlan")[0], plan
     finally:
         engine.dispose()
+
+
+async def test_a_lead_adds_a_tag_once(store: Store) -> None:
+    record = store.record
+    assert await record.add_custom_tag("payment/ewallet", "E-wallets", by="U1", at=T0)
+    assert not await record.add_custom_tag("payment/ewallet", "again", by="U2", at=T0)
+    assert await record.custom_tags() == {"payment/ewallet": "E-wallets"}

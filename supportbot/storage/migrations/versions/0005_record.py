@@ -1,4 +1,4 @@
-"""record: interactions, tags, notes, phone aliases and the timeline
+"""record: interactions, tags (and leads' own), notes, phone aliases and the timeline
 
 Revision ID: 0005
 Revises: 0004
@@ -70,6 +70,13 @@ def upgrade() -> None:
     op.create_index("ix_record_tags_interaction", "record_tags", ["interaction_ref"])
 
     op.create_table(
+        "record_custom_tags",
+        sa.Column("tag", sa.String(100), primary_key=True),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("added_by", sa.String(200), nullable=False),
+        _when("added_at"),
+    )
+    op.create_table(
         "record_notes",
         sa.Column("ref", sa.String(16), primary_key=True),
         sa.Column("merchant_id", sa.String(64), nullable=True),
@@ -122,6 +129,7 @@ def downgrade() -> None:
         "record_events",
         "record_aliases",
         "record_notes",
+        "record_custom_tags",
         "record_tags",
         "record_interactions",
     ):
