@@ -48,6 +48,7 @@ async def log(
     channel: str = "chat",
     mood: str | None = None,
     link: str | None = None,
+    call_id: str | None = None,
 ) -> Reply:
     """Logs a contact (an unknown number or email is logged too, as unknown) and answers with
     the merchant's card. Close it with /done.
@@ -57,10 +58,13 @@ async def log(
     channel: chat, call, email or other
     mood: the customer's mood as you read it: angry, frustrated, confused, calm, happy
     link: a link to the conversation
+    call_id: the phone system's id of the call (the incoming-calls webhook passes it)
     """
     record = ctx.record
     tags, note = record.split_tags(str(text or ""))
-    await record.check_open(tags=tags, note=note, channel=channel, mood=mood)
+    source = "webhook" if call_id else "command"
+    agent = ctx.user if source == "command" else None  # a phone system holds many at once
+    await record.check_open(tags=tags, note=note, channel=channel, mood=mood, agent=agent)
     card = await _card(ctx, who)
     merchant_id = ctx.audit_target if card is not None and card.outcome is Outcome.OK else None
     if card is not None and card.choices:  # several merchants: log once the agent picks one
@@ -91,6 +95,8 @@ async def log(
         note=note or None,
         mood=mood,
         link=link,
+        source=source,
+        external_id=call_id,
     )
     about = merchant_id or "an unknown contact"
     opened = f"Logged {interaction.ref} ({channel}) for {about}; close it with /done."
