@@ -18,6 +18,7 @@ from supportbot import (
     Outcome,
     PhoneNumber,
     Reply,
+    Rest,
     UsageError,
     command,
 )
@@ -31,38 +32,40 @@ class Merchant(BaseModel):
     name: str = "?"
 
 
-def _parse(
-    ctx: Context, first: str, second: str | None
-) -> tuple[bool, PhoneNumber, MerchantId | None]:
-    region = ctx.settings.phone_region
-    removing = first.lower() == "remove"
-    number_text = second if removing else first
+def _parse(ctx: Context, words: str) -> tuple[bool, PhoneNumber, MerchantId | None]:
+    """`<phone> <merchant id>` or `remove <phone>`; a phone may be typed with spaces."""
+    parts = words.split()
+    removing = bool(parts) and parts[0].lower() == "remove"
+    if removing:
+        parts = parts[1:]
+    merchant = parts.pop() if len(parts) > 1 and not removing else None
+    number_text = " ".join(parts)
     if not number_text:
         raise UsageError(
-            "Give the phone number to remove: /alias remove 0813-5555-0001.",
-            example="/alias remove 0813-5555-0001",
+            "Give the phone number: /alias <phone> <merchant id>, or /alias remove <phone>.",
+            example=EXAMPLE,
         )
     try:
-        phone = PhoneNumber.parse(number_text, region)
+        phone = PhoneNumber.parse(number_text, ctx.settings.phone_region)
     except ValueError as exc:
         raise UsageError(
             f"{number_text[:40]!r} is not a phone number: {exc}", example=EXAMPLE
         ) from None
     if removing:
         return True, phone, None
-    if not second:
+    if not merchant:
         raise UsageError("Say whose number it is: /alias <phone> <merchant id>.", example=EXAMPLE)
     try:
-        return False, phone, MerchantId.parse(second)
+        return False, phone, MerchantId.parse(merchant)
     except ValueError:
         raise UsageError(
-            f"{second[:40]!r} is not a merchant id (M-10001).", example=EXAMPLE
+            f"{merchant[:40]!r} is not a merchant id (M-10001).", example=EXAMPLE
         ) from None
 
 
-async def preview(ctx: Context, number: str, merchant: str | None = None) -> Any:
+async def preview(ctx: Context, words: Rest) -> Any:
     """The question names the merchant (and, to remove, whose the number is now)."""
-    removing, phone, merchant_id = _parse(ctx, number, merchant)
+    removing, phone, merchant_id = _parse(ctx, str(words))
     if removing:
         saved = await ctx.record.alias(phone.e164)
         if saved is None:
@@ -96,13 +99,12 @@ async def preview(ctx: Context, number: str, merchant: str | None = None) -> Any
     preview=preview,
     examples=(EXAMPLE, "/alias remove 0813-5555-0001"),
 )
-async def alias(ctx: Context, number: str, merchant: str | None = None) -> Reply:
+async def alias(ctx: Context, words: Rest) -> Reply:
     """The next /merchant or /log with that number finds the merchant, and says so.
 
-    number: the phone number (any format), or `remove`
-    merchant: the merchant id (after `remove`: the phone number)
+    words: the phone number (any format) and the merchant id, or `remove` and the number
     """
-    removing, phone, merchant_id = _parse(ctx, number, merchant)
+    removing, phone, merchant_id = _parse(ctx, str(words))
     record = ctx.record
     if removing:
         removed = await record.remove_alias(phone.e164, phone.national)
