@@ -26,15 +26,18 @@ TAGS_SHOWN = 3
 CONTACT_DAYS = 30
 
 
-async def record_section(store: Store, merchant_id: str, now: datetime) -> Section:
-    """The card's "Support record" section for `merchant_id`."""
+async def record_section(
+    store: Store, merchant_id: str, now: datetime, *, hide_group: str | None = None
+) -> Section:
+    """The card's "Support record" section for `merchant_id`. Tags of `hide_group` (how
+    contacts ended) are not "top tags": they say nothing about what the merchant needs."""
     record = store.record
     section = Section(title="Support record", source="record")
     try:
         open_now, notes, tags, contacts = await asyncio.gather(
             record.open_interactions_of_merchant(merchant_id),
             record.notes(merchant_id=merchant_id, limit=NOTES_SHOWN),
-            record.top_tags(merchant_id, limit=TAGS_SHOWN),
+            record.top_tags(merchant_id, limit=TAGS_SHOWN, hide_group=hide_group),
             record.contacts_since(merchant_id, now - timedelta(days=CONTACT_DAYS)),
         )
     except StorageUnavailable as exc:

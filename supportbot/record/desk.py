@@ -458,7 +458,9 @@ class RecordDesk:
 
     async def card_section(self, merchant_id: str) -> Section:
         """The card's "Support record" section (run it concurrently with the service calls)."""
-        return await record_section(self.store, merchant_id, self.now())
+        return await record_section(
+            self.store, merchant_id, self.now(), hide_group=self.settings.reason_group
+        )
 
     async def saved_number(self, phone: str) -> SavedNumber | None:
         """The merchant a team member saved this number (E.164) for, and how to say so."""

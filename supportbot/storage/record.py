@@ -276,15 +276,23 @@ class RecordStore:
         return found
 
     async def top_tags(
-        self, merchant_id: str, *, since: datetime | None = None, limit: int = 3
+        self,
+        merchant_id: str,
+        *,
+        since: datetime | None = None,
+        limit: int = 3,
+        hide_group: str | None = None,
     ) -> list[tuple[str, int]]:
-        """The merchant's most used tags (on it or its interactions), with how often."""
+        """The merchant's most used tags (on it or its interactions), with how often; tags of
+        `hide_group` left out."""
         count = func.count().label("n")
         statement = select(TagRow.tag, count).where(
             TagRow.merchant_id == stored_as(TagRow.merchant_id, merchant_id)
         )
         if since is not None:
             statement = statement.where(TagRow.added_at >= since)
+        if hide_group:
+            statement = statement.where(TagRow.tag.not_like(f"{hide_group}/%"))
         statement = statement.group_by(TagRow.tag).order_by(count.desc(), TagRow.tag).limit(limit)
 
         async def read(session: AsyncSession) -> list[tuple[str, int]]:
@@ -384,6 +392,37 @@ class RecordStore:
             return from_row(Alias, found)
 
         return await self._writer.run(forget)
+
+    # --- many at once ---------------------------------------------------------------------
+
+    async def import_rows(
+        self,
+        interactions: Sequence[Interaction] = (),
+        tags: Sequence[TagMark] = (),
+        notes: Sequence[Note] = (),
+        events: Sequence[TimelineEvent] = (),
+    ) -> None:
+        """Write many rows in one transaction of the write path (sample history, benchmarks):
+        one executemany per table, all or nothing. StorageUnavailable when it cannot commit."""
+        batches = [
+            (
+                INTERACTIONS,
+                [sanitized_row(INTERACTIONS, asdict(i), keys=("ref",)) for i in interactions],
+            ),
+            (TAGS, [sanitized_row(TAGS, asdict(t), keys=("key",)) for t in tags]),
+            (NOTES, [sanitized_row(NOTES, asdict(n), keys=("ref",)) for n in notes]),
+            (EVENTS, [sanitized_row(EVENTS, _event_row(e), keys=("event_key",)) for e in events]),
+        ]
+
+        async def write_all(connection: AsyncConnection) -> None:
+            for table, rows in batches:
+                for start in range(0, len(rows), 2000):
+                    if rows[start : start + 2000]:
+                        await connection.execute(
+                            insert_statement(table), rows[start : start + 2000]
+                        )
+
+        await self._writer.run(write_all)
 
     # --- the timeline ------------------------------------------------------------------------
 
