@@ -171,6 +171,12 @@ if TYPE_CHECKING:
     from .dispatch.help import (
         describe_commands as describe_commands,
     )
+    from .record.desk import (
+        RecordDesk as RecordDesk,
+    )
+    from .record.desk import (
+        SavedNumber as SavedNumber,
+    )
     from .services.clients import (
         ServiceCall as ServiceCall,
     )
@@ -205,8 +211,10 @@ _PUBLIC: dict[str, str] = {
     "ParseError": "core.errors",
     "PhoneNumber": "core.argtypes",
     "PluginError": "core.errors",
+    "RecordDesk": "record.desk",
     "Reply": "core.reply",
     "Rest": "core.argtypes",
+    "SavedNumber": "record.desk",
     "Section": "core.reply",
     "ServiceBadResponse": "core.errors",
     "ServiceCall": "services.clients",
@@ -263,8 +271,10 @@ __all__ = [
     "ParseError",
     "PhoneNumber",
     "PluginError",
+    "RecordDesk",
     "Reply",
     "Rest",
+    "SavedNumber",
     "Section",
     "ServiceBadResponse",
     "ServiceCall",

@@ -27,7 +27,12 @@ DOWN_OPTION = click.option(
 
 
 def _open_runtime(
-    env: Env, *, demo: bool, latency_ms: int | None = None, down: tuple[str, ...] = ()
+    env: Env,
+    *,
+    demo: bool,
+    latency_ms: int | None = None,
+    down: tuple[str, ...] = (),
+    calls: bool = False,
 ) -> Any:
     from .runtime import BotThread, report_loading, warn_without_services
 
@@ -36,7 +41,7 @@ def _open_runtime(
     warn_without_services(settings, demo=demo)
     if down and not demo:
         fail("--down stops sample services; use it with --demo (or `supportbot demo`)")
-    runtime = BotThread(settings, demo=demo, down=down)
+    runtime = BotThread(settings, demo=demo, down=down, calls=calls)
     try:
         bot = runtime.start()
     except (ConfigError, PluginError) as exc:
@@ -56,10 +61,11 @@ def _chat(
     user: str | None,
     latency_ms: int | None = None,
     down: tuple[str, ...] = (),
+    calls: bool = False,
 ) -> None:
     from supportbot.terminal.session import TerminalSession, terminal_user
 
-    runtime = _open_runtime(env, demo=demo, latency_ms=latency_ms, down=down)
+    runtime = _open_runtime(env, demo=demo, latency_ms=latency_ms, down=down, calls=calls)
     try:
         session = TerminalSession(runtime, terminal_user(user))
         session.repl(history_file=runtime.bot.settings.data_dir / ".supportbot_history")
@@ -71,11 +77,14 @@ def _chat(
 @click.option("--as", "user", metavar="USER", help="Act as this user (default: login name).")
 @click.option("--latency-ms", type=click.IntRange(0, 120_000), help="Slow every sample service.")
 @DOWN_OPTION
+@click.option("--calls", is_flag=True, help="Run a fake phone system that rings the bot.")
 @metrics_port_option
 @pass_env
-def demo(env: Env, user: str | None, latency_ms: int | None, down: tuple[str, ...]) -> None:
+def demo(
+    env: Env, user: str | None, latency_ms: int | None, down: tuple[str, ...], calls: bool
+) -> None:
     """Chat with the bot against the bundled sample services."""
-    _chat(env, demo=True, user=user, latency_ms=latency_ms, down=down)
+    _chat(env, demo=True, user=user, latency_ms=latency_ms, down=down, calls=calls)
 
 
 @click.command()

@@ -49,6 +49,11 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "Run one command and exit: 0 ok, 1 failed or found nothing, 2 usage error.",
     ),
     CommandEntry(
+        "record",
+        "supportbot.app.record_cli:record",
+        "The support record: interactions, notes, tags, timelines.",
+    ),
+    CommandEntry(
         "sample-services",
         "supportbot.app.sample_cli:sample_services",
         "Serve the sample services on fixed ports until Ctrl-C (for `shell` and your own tests).",

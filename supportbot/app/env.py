@@ -51,9 +51,11 @@ def registered_adapters() -> Adapters:
     hooks import the adapters' settings models)."""
     if not _REGISTERED:
         # The one place that knows every adapter: each adds itself through its `register` hook.
+        from supportbot.record.settings import RECORD_TABLE
         from supportbot.slack import register as register_slack
 
         adapters = Adapters()
+        adapters.add_settings_table(RECORD_TABLE)  # the [record] table: taxonomy and limits
         register_slack(adapters)
         _REGISTERED.append(adapters)
     return _REGISTERED[0]

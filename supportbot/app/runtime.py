@@ -21,6 +21,7 @@ from supportbot.sample import DEMO_ROLES, run_sample_services
 from supportbot.web.metrics import serve_configured_metrics
 
 from . import wording as messages
+from .record_demo import demo_record
 
 __all__ = [
     "BotThread",
@@ -76,24 +77,36 @@ async def open_served_bot(
     demo: bool = False,
     down: Sequence[str] = (),
     outlets: Outlets | None = None,
+    calls: bool = False,
 ) -> AsyncIterator[Bot]:
     """`open_bot` (given an adapter's `outlets`), with the sample services first when `demo`,
     and `/metrics` on its own port while the bot is open when `metrics_port` is set (a port taken
-    stops the start: ConfigError)."""
+    stops the start: ConfigError). The demo's record gets a month of sample history (written in
+    the background, so the start does not wait); `calls` adds the fake phone system."""
     async with AsyncExitStack() as stack:
         if demo:
             settings = await stack.enter_async_context(demo_settings(settings, down=down))
         bot = await stack.enter_async_context(open_bot(settings, outlets=outlets))
         await stack.enter_async_context(serve_configured_metrics(settings, bot.services.metrics))
+        if demo:
+            await stack.enter_async_context(demo_record(bot, calls=calls))
         yield bot
 
 
 class BotThread:
     """A Bot living on an event loop in a daemon thread; `call` runs a coroutine there."""
 
-    def __init__(self, settings: Settings, *, demo: bool = False, down: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        demo: bool = False,
+        down: Sequence[str] = (),
+        calls: bool = False,
+    ) -> None:
         self._settings = settings
         self._demo = demo
+        self._calls = calls
         self._down = tuple(down)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
@@ -108,7 +121,7 @@ class BotThread:
 
     async def _open(self) -> Bot:
         return await self._stack.enter_async_context(
-            open_served_bot(self._settings, demo=self._demo, down=self._down)
+            open_served_bot(self._settings, demo=self._demo, down=self._down, calls=self._calls)
         )
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> Future[T]:

@@ -40,6 +40,9 @@ class RunNotes:
     #: Until when (`loop.time()`) the run's database work may wait, once its context is built
     #: (by `deadline`); the audit record written after the run keeps to it too.
     database_deadline: float | None = None
+    #: The command wrote its own lines on the support record (or read the timeline), so the
+    #: record link adds no generic "command" line for it.
+    record_handled: bool = False
 
     @property
     def command_name(self) -> str | None:

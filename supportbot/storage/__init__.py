@@ -10,6 +10,7 @@ The user gives one URL: `sqlite:///data/supportbot.db` (the default), or
     await store.actions.claim_run(intent)   # the exactly-once ledger of declared actions
     await store.events.claim("event:Ev1", keep_for=timedelta(days=2))   # first claim wins
     await store.button_states.put(id, requester=..., state=json_text, keep_for=timedelta(days=1))
+    await store.record.timeline("M-10001")   # the support record (see `storage.record`)
 
     store.health()                    # ok, or degraded with the sentence naming the problem
 
@@ -49,10 +50,22 @@ from ._engine import (
 from ._events import ButtonState, ProcessedEvent
 from ._migrate import alembic_config, current_revision, head_revision, is_up_to_date, upgrade
 from ._models import AuditRecord, Base, UTCDateTime
+from ._record_rows import (
+    Alias,
+    AliasConflict,
+    Interaction,
+    Note,
+    TagMark,
+    TimelineCursor,
+    TimelineEvent,
+    TimelinePage,
+)
+from ._record_tables import AliasRow, CustomTagRow, EventRow, InteractionRow, NoteRow, TagRow
 from ._store import Store, create_store, default_spool_dir
 from .deadlines import database_deadline
 from .errors import StorageUnavailable
 from .health import StorageHealth
+from .record import RecordStore, timeline_statement
 from .sanitize import sanitized_row
 from .writer import WritePolicy, Writer
 
@@ -60,6 +73,9 @@ __all__ = [
     "ACTION_CSV_COLUMNS",
     "ActionLedger",
     "ActionRun",
+    "Alias",
+    "AliasConflict",
+    "AliasRow",
     "AuditEntry",
     "AuditLog",
     "AuditRecord",
@@ -67,16 +83,28 @@ __all__ = [
     "ButtonState",
     "ButtonStates",
     "Claim",
+    "CustomTagRow",
     "Escalation",
     "EscalationEntry",
+    "EventRow",
+    "Interaction",
+    "InteractionRow",
+    "Note",
+    "NoteRow",
     "PendingAction",
     "PendingActionRow",
     "ProcessedEvent",
     "ProcessedEvents",
+    "RecordStore",
     "RunRecord",
     "StorageHealth",
     "StorageUnavailable",
     "Store",
+    "TagMark",
+    "TagRow",
+    "TimelineCursor",
+    "TimelineEvent",
+    "TimelinePage",
     "UTCDateTime",
     "WritePolicy",
     "Writer",
@@ -94,6 +122,7 @@ __all__ = [
     "safe_url",
     "sanitized_row",
     "sync_url",
+    "timeline_statement",
     "upgrade",
     "write_csv",
 ]

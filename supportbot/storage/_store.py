@@ -18,6 +18,7 @@ from ._engine import async_url, make_async_engine, make_writer_engine, safe_url,
 from .faults import DatabaseTarget
 from .health import StorageHealth
 from .reads import Reader
+from .record import RecordStore
 from .spool import Spool
 from .sqlite_file import SqliteFile
 from .writer import WritePolicy, Writer
@@ -54,6 +55,7 @@ class Store:
         self.actions = ActionLedger(self.read, writer)
         self.events = ProcessedEvents(self.read, writer)
         self.button_states = ButtonStates(self.read, writer)
+        self.record = RecordStore(self.read, writer)
 
     def health(self) -> StorageHealth:
         """Whether writes reach the database now, and if not, why and what waits in the spool.
