@@ -57,6 +57,7 @@ from ._payloads import (
 )
 from ._prepare import ReplyPreparer
 from ._settings import slack_settings
+from ._shortcut import LOOKUP_SHORTCUT, run_lookup_shortcut
 from ._text import escape
 from ._users import UserDirectory
 
@@ -170,6 +171,7 @@ class SlackAdapter:
         app.event("team_join")(self._on_user_changed)
         app.event("subteam_members_changed")(self._on_groups_changed)
         app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_action)
+        app.shortcut(LOOKUP_SHORTCUT)(self._on_shortcut)
         app.error(self._on_error)
         return app
 
@@ -267,6 +269,12 @@ class SlackAdapter:
             self.spawn(
                 self._run_event(body, event, direct=True), claim=context.get(CLAIM_CONTEXT_KEY)
             )
+
+    async def _on_shortcut(
+        self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        await ack()
+        self.spawn(run_lookup_shortcut(self, body), claim=context.get(CLAIM_CONTEXT_KEY))
 
     async def _on_user_changed(self, ack: AsyncAck, event: dict[str, Any]) -> None:
         await ack()

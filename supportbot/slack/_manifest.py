@@ -20,6 +20,7 @@ from supportbot.core.registry import CommandSpec
 
 from . import wording as messages
 from ._payloads import slash_name
+from ._shortcut import LOOKUP_SHORTCUT
 
 __all__ = [
     "BOT_EVENTS",
@@ -175,6 +176,14 @@ def build_manifest(
         },
         "bot_user": {"display_name": _bot_name(app_name), "always_online": True},
     }
+    features["shortcuts"] = [
+        {
+            "name": messages.slack_lookup_shortcut_name(),
+            "type": "message",
+            "callback_id": LOOKUP_SHORTCUT,
+            "description": "Find the phone numbers, emails and merchant ids in this message",
+        }
+    ]
     if pairs:
         features["slash_commands"] = [
             _slash_command(spec, name, url, prefix) for name, spec in pairs

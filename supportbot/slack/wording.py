@@ -256,3 +256,16 @@ def slack_no_approvers(role: str) -> str:
         f"no member of the {role} role could be found in Slack (members are written "
         "slack:U…, email:… or group:…)"
     )
+
+
+def slack_lookup_shortcut_name() -> str:
+    """The message shortcut's name in Slack's message menu."""
+    return "Look up this customer"
+
+
+def slack_no_customer_in_message() -> str:
+    """The shortcut found nothing to look up."""
+    return (
+        "That message has no phone number, email or merchant id (M-12345) to look up. "
+        "Type /merchant with one instead."
+    )

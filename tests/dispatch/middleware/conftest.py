@@ -55,9 +55,12 @@ def request(
     adapter: str = "test",
     channel: str | None = None,
     confirmed: ConfirmedRun | None = None,
+    channel_limited: bool = False,
 ) -> Request:
     """A request as it enters the chain."""
-    message = Message(text=text, user=user, adapter=adapter, channel=channel)
+    message = Message(
+        text=text, user=user, adapter=adapter, channel=channel, channel_limited=channel_limited
+    )
     return Request(message=message, roles=roles, confirmed=confirmed)
 
 

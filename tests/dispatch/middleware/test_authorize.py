@@ -47,9 +47,13 @@ async def test_an_action_in_the_wrong_slack_channel_is_denied_naming_the_right_o
 ) -> None:
     settings = settings_for(tmp_path, action_channels=["C0ACTIONS1", "C0ACTIONS2"])
     authorize, rest = authorize_link(settings), StubNext()
-    asked = resolved(spec(resend), "/resend", adapter="slack", channel="C0RANDOM")
+    asked = resolved(
+        spec(resend), "/resend", adapter="slack", channel="C0RANDOM", channel_limited=True
+    )
     reply = await authorize(asked, rest)
     assert reply.outcome is Outcome.DENIED and rest.calls == []
     assert "/resend can only be run in C0ACTIONS1 or C0ACTIONS2, not here" in (reply.text or "")
-    there = resolved(spec(resend), "/resend", adapter="slack", channel="C0ACTIONS2")
+    there = resolved(
+        spec(resend), "/resend", adapter="slack", channel="C0ACTIONS2", channel_limited=True
+    )
     assert (await authorize(there, rest)).text == "ran"
