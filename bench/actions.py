@@ -76,14 +76,16 @@ async def run(runs: int, burst: int, database_url: str | None) -> int:
                     asks.append(took)
                     assert asked.confirmation is not None  # type: ignore[attr-defined]
                     token = asked.confirmation.token  # type: ignore[attr-defined]
-                    took, done = await _timed(bot.confirm(token, AGENT))
+                    took, done = await _timed(bot.actions.confirm(token, AGENT))
                     assert done.outcome is Outcome.OK, done.text  # type: ignore[attr-defined]
                     confirms.append(took)
                 resent_before = len(sample.resends("TX-1042"))
                 asked = await say("/resend-receipt TX-1042")
                 token = asked.confirmation.token  # type: ignore[attr-defined]
                 began = time.perf_counter()
-                answers = await asyncio.gather(*(bot.confirm(token, AGENT) for _ in range(burst)))
+                answers = await asyncio.gather(
+                    *(bot.actions.confirm(token, AGENT) for _ in range(burst))
+                )
                 burst_ms = (time.perf_counter() - began) * 1000
                 resent = len(sample.resends("TX-1042")) - resent_before
     kind = "SQLite" if url.startswith("sqlite") else "PostgreSQL"

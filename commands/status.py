@@ -30,10 +30,10 @@ async def status(ctx: Context) -> Reply:
         section.text = "No services are configured."
     if ctx.store is not None:
         checks += 1
-        database_ok, detail = await _database(ctx)
-        if not database_ok:
+        database, detail = await _database(ctx)
+        if database != "ok":
             problems.append("database")
-        mark = MARK["ok" if database_ok else "fail"]
+        mark = MARK[database]
         reply.section("Database").fields.append(Field(label=f"{mark} database", value=detail))
     reply.text = (
         f"All {checks} checks pass."
@@ -43,10 +43,18 @@ async def status(ctx: Context) -> Reply:
     return reply
 
 
-async def _database(ctx: Context) -> tuple[bool, str]:
+async def _database(ctx: Context) -> tuple[str, str]:
+    """ "ok", "warn" (rows wait in the spool) or "fail" (writes are not committed: a deleted,
+    replaced or read-only file, a full disk, a server away), and the line naming it."""
     assert ctx.store is not None
+    reads = "answers"
     try:
         await ctx.store.audit.get(PROBE_ID)
     except Exception as exc:  # any failure here is the answer, not a crash
-        return False, f"does not answer: {type(exc).__name__}"
-    return True, "answers"
+        reads = f"reads fail: {getattr(exc, 'problem', None) or type(exc).__name__}"
+    health = ctx.store.health()  # after the read: it may have noticed the problem
+    if not health.ok:
+        return "fail", f"{health.sentence()} ({reads})"
+    if reads != "answers":
+        return "fail", reads
+    return ("warn" if health.spooled else "ok"), f"{reads}; {health.sentence()}"

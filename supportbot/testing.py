@@ -39,7 +39,7 @@ from .core.plugins import find_command_folder, is_plugin_file, load_plugins
 from .core.registry import CommandRegistry, CommandSpec, spec_of
 from .core.reply import Reply
 from .core.settings import ServiceSettings, Settings, load_settings
-from .dispatch.bot import Bot, open_bot
+from .dispatch.bot import Bot, Outlets, open_bot
 
 __all__ = ["HARNESS_BACKOFF_S", "BotTester", "FakeAnswer", "fake_transport"]
 
@@ -142,26 +142,16 @@ class BotTester:
         if reply.confirmation is not None and confirm is not None:
             token = reply.confirmation.token
             if confirm:
-                return await self.bot.confirm(token, who, adapter="test", channel=channel)
-            return await self.bot.cancel(token, who)
+                return await self.bot.actions.confirm(token, who, adapter="test", channel=channel)
+            return await self.bot.actions.cancel(token, who)
         return reply
 
     async def expire_confirmations(self) -> int:
         """Make every open confirmation and approval expire now (to test a late click);
         returns how many there were."""
-        from sqlalchemy import update
-
-        from .storage import PendingActionRow
-
         assert self.bot.store is not None, "confirmations live in the database"
         past = datetime.now(UTC) - timedelta(seconds=1)
-        async with self.bot.store.sessions.begin() as session:
-            result = await session.execute(
-                update(PendingActionRow)
-                .where(PendingActionRow.state.in_(("pending", "awaiting_approval")))
-                .values(expires_at=past)
-            )
-        return int(getattr(result, "rowcount", 0))
+        return await self.bot.store.actions.expire_open(at=past)
 
     @classmethod
     @asynccontextmanager
@@ -173,11 +163,13 @@ class BotTester:
         latency_ms: int = 0,
         user: User = DEFAULT_USER,
         with_store: bool = True,
+        outlets: Outlets | None = None,
     ) -> AsyncIterator[BotTester]:
         """A bot against freshly started sample services and a throwaway SQLite database.
 
-        `commands`: command functions and/or plugin folders (default: ./commands). The sample
-        services keep the default policy but are retried without backoff (`HARNESS_BACKOFF_S`).
+        `commands`: command functions and/or plugin folders (default: ./commands). `outlets`:
+        an adapter's escalation sink and notifiers (see `open_bot`). The sample services keep the
+        default policy but are retried without backoff (`HARNESS_BACKOFF_S`).
         """
         from .sample import run_sample_services
 
@@ -194,7 +186,10 @@ class BotTester:
                 }
                 merged = base.model_copy(update={"services": {**base.services, **services}})
                 async with open_bot(
-                    merged, registry=_registry(commands, merged), with_store=with_store
+                    merged,
+                    registry=_registry(commands, merged),
+                    with_store=with_store,
+                    outlets=outlets,
                 ) as bot:
                     yield cls(bot, user=user, sample=sample)
 
@@ -208,6 +203,7 @@ class BotTester:
         settings: Settings | None = None,
         user: User = DEFAULT_USER,
         with_store: bool = True,
+        outlets: Outlets | None = None,
     ) -> AsyncIterator[BotTester]:
         """A bot whose services answer from `responses` (see the module docstring).
 
@@ -227,6 +223,7 @@ class BotTester:
                 registry=_registry(commands, merged),
                 transport=fake_transport(responses),
                 with_store=with_store,
+                outlets=outlets,
             ) as bot:
                 yield cls(bot, user=user)
 

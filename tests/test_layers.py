@@ -41,12 +41,6 @@ def _copy_package(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="actions.desk still imports dispatch and slack/_app.py is 511 lines until the "
-    "branch 'links' (standalone links, wiring at construction) is merged; strict, so it fails "
-    "the suite as soon as the rule holds and the mark must go",
-)
 def test_the_import_contracts_hold(lint_available: None) -> None:
     result = _lint(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -107,12 +101,6 @@ def test_nothing_imports_the_app() -> None:
         assert not any(m.startswith("supportbot.app") for m in imported), path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="actions.desk still imports dispatch and slack/_app.py is 511 lines until the "
-    "branch 'links' (standalone links, wiring at construction) is merged; strict, so it fails "
-    "the suite as soon as the rule holds and the mark must go",
-)
 def test_no_module_is_over_500_lines() -> None:
     long = {
         str(path.relative_to(ROOT)): n

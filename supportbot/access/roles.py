@@ -1,23 +1,28 @@
 """Who may run what: a user's roles, a command's allowed roles, and the check of both at start.
 
-A role's members (`[roles.<name>] members = [...]`) are plain strings, each compared with what
-the adapter knows about the user:
+A role's members (`[roles.<name>] members = [...]`) say what they are:
 
-- a Slack user id (`U0123ABCD`, `W0123ABCD`, as Slack writes it): the user's id only;
-- anything with an `@` inside (`lina@example.id`): the user's email, ignoring ASCII case;
-- anything else (a leading `@` is ignored): the user's id, the id without its `terminal:`
-  prefix (so `lina` is the terminal user lina), a Slack user group (its handle
-  `support-weekend` or its id `S0123ABCD`), all ignoring ASCII case, and the user's name for
-  users that do not come from Slack.
+- `slack:U0123ABCD`: a Slack user id, compared with the user's id exactly;
+- `email:lina@example.id`: the user's email, ignoring ASCII case;
+- `group:support-leads` or `group:S0123ABCD`: a user group (its handle or its id), ignoring
+  ASCII case; a leading `@` is ignored (`group:@support-leads`);
+- `login:lina`: a login name of an adapter that knows its users (the terminal's `--as lina`),
+  ignoring ASCII case: the user's id without its adapter prefix (`terminal:lina`), and the
+  name of users whose adapter sets it (not Slack's: anyone chooses their display name).
 
-A Slack display name never grants a role: its owner chooses it, so anyone could call themselves
-`lina`. Only ASCII letters are folded, so look-alike Unicode (a Kelvin sign for `K`, full-width
-letters) never matches a member written in plain letters. Everyone has `default_role`.
+Entries without a kind are still read, for one release, with a warning at start naming each
+(`check_role_members`): a Slack user id (`U0123ABCD`) as `slack:`, anything with an `@` inside
+as `email:`, and anything else as `login:` only, never as a group: in a workspace where anyone
+may create user groups, a group named `lina` must not make its members leads.
+
+Only ASCII letters are folded, so look-alike Unicode (a Kelvin sign for `K`, full-width letters)
+never matches a member written in plain letters. Everyone has `default_role`, except guests
+(`User.guest`: someone the adapter cannot vouch for), who have `guest_role` only (none unset).
 
 Where an action may run: the command's `channels=`, else `action_channels`; empty or unset:
-anywhere. Only Slack messages are limited. Entries are Slack channel ids (`C0123ABCD`); a
-Message carries no channel name, so a `#name` entry never matches and `check_channels` reports
-it at start.
+anywhere. Only messages from adapters that know their channels are limited (the adapter says
+so: `Message.channel_limited`). Entries are channel ids (`C0123ABCD`); a Message carries no
+channel name, so a `#name` entry never matches and `check_channels` reports it at start.
 """
 
 from __future__ import annotations
@@ -31,18 +36,21 @@ from typing import TYPE_CHECKING
 from supportbot.core.message import User
 from supportbot.core.settings import Settings
 
+from . import wording as messages
+
 if TYPE_CHECKING:
     from supportbot.core.registry import CommandRegistry, CommandSpec
 
 __all__ = [
-    "CHANNEL_LIMITED_ADAPTERS",
     "action_channels_for",
     "allowed_roles",
     "channel_allowed",
     "check_channels",
     "check_command_roles",
+    "check_role_members",
     "check_roles",
     "known_roles",
+    "member_kind",
     "may_run",
     "member_matches",
     "roles_of",
@@ -51,6 +59,8 @@ __all__ = [
 log = logging.getLogger("supportbot")
 
 TERMINAL_PREFIX = "terminal:"
+#: The kinds of member, as written before the colon.
+MEMBER_KINDS = ("slack", "email", "group", "login")
 # A Slack user id as Slack writes it (U or W, capitals and digits): compared with the user id
 # only, so a user group whose handle spells someone's id in lower case cannot borrow their roles.
 _SLACK_USER_ID = re.compile(r"[UW](?=[A-Z]*[0-9])[A-Z0-9]{6,}")
@@ -62,41 +72,60 @@ def _fold(text: str) -> str:
     return text.strip().translate(_ASCII_LOWER)
 
 
-def _from_slack(user: User) -> bool:
-    # Slack ids carry no adapter prefix; the terminal's and the tests' do ("terminal:lina").
+def _names_itself(user: User) -> bool:
+    # An id without an adapter prefix comes from a chat whose users choose their own names
+    # (Slack); the terminal's and the tests' ids carry one ("terminal:lina") and their names
+    # are set by whoever runs them.
     return ":" not in user.id
+
+
+def member_kind(member: str) -> tuple[str, str, bool]:
+    """(kind, value, written with its kind) of one configured member."""
+    written = member.strip()
+    kind, colon, value = written.partition(":")
+    if colon and _fold(kind) in MEMBER_KINDS:
+        return _fold(kind), value.strip(), True
+    if _SLACK_USER_ID.fullmatch(written):
+        return "slack", written, False
+    if "@" in written.lstrip("@"):
+        return "email", written, False
+    return "login", written, False
 
 
 @dataclass(frozen=True)
 class _Identity:
     """What members are compared with, worked out once per user."""
 
-    ids: frozenset[str]  # as written: the id, and the id without "terminal:"
+    id: str
     email: str | None  # folded
-    names: frozenset[str]  # folded: ids, groups, and the name unless from Slack
+    groups: frozenset[str]  # folded handles and ids
+    logins: frozenset[str]  # folded
 
     @classmethod
     def of(cls, user: User) -> _Identity:
-        ids = frozenset({user.id, user.id.removeprefix(TERMINAL_PREFIX)})
-        names = {*ids, *user.groups}
-        if not _from_slack(user):
-            names.add(user.name)
+        logins: set[str] = set()
+        if not _names_itself(user):
+            logins = {user.id, user.id.removeprefix(TERMINAL_PREFIX), user.name}
         return cls(
-            ids=ids,
+            id=user.id,
             email=_fold(user.email) if user.email else None,
-            names=frozenset(_fold(name) for name in names if _fold(name)),
+            groups=frozenset(_fold(group) for group in user.groups if _fold(group)),
+            logins=frozenset(_fold(name) for name in logins if _fold(name)),
         )
 
     def named_by(self, member: str) -> bool:
-        written = member.strip()
-        if _SLACK_USER_ID.fullmatch(written):
-            return written in self.ids
-        key = _fold(written).removeprefix("@").strip()
+        kind, value, _ = member_kind(member)
+        if kind == "slack":
+            return bool(value) and value == self.id
+        key = _fold(value)
+        if kind == "email":
+            return "@" in key and key == self.email
+        key = key.removeprefix("@").strip()
         if not key:
             return False
-        if "@" in key:
-            return key == self.email
-        return key in self.names
+        if kind == "group":
+            return key in self.groups
+        return "@" not in key and key in self.logins
 
 
 def member_matches(member: str, user: User) -> bool:
@@ -105,13 +134,39 @@ def member_matches(member: str, user: User) -> bool:
 
 
 def roles_of(user: User, settings: Settings) -> frozenset[str]:
-    """Every role `user` has: the default role, plus each role with a member naming them."""
+    """Every role `user` has: the default role, plus each role with a member naming them.
+
+    A guest has `guest_role` only (no role at all without one): members never name a guest.
+    """
+    if user.guest:
+        return frozenset({settings.guest_role}) if settings.guest_role else frozenset()
     identity = _Identity.of(user)
     found = {settings.default_role}
     for name, role in settings.roles.items():
         if any(identity.named_by(member) for member in role.members):
             found.add(name)
     return frozenset(found)
+
+
+def check_role_members(settings: Settings) -> list[str]:
+    """One warning per member written without its kind, saying how it is read and how to
+    write it (not fatal: such entries are still read for one release)."""
+    warnings: list[str] = []
+    for name, role in sorted(settings.roles.items()):
+        for member in role.members:
+            kind, value, explicit = member_kind(member)
+            if explicit or not value.strip():
+                continue
+            shown = value.lstrip("@") if kind == "login" else value
+            extra = (
+                f" (a user group is written group:{value.lstrip('@')})" if kind == "login" else ""
+            )
+            warnings.append(
+                f"roles.{name}.members: {member!r} has no kind; it is read as {kind}:{shown}"
+                f"{extra}. Write {kind}:{shown} to keep this meaning; entries without a kind "
+                "stop being read in the next release."
+            )
+    return warnings
 
 
 def allowed_roles(spec: CommandSpec, settings: Settings) -> frozenset[str] | None:
@@ -138,31 +193,33 @@ def _unknown(roles: Iterable[str], known: frozenset[str]) -> list[str]:
 
 
 def _role_problem(where: str, role: str, settings: Settings) -> str:
-    configured = ", ".join(sorted(settings.roles)) or "none"
-    return (
-        f"{where} names the role {role!r}, which is not configured "
-        f"(configured: {configured}; everyone has {settings.default_role!r}). "
-        f"Add [roles.{role}] with its members to config/supportbot.toml, or fix the name."
+    return messages.role_not_configured(
+        [where], role, sorted(settings.roles), settings.default_role
     )
 
 
 def check_command_roles(registry: CommandRegistry, settings: Settings) -> list[str]:
-    """Roles that commands declare (`roles=`, `approval=`) but the configuration lacks.
+    """Roles that commands declare (`roles=`, `approval=`) but the configuration lacks: one
+    warning per missing role, naming every command (and where it is declared) that names it.
 
     Not fatal: such a command is refused to everyone (and its approvals can never be given), so
     nothing is allowed by mistake; the bot reports them at start so the config can catch up.
     """
     known = known_roles(settings)
-    problems: list[str] = []
+    naming: dict[str, list[str]] = {}
     for spec in registry:
         where = f"/{spec.name} ({spec.source})" if spec.source else f"/{spec.name}"
-        for role in _unknown(spec.roles or (), known):
-            problems.append(_role_problem(f"{where} @command(roles=...)", role, settings))
+        declared = [("roles=...", role) for role in _unknown(spec.roles or (), known)]
         if spec.approval is not None and spec.approval not in known:
-            problems.append(
-                _role_problem(f"{where} @command(approval=...)", spec.approval, settings)
-            )
-    return problems
+            declared.append(("approval=...", spec.approval))
+        for role in sorted({role for _, role in declared}):
+            keys = ", ".join(key for key, named in declared if named == role)
+            naming.setdefault(role, []).append(f"{where} @command({keys})")
+    configured = sorted(settings.roles)
+    return [
+        messages.role_not_configured(places, role, configured, settings.default_role)
+        for role, places in sorted(naming.items())
+    ]
 
 
 def check_roles(registry: CommandRegistry, settings: Settings) -> list[str]:
@@ -193,9 +250,6 @@ def check_roles(registry: CommandRegistry, settings: Settings) -> list[str]:
 
 
 # --- where actions may run ----------------------------------------------------------------
-
-#: The only adapter whose messages say which channel they come from.
-CHANNEL_LIMITED_ADAPTERS = frozenset({"slack"})
 
 
 def action_channels_for(spec: CommandSpec, settings: Settings) -> tuple[str, ...]:

@@ -9,6 +9,19 @@ from supportbot.core.wording import either
 # --- access: roles, channels, rate limits ----------------------------------------------------
 
 
+def role_not_configured(
+    places: Sequence[str], role: str, configured: Sequence[str], default_role: str
+) -> str:
+    """Commands (or config keys) name a role the configuration lacks; one sentence for all the
+    `places` that name it, so a start reports each missing role once."""
+    verb = "names" if len(places) == 1 else "name"
+    return (
+        f"{'; '.join(places)} {verb} the role {role!r}, which is not configured "
+        f"(configured: {', '.join(configured) or 'none'}; everyone has {default_role!r}). "
+        f"Add [roles.{role}] with its members to config/supportbot.toml, or fix the name."
+    )
+
+
 def wrong_channel(command: str, places: Sequence[str]) -> str:
     """An action asked for in a Slack channel where it may not run."""
     return (

@@ -15,50 +15,41 @@ an audit record, like every command run.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from supportbot.core.message import Message, User
 from supportbot.core.reply import Button, Confirmation, Outcome, Reply
-from supportbot.dispatch.chain import Request, new_request_id
-from supportbot.storage import AuditEntry, PendingAction, RunRecord
+from supportbot.core.request_ids import new_request_id
+from supportbot.storage import AuditEntry, PendingAction, StorageUnavailable
 
 from . import wording as messages
 from .escalation import EscalationSink, LogEscalationSink, escalate
+from .questions import store_question
+from .runs import ConfirmedRun, RunConfirmed, already_done_reply
+from .unrecorded import (
+    decision_deadline,
+    recording_problem,
+    unescalated,
+    unrecorded_decision,
+)
 
 if TYPE_CHECKING:
-    from supportbot.dispatch.bot import Bot
-    from supportbot.storage import ActionLedger
+    from supportbot.core.registry import CommandSpec
+    from supportbot.storage import ActionLedger, Store
 
-__all__ = ["ActionDesk", "action_fingerprint", "already_done_reply"]
+__all__ = ["ActionDesk", "RequesterNotifier"]
 
 log = logging.getLogger("supportbot.actions")
 
+T = TypeVar("T")
+
+#: Told when an approver decides someone's request (the Slack adapter lends one: the requester
+#: gets a note): `(request, approver, "approved" | "rejected", reply)`.
 RequesterNotifier = Callable[[PendingAction, User, str, Reply], Awaitable[None]]
-
-#: An earlier run of the same action this recent is mentioned (and, failed, retried by key).
-RECENT = timedelta(hours=24)
-
-
-def action_fingerprint(command: str, arguments: Mapping[str, Any]) -> str:
-    """The same action, whoever asks and however it was typed: command and normalised arguments.
-
-    A retry of a failed or unknown run is recognised by it, and reuses that run's key.
-    """
-    canonical = {name: str(value) for name, value in arguments.items() if value is not None}
-    text = json.dumps([command, canonical], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def new_token() -> str:
-    """A confirmation token: short enough to type (`/approve K3J2…`), too long to guess."""
-    return secrets.token_urlsafe(9)
 
 
 @dataclass(frozen=True)
@@ -85,137 +76,98 @@ def _refused(text: str, outcome: Outcome = Outcome.REJECTED) -> Reply:
     return Reply(outcome=outcome, text=text)
 
 
-def already_done_reply(run: RunRecord) -> Reply:
-    """The answer to a second attempt at an action that ran: when, by whom, and its result."""
-    if run.outcome_unknown or run.state == "running":
-        return Reply(
-            outcome=Outcome.PENDING,
-            text=messages.still_running(run.command, run.started_at, run.user_name or run.user_id),
-        )
-    if run.state == "failed":
-        return Reply(
-            outcome=Outcome.ERROR,
-            text=messages.previous_run_failed(
-                run.command, run.started_at, run.user_name or run.user_id
-            ),
-        )
-    original = Reply.model_validate(run.result or {})
-    note = messages.already_done(
-        run.command,
-        run.finished_at or run.started_at,
-        run.user_name or run.user_id,
-        run.approved_by,
-    )
-    return original.model_copy(
-        update={
-            "text": f"{note}\n{original.text}" if original.text else note,
-            "buttons": [],
-            "confirmation": None,
-        }
-    )
-
-
 class ActionDesk:
     """Confirmations, approvals, cancellations and escalations of one bot."""
 
-    def __init__(self, bot: Bot) -> None:
-        self._bot = bot
-        #: Where `/escalate` sends its report; the Slack adapter sets its own.
-        self.escalation_sink: EscalationSink = LogEscalationSink()
-        #: Told when an approver decides someone's request (the Slack adapter sets it: the
-        #: requester gets a note); `(request, approver, "approved" | "rejected", reply)`.
-        self.requester_notifier: RequesterNotifier | None = None
+    def __init__(
+        self,
+        *,
+        store: Store | None,
+        run_confirmed: RunConfirmed,
+        roles_of: Callable[[User], frozenset[str]],
+        confirm_ttl_s: float,
+        escalation_sink: EscalationSink | None = None,
+        requester_notifier: RequesterNotifier | None = None,
+        decision_timeout_s: float = 10.0,
+    ) -> None:
+        """`run_confirmed` runs a decided action through the dispatcher; `roles_of` says whose
+        roles may approve; questions expire after `confirm_ttl_s`. Escalations go to
+        `escalation_sink` (the log by default); `requester_notifier` (if any) tells a requester
+        what an approver decided. A decision's database work waits at most
+        `decision_timeout_s` (the bot's command deadline)."""
+        self._store = store
+        self._decision_timeout_s = decision_timeout_s
+        self._run_confirmed = run_confirmed
+        self._roles_of = roles_of
+        self._confirm_ttl = timedelta(seconds=confirm_ttl_s)
+        self._escalation_sink: EscalationSink = escalation_sink or LogEscalationSink()
+        self._requester_notifier = requester_notifier
 
     @property
     def ledger(self) -> ActionLedger | None:
         """The database's action tables, or None for a bot without a store."""
-        store = self._bot.store
-        return store.actions if store is not None else None
+        return self._store.actions if self._store is not None else None
+
+    def recording_problem(self) -> StorageUnavailable | None:
+        """Why no action can be recorded now (the database cannot take writes), or None."""
+        return recording_problem(self._store)
 
     # --- the question ----------------------------------------------------------------------
 
-    async def ask(self, request: Request, prompt: str) -> Reply:
-        """Store the question for a validated action and return it (with Confirm / Cancel)."""
-        spec = request.spec
-        assert spec is not None, "resolve found the command"
+    async def ask(
+        self, *, spec: CommandSpec, arguments: Mapping[str, Any], message: Message, prompt: str
+    ) -> Reply:
+        """Store the question for a validated action and return it (with Confirm / Cancel).
+
+        Raises StorageUnavailable when the question cannot be stored: nothing was asked."""
         ledger = self.ledger
         if ledger is None:
             return _refused(messages.actions_need_a_database(spec.name), Outcome.ERROR)
-        fingerprint = action_fingerprint(spec.name, request.arguments)
-        now = datetime.now(UTC)
-        token = new_token()
-        key, note = token, None
-        previous = await ledger.last_run(fingerprint, since=now - RECENT)
-        if previous is not None:
-            by = previous.user_name or previous.user_id
-            if previous.status in ("unknown", "failed", "running"):
-                key = previous.idempotency_key  # a retry: the service answers it as the first
-                note = {
-                    "unknown": messages.retry_note_unknown,
-                    "failed": messages.retry_note_failed,
-                    "running": messages.retry_note_running,
-                }[previous.status](previous.started_at, by)
-            else:
-                note = messages.done_before_note(previous.finished_at or previous.started_at, by)
-        user = request.message.user
-        pending = PendingAction(
-            token=token,
-            idempotency_key=key,
-            fingerprint=fingerprint,
-            command=spec.name,
-            text=request.message.text,
-            prompt=prompt,
-            user_id=user.id,
-            user_name=user.display,
-            user_email=user.email,
-            user_groups=sorted(user.groups),
-            adapter=request.message.adapter,
-            channel=request.message.channel,
-            approval_role=spec.approval,
-            created_at=now,
-            expires_at=now + timedelta(seconds=self._bot.settings.confirm_ttl_s),
-        )
-        await ledger.add_pending(pending)
-        text = "\n".join(
-            part
-            for part in (
-                note,
-                prompt,
-                messages.approval_needed_after_confirm(spec.approval) if spec.approval else None,
-            )
-            if part
+        pending, text = await store_question(
+            ledger, spec, arguments, message, prompt, ttl=self._confirm_ttl
         )
         return Reply(
             outcome=Outcome.PENDING,
             text=text,
             confirmation=Confirmation(
-                token=token,
+                token=pending.token,
                 prompt=text,
                 expires_at=pending.expires_at.isoformat(),
                 allow_yes=spec.allow_yes,
             ),
             buttons=[
-                Button(label="Confirm", action="confirm", value=token, style="primary"),
-                Button(label="Cancel", action="cancel", value=token),
+                Button(label="Confirm", action="confirm", value=pending.token, style="primary"),
+                Button(label="Cancel", action="cancel", value=pending.token),
             ],
         )
 
-    async def retry_question(self, request: Request, failed: Reply, *, retry: bool = True) -> Reply:
+    async def retry_question(
+        self,
+        *,
+        spec: CommandSpec,
+        arguments: Mapping[str, Any],
+        message: Message,
+        request_id: str,
+        failed: Reply,
+        retry: bool = True,
+    ) -> Reply:
         """A failed action's answer, with Retry (the same key; unless `retry` is False, when the
-        service refused and would refuse again) and Escalate."""
-        spec = request.spec
-        assert spec is not None and self.ledger is not None
+        service refused and would refuse again) and Escalate (the failed run `request_id`)."""
+        ledger = self.ledger
+        retry = retry and ledger is not None
         buttons = []
-        if retry:
-            question = await self.ask(request, f"Retry /{spec.name}?")
-            assert question.confirmation is not None
-            buttons.append(
-                Button(label="Retry", action="confirm", value=question.confirmation.token)
-            )
-        buttons.append(
-            Button(label="Escalate to engineering", action="escalate", value=request.request_id)
-        )
-        steps = messages.action_failed_next_steps(request.request_id, retry=retry)
+        steps = ""
+        if ledger is not None and retry:
+            try:
+                question, _ = await store_question(
+                    ledger, spec, arguments, message, f"Retry /{spec.name}?", ttl=self._confirm_ttl
+                )
+                buttons.append(Button(label="Retry", action="confirm", value=question.token))
+            except StorageUnavailable as exc:
+                log.warning("could not store the Retry question of /%s: %s", spec.name, exc)
+                retry, steps = False, messages.retry_not_offered() + "\n"
+        buttons.append(Button(label="Escalate to engineering", action="escalate", value=request_id))
+        steps += messages.action_failed_next_steps(request_id, retry=retry)
         return failed.model_copy(
             update={
                 "text": f"{failed.text}\n{steps}" if failed.text else steps,
@@ -230,6 +182,15 @@ class ActionDesk:
     ) -> Reply:
         """The requester said yes: the action runs once (or waits for its approver)."""
         d = _Decision(user, adapter, channel, "confirm")
+        decided = await self._deciding(d, token, self._confirmed(token, d))
+        if isinstance(decided, Reply):
+            return decided
+        return await self._run(decided, user, adapter=adapter, channel=channel)
+
+    async def _confirmed(self, token: str, d: _Decision) -> PendingAction | Reply:
+        """The question to run now that its requester confirmed it; or the answer (sent for
+        approval, refused, lost the race)."""
+        user = d.user
         pending = await self._requesters(token, d)
         if isinstance(pending, Reply):
             return pending
@@ -258,13 +219,17 @@ class ActionDesk:
                     Button(label="Reject", action="reject", value=token, requester_only=False),
                 ],
             )
-        return await self._run(pending, user, adapter=adapter, channel=channel)
+        return pending
 
     async def cancel(
         self, token: str, user: User, *, adapter: str = "terminal", channel: str | None = None
     ) -> Reply:
         """The requester said no (also while an approval is pending)."""
         d = _Decision(user, adapter, channel, "cancel")
+        return await self._deciding(d, token, self._cancelled(token, d))
+
+    async def _cancelled(self, token: str, d: _Decision) -> Reply:
+        user = d.user
         pending = await self._requesters(token, d)
         if isinstance(pending, Reply):
             return pending
@@ -284,7 +249,7 @@ class ActionDesk:
         pending = await ledger.get_pending(token) if ledger is not None else None
         if pending is None:
             return await self._audited(None, d, token)
-        if pending.user_id != d.user.id:
+        if not pending.asked_by(d.user.id):
             text = messages.confirmation_not_yours(pending.command)
             return await self._audited(pending, d, text=text)
         return pending
@@ -305,7 +270,7 @@ class ActionDesk:
         `record=False` when the caller is itself audited (the /approve command).
         """
         d = _Decision(approver, adapter, channel, "approve", record)
-        checked = await self._approver_decides(token, d, "approved")
+        checked = await self._deciding(d, token, self._approver_decides(token, d, "approved"))
         if isinstance(checked, Reply):
             return checked
         reply = await self._run(
@@ -329,7 +294,7 @@ class ActionDesk:
     ) -> Reply:
         """A member of the approving role said no: nothing happens. `record` as for approve."""
         d = _Decision(approver, adapter, channel, "reject", record)
-        checked = await self._approver_decides(token, d, "rejected")
+        checked = await self._deciding(d, token, self._approver_decides(token, d, "rejected"))
         if isinstance(checked, Reply):
             return checked
         text = messages.rejected(checked.command, checked.user_name, approver.display)
@@ -337,14 +302,24 @@ class ActionDesk:
         await self._tell_requester(checked, approver, "rejected", reply)
         return reply
 
+    async def _deciding(self, d: _Decision, token: str, decision: Awaitable[T]) -> T | Reply:
+        """`await decision` within the decision's time; when the database cannot record it,
+        the answer that says so (audited: the audit row spools)."""
+        with decision_deadline(self._decision_timeout_s):
+            try:
+                return await decision
+            except StorageUnavailable as exc:
+                return await self._audited(None, d, token, reply=unrecorded_decision(d.name, exc))
+
     async def _tell_requester(
         self, pending: PendingAction, approver: User, decision: str, reply: Reply
     ) -> None:
         """Let the person who asked know what the approver decided (when an adapter can)."""
-        if self.requester_notifier is None or approver.id == pending.user_id:
+        notify = self._requester_notifier
+        if notify is None or pending.asked_by(approver.id):
             return
         try:
-            await self.requester_notifier(pending, approver, decision, reply)
+            await notify(pending, approver, decision, reply)
         except Exception:
             log.exception(
                 "could not tell %s that /%s was %s", pending.user_id, pending.command, decision
@@ -370,8 +345,6 @@ class ActionDesk:
         return checked if won else await self._explain(token, d)
 
     async def _check_approver(self, token: str, d: _Decision) -> PendingAction | Reply:
-        from supportbot.access.roles import roles_of
-
         ledger = self.ledger
         pending = await ledger.get_pending(token) if ledger is not None else None
         if pending is None:
@@ -381,10 +354,10 @@ class ActionDesk:
         if pending.state != "awaiting_approval" or pending.approval_role is None:
             text = messages.nothing_to_approve(pending.command, pending.state)
             return await self._audited(pending, d, text=text)
-        if d.user.id == pending.user_id and d.name == "approve":
+        if pending.asked_by(d.user.id) and d.name == "approve":
             text = messages.approver_is_requester(pending.command)
             return await self._audited(pending, d, text=text, outcome=Outcome.DENIED)
-        if pending.approval_role not in roles_of(d.user, self._bot.settings):
+        if pending.approval_role not in self._roles_of(d.user):
             text = messages.approver_lacks_role(pending.command, pending.approval_role)
             return await self._audited(pending, d, text=text, outcome=Outcome.DENIED)
         if pending.expired:
@@ -393,8 +366,13 @@ class ActionDesk:
         return pending
 
     async def escalate(self, request_id: str, by: User) -> Reply:
-        """Hand a failed command run to engineering (see `supportbot.actions.escalation`)."""
-        return await escalate(self._bot.store, self.escalation_sink, request_id, by)
+        """Hand a failed command run to engineering (see `supportbot.actions.escalation`);
+        while the database cannot be read, the answer says so and nothing is sent."""
+        with decision_deadline(self._decision_timeout_s):
+            try:
+                return await escalate(self._store, self._escalation_sink, request_id, by)
+            except StorageUnavailable as exc:
+                return unescalated(request_id, exc)
 
     # --- running and refusing --------------------------------------------------------------
 
@@ -407,15 +385,16 @@ class ActionDesk:
         channel: str | None,
         approved_by: str | None = None,
     ) -> Reply:
+        """Hand the decided action to the dispatcher: it runs once, as `user`, from where they
+        decided."""
         message = Message(text=pending.text, user=user, adapter=adapter, channel=channel)
-        request = Request(
-            bot=self._bot,
+        run = ConfirmedRun(
             message=message,
-            confirmed_token=pending.token,
+            token=pending.token,
             idempotency_key=pending.idempotency_key,
             approved_by=approved_by,
         )
-        return await self._bot.dispatch(request)
+        return await self._run_confirmed(run)
 
     async def _explain(self, token: str, d: _Decision) -> Reply:
         """Why a decision that lost its race (or came too late) did nothing."""
@@ -465,7 +444,7 @@ class ActionDesk:
                 buttons=buttons or [],
             )
         shown = pending.token if pending is not None else (token or "")
-        store = self._bot.store
+        store = self._store
         if store is not None and d.record:
             entry = AuditEntry(
                 request_id=new_request_id(),

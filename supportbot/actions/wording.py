@@ -218,3 +218,49 @@ def escalation_logged() -> str:
         "No engineering channel is set up, so this escalation went to the bot's log and the "
         "escalations table; it is printed below. Send it to engineering."
     )
+
+
+def escalation_already_sent(destination: str, at: datetime, by: str) -> str:
+    """An escalation of a run that reached engineering before: it is not sent twice."""
+    return (
+        f"This was escalated to engineering in {destination} already, at {_at(at)} by {by}; it "
+        "is not sent again. Follow up there."
+    )
+
+
+# --- the database cannot record ----------------------------------------------------------------
+
+
+def could_not_record(command: str) -> str:
+    """An action whose question or intent the bot's database could not take: nothing ran."""
+    return (
+        f"Could not record /{command}, so nothing was done: the bot's database cannot take it "
+        "right now. Try again in a minute; if it keeps failing, tell whoever runs the bot "
+        "(/status names the problem)."
+    )
+
+
+def could_not_record_decision(decision: str) -> str:
+    """A click (confirm, cancel, approve, reject) the bot's database could not record."""
+    return (
+        f"Could not record your {decision}, so nothing was done: the bot's database cannot take "
+        "it right now. Try again in a minute (the request stays open until it expires); if it "
+        "keeps failing, tell whoever runs the bot (/status names the problem)."
+    )
+
+
+def could_not_escalate(request_id: str) -> str:
+    """An escalation whose run the bot's database could not read: nothing was sent."""
+    return (
+        f"Could not escalate {request_id}, so nothing was sent: the bot's database, which holds "
+        "what that run did, cannot be read right now. Try again in a minute; if it keeps "
+        "failing, tell whoever runs the bot (/status names the problem)."
+    )
+
+
+def retry_not_offered() -> str:
+    """A failed action whose Retry question the bot's database could not store."""
+    return (
+        "Retry is not offered: the bot's database cannot record a new question right now. "
+        "Run the command again in a minute."
+    )

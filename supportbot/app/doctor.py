@@ -70,12 +70,17 @@ async def run_doctor(
 
 
 async def check_database(settings: Settings) -> Check:
-    """Connect to the database and compare its schema revision with the code's."""
+    """Connect to the database, compare its schema revision with the code's, and check that it
+    takes a write; rows waiting in the spool (the database was away) are a warning."""
     from supportbot.storage import current_revision, head_revision, is_up_to_date
+    from supportbot.storage.probe import check_writes, waiting_in_spool
 
     url = settings.effective_database_url
     sqlite_file = _sqlite_file(url)
     if sqlite_file is not None and not sqlite_file.exists():
+        health = waiting_in_spool(url, settings.data_dir)
+        if health.spooled:  # rows of the deleted file, replayed into the new one at start
+            return Check("database", "warn", health.sentence())
         return Check("database", "ok", storage_messages.database_new_sqlite(str(sqlite_file)))
     started = time.perf_counter()
     try:
@@ -85,7 +90,13 @@ async def check_database(settings: Settings) -> Check:
         return Check("database", "fail", str(exc))
     latency = (time.perf_counter() - started) * 1000
     if current_ok:
-        return Check("database", "ok", storage_messages.database_at_head(current), latency)
+        health = await check_writes(url, spool_dir=settings.data_dir)
+        if not health.ok:
+            return Check("database", "fail", health.sentence(), latency)
+        detail = storage_messages.database_at_head(current)
+        if health.spooled:
+            return Check("database", "warn", f"{detail}; {health.sentence()}", latency)
+        return Check("database", "ok", detail, latency)
     behind = storage_messages.database_behind(current, head_revision())
     # The embedded SQLite file is migrated at start; another database must be migrated first.
     return Check("database", "warn" if sqlite_file is not None else "fail", behind, latency)

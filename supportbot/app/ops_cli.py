@@ -1,7 +1,6 @@
 """Command-line tools for operating the bot: `supportbot doctor`.
 
-`supportbot.app.cli` registers `RESILIENCE_COMMANDS` with ``cli.add_command``. Nothing here
-imports `supportbot.app.cli` at import time, so `cli` may import this module from its top.
+`supportbot.app.cli` lists `doctor` by its `CommandEntry` and imports this module when it runs.
 (`--metrics-port`, shared with the adapters' subcommands, is in `supportbot.core.console`.)
 """
 
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 
     from .doctor import Check
 
-__all__ = ["RESILIENCE_COMMANDS", "doctor"]
+__all__ = ["doctor"]
 
 
 async def _run_checks(
@@ -68,7 +67,3 @@ def doctor(env: Any, demo: bool, down: tuple[str, ...], json_output: bool) -> No
         fail(str(exc))
     click.echo(checks_as_json(checks) if json_output else render_checks(checks))
     sys.exit(exit_code(checks))
-
-
-#: The commands `supportbot.app.cli` adds with ``cli.add_command``.
-RESILIENCE_COMMANDS: list[click.Command] = [doctor]

@@ -1,4 +1,4 @@
-"""Running a bot on its own event loop in a background thread.
+"""Running a bot on its own event loop in a background thread, and what its start says.
 
 The terminal reads lines on the main thread (so Ctrl-C and readline behave) while the bot, its
 service clients and, in the demo, the sample services run on the loop of this thread.
@@ -13,19 +13,44 @@ from concurrent.futures import Future
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, TypeVar
 
-from supportbot.core.settings import ServiceSettings, Settings
-from supportbot.dispatch.bot import Bot, open_bot
-from supportbot.sample import run_sample_services
+import click
+
+from supportbot.core.settings import RoleSettings, ServiceSettings, Settings
+from supportbot.dispatch.bot import Bot, Outlets, open_bot
+from supportbot.sample import DEMO_ROLES, run_sample_services
 from supportbot.web.metrics import serve_configured_metrics
 
-__all__ = ["BotThread", "demo_settings", "open_served_bot"]
+from . import wording as messages
+
+__all__ = [
+    "BotThread",
+    "demo_settings",
+    "open_served_bot",
+    "report_loading",
+    "warn_without_services",
+]
 
 T = TypeVar("T")
 
 
+def report_loading(bot: Bot) -> None:
+    """Print the plugins that failed to load and the bot's start-up warnings."""
+    for failure in bot.plugin_failures:
+        click.echo(f"supportbot: {messages.plugin_not_loaded(failure)}", err=True)
+    for warning in bot.warnings:
+        click.echo(f"supportbot: {messages.startup_warning(warning)}", err=True)
+
+
+def warn_without_services(settings: Settings, *, demo: bool) -> None:
+    """Say so when a bot starts with nothing to look things up in."""
+    if not demo and not settings.services:
+        click.echo(f"supportbot: {messages.no_services_configured()}", err=True)
+
+
 @asynccontextmanager
 async def demo_settings(settings: Settings, *, down: Sequence[str] = ()) -> AsyncIterator[Settings]:
-    """Start the sample services and point the settings' services at them.
+    """Start the sample services and point the settings' services at them; a configuration
+    without roles gets the demo's people (`DEMO_ROLES`).
 
     `down` names sample services to stop right away, to show how a dead service looks.
     """
@@ -37,20 +62,28 @@ async def demo_settings(settings: Settings, *, down: Sequence[str] = ()) -> Asyn
         }
         # Keep any extra services the configuration names; the sample ones take their names.
         merged = {**settings.services, **services}
-        yield settings.model_copy(update={"services": merged})
+        # Without roles of its own (no config file), the demo has the demo's people.
+        roles = settings.roles or {
+            name: RoleSettings.model_validate(role) for name, role in DEMO_ROLES.items()
+        }
+        yield settings.model_copy(update={"services": merged, "roles": roles})
 
 
 @asynccontextmanager
 async def open_served_bot(
-    settings: Settings, *, demo: bool = False, down: Sequence[str] = ()
+    settings: Settings,
+    *,
+    demo: bool = False,
+    down: Sequence[str] = (),
+    outlets: Outlets | None = None,
 ) -> AsyncIterator[Bot]:
-    """`open_bot`, with the sample services first when `demo`, and `/metrics` on its own port
-    while the bot is open when `metrics_port` is set (a port taken stops the start: ConfigError).
-    """
+    """`open_bot` (given an adapter's `outlets`), with the sample services first when `demo`,
+    and `/metrics` on its own port while the bot is open when `metrics_port` is set (a port taken
+    stops the start: ConfigError)."""
     async with AsyncExitStack() as stack:
         if demo:
             settings = await stack.enter_async_context(demo_settings(settings, down=down))
-        bot = await stack.enter_async_context(open_bot(settings))
+        bot = await stack.enter_async_context(open_bot(settings, outlets=outlets))
         await stack.enter_async_context(serve_configured_metrics(settings, bot.services.metrics))
         yield bot
 

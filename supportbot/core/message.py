@@ -16,6 +16,9 @@ class User:
     name: str = ""
     email: str | None = None
     groups: frozenset[str] = frozenset()
+    #: Someone the adapter cannot vouch for (a guest account, a user of another organisation,
+    #: a user it could not look up): they get only `guest_role`, and never personal data.
+    guest: bool = False
 
     @property
     def display(self) -> str:
@@ -32,3 +35,6 @@ class Message:
     adapter: str = "terminal"
     channel: str | None = None
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    #: The adapter knows which channel a message comes from, so actions are held to their
+    #: channels (`action_channels`); the terminal and tests run anywhere.
+    channel_limited: bool = False

@@ -143,6 +143,12 @@ class Settings(BaseSettings):
     default_role: str = Field(
         "agent", min_length=1, description="The role everyone has, listed or not"
     )
+    guest_role: str | None = Field(
+        None,
+        min_length=1,
+        description="The only role of guests and outsiders (Slack guests, users of another "
+        "team, users that cannot be looked up); none by default. They never see personal data",
+    )
     access_help: str = Field(
         "Ask a support lead to add you to the role in config/supportbot.toml.",
         description="How to get access, told to someone whose role does not allow a command",

@@ -9,32 +9,53 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 import httpx
 
+from supportbot.access import roles as access
 from supportbot.access.ratelimit import check_rate_limits
-from supportbot.access.roles import check_channels, check_command_roles, check_roles
-from supportbot.actions.desk import ActionDesk
+from supportbot.access.roles import (
+    check_channels,
+    check_command_roles,
+    check_role_members,
+    check_roles,
+)
+from supportbot.actions.desk import ActionDesk, RequesterNotifier
+from supportbot.actions.escalation import EscalationSink
+from supportbot.actions.runs import ConfirmedRun
 from supportbot.core.errors import ConfigError
 from supportbot.core.masking import style_of, use_mask_style
 from supportbot.core.message import Message, User
 from supportbot.core.plugins import PluginFailure, load_plugins
-from supportbot.core.registry import CommandRegistry, CommandSpec
+from supportbot.core.registry import CommandRegistry
 from supportbot.core.reply import Reply
 from supportbot.core.settings import Settings
-from supportbot.services.alerts import ErrorRateMonitor
+from supportbot.services.alerts import AlertNotifier, ErrorRateMonitor
 from supportbot.services.clients import Services
 from supportbot.services.metrics import default_metrics
-from supportbot.storage import Store, create_store, is_up_to_date, upgrade
+from supportbot.storage import StorageHealth, Store, create_store, is_up_to_date, upgrade
 from supportbot.storage import wording as messages
 
-from .chain import Middleware, Request, run_chain
-from .handler import run_handler
-from .middleware import DEFAULT_CHAIN
+from .chain import Request, ResolvedRequest
+from .context import Context
+from .handler import build_context, run_handler
+from .middleware import default_links
 
-__all__ = ["Bot", "open_bot", "open_store"]
+__all__ = ["Bot", "Outlets", "open_bot", "open_store"]
 
 log = logging.getLogger("supportbot")
+
+
+@dataclass(frozen=True)
+class Outlets:
+    """Where the core sends what is not the answer to a message, lent by an adapter when the bot
+    is opened: escalations (the log without one), the note to a requester whose request an
+    approver decided (none without one), service alerts (the log without one)."""
+
+    escalation_sink: EscalationSink | None = None
+    requester_notifier: RequesterNotifier | None = None
+    alert_notifier: AlertNotifier | None = None
 
 
 class Bot:
@@ -47,61 +68,89 @@ class Bot:
         registry: CommandRegistry,
         services: Services,
         store: Store | None,
+        outlets: Outlets | None = None,
         plugin_failures: Sequence[PluginFailure] = (),
         warnings: Sequence[str] = (),
-        chain: Sequence[Middleware] = DEFAULT_CHAIN,
     ) -> None:
-        self.settings = settings
+        outlets = outlets or Outlets()
+        self._settings = settings
         self.registry = registry
         self.services = services
         self.store = store
+        self._outlets = outlets
         self.plugin_failures = list(plugin_failures)
         #: What the start found doubtful but not fatal (a command naming an unknown role).
         self.warnings = list(warnings)
         #: Confirmations, approvals and escalations of declared actions.
-        self.actions = ActionDesk(self)
-        self._dispatch = run_chain(chain, run_handler)
+        self.actions = ActionDesk(
+            store=store,
+            run_confirmed=self._run_confirmed,
+            roles_of=self.roles_of,
+            confirm_ttl_s=settings.confirm_ttl_s,
+            escalation_sink=outlets.escalation_sink,
+            requester_notifier=outlets.requester_notifier,
+            decision_timeout_s=settings.command_timeout_s,
+        )
+        #: The chain's links, stage by stage (the Slack ack runs `resolve` and `validate`).
+        self.links = default_links(
+            settings=settings,
+            registry=registry,
+            metrics=services.metrics,
+            store=store,
+            desk=self.actions,
+            new_context=self._new_context,
+        )
+        self._run = self.links.around(run_handler)
 
-    def timeout_for(self, spec: CommandSpec | None) -> float:
-        """The deadline of one run of `spec`, in seconds."""
-        if spec is not None and spec.timeout_s is not None:
-            return spec.timeout_s
-        return self.settings.command_timeout_s
+    @property
+    def settings(self) -> Settings:
+        """The settings the bot was built with (its links hold them: see `with_settings`)."""
+        return self._settings
+
+    def with_settings(self, settings: Settings) -> Bot:
+        """This bot's commands, services, store and outlets under other settings (tests use it
+        to reconfigure a running bot). The services keep the settings they were opened with."""
+        return Bot(
+            settings=settings,
+            registry=self.registry,
+            services=self.services,
+            store=self.store,
+            outlets=self._outlets,
+            plugin_failures=self.plugin_failures,
+            warnings=self.warnings,
+        )
+
+    def database_health(self) -> StorageHealth | None:
+        """Whether the database takes writes now, and what waits in the spool (None without a
+        database): what `/status` and the adapters' readiness probes show."""
+        return self.store.health() if self.store is not None else None
+
+    def roles_of(self, user: User) -> frozenset[str]:
+        """Every role `user` has under the bot's settings (the default role included)."""
+        return access.roles_of(user, self._settings)
+
+    def request(self, message: Message, *, confirmed: ConfirmedRun | None = None) -> Request:
+        """A new run of `message`, its sender's roles worked out, as the chain takes it."""
+        return Request(message=message, roles=self.roles_of(message.user), confirmed=confirmed)
 
     async def handle(self, message: Message) -> Reply:
         """Run one message through the chain. Never raises for anything the user typed."""
-        return await self._dispatch(Request(bot=self, message=message))
+        return await self._run(self.request(message))
 
-    async def dispatch(self, request: Request) -> Reply:
-        """Run a prepared request through the chain (the action desk's confirmed runs)."""
-        return await self._dispatch(request)
+    async def _run_confirmed(self, run: ConfirmedRun) -> Reply:
+        """The action desk's confirmed runs: the same chain, as the deciding user."""
+        return await self._run(self.request(run.message, confirmed=run))
 
-    async def confirm(
-        self, token: str, user: User, *, adapter: str = "terminal", channel: str | None = None
-    ) -> Reply:
-        """The requester said yes: run the pending action once, as that same user.
-
-        A token that is unknown, used, expired or someone else's gets a refusal, never a run.
-        """
-        return await self.actions.confirm(token, user, adapter=adapter, channel=channel)
-
-    async def cancel(
-        self, token: str, user: User, *, adapter: str = "terminal", channel: str | None = None
-    ) -> Reply:
-        """The requester said no: drop the pending action."""
-        return await self.actions.cancel(token, user, adapter=adapter, channel=channel)
-
-    async def approve(
-        self, token: str, user: User, *, adapter: str = "terminal", channel: str | None = None
-    ) -> Reply:
-        """A member of the approving role said yes to someone else's action: it runs once."""
-        return await self.actions.approve(token, user, adapter=adapter, channel=channel)
-
-    async def reject(
-        self, token: str, user: User, *, adapter: str = "terminal", channel: str | None = None
-    ) -> Reply:
-        """A member of the approving role said no: nothing happens."""
-        return await self.actions.reject(token, user, adapter=adapter, channel=channel)
+    def _new_context(self, request: ResolvedRequest) -> Context:
+        """The context of one run (for `validate`): this bot's settings, services and store."""
+        return build_context(
+            request,
+            settings=self._settings,
+            services=self.services,
+            store=self.store,
+            commands=self.registry,
+            actions=self.actions,
+        )
 
 
 async def open_store(settings: Settings) -> Store:
@@ -111,7 +160,11 @@ async def open_store(settings: Settings) -> Store:
         await asyncio.to_thread(upgrade, url)
     elif not await asyncio.to_thread(is_up_to_date, url):
         raise ConfigError(messages.database_not_migrated())
-    return create_store(url)
+    # Rows the database cannot take wait in the data folder (`<data_dir>/<file>-spool` or
+    # `spool-<id>` for PostgreSQL), which the bot must be able to write anyway.
+    store = create_store(url, spool_dir=settings.data_dir)
+    store.start()  # rows left in the spool by a stopped bot are replayed now
+    return store
 
 
 @asynccontextmanager
@@ -121,8 +174,14 @@ async def open_bot(
     registry: CommandRegistry | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     with_store: bool = True,
+    outlets: Outlets | None = None,
 ) -> AsyncIterator[Bot]:
-    """Load the plugins, open the service clients and the store; close them all on exit."""
+    """Load the plugins, open the service clients and the store; close them all on exit.
+
+    `outlets` are what an adapter lends the core (the Slack adapter: its engineering channel,
+    its note to requesters, its ops channel), given here so nothing is rewired later. Pending
+    alerts are delivered before this returns, so an adapter's connection must outlive the bot.
+    """
     failures: list[PluginFailure] = []
     if registry is None:
         report = load_plugins(
@@ -136,27 +195,25 @@ async def open_bot(
     problems += check_rate_limits(registry, settings)
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
-    warnings = check_command_roles(registry, settings)
+    warnings = check_command_roles(registry, settings) + check_role_members(settings)
     for warning in warnings:
         log.warning("%s", warning)
     store = await open_store(settings) if with_store else None
     metrics = default_metrics()
-    services = Services(
-        settings.services,
-        transport=transport,
-        metrics=metrics,
-        monitor=ErrorRateMonitor.from_settings(settings, metrics=metrics),
-    )
+    alerts = outlets.alert_notifier if outlets is not None else None
+    monitor = ErrorRateMonitor.from_settings(settings, notifier=alerts, metrics=metrics)
+    services = Services(settings.services, transport=transport, metrics=metrics, monitor=monitor)
     try:
         yield Bot(
             settings=settings,
             registry=registry,
             services=services,
             store=store,
+            outlets=outlets,
             plugin_failures=failures,
             warnings=warnings,
         )
     finally:
-        await services.close()
+        await services.close()  # delivers pending alerts too
         if store is not None:
             await store.close()

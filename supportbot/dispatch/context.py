@@ -15,12 +15,21 @@ from supportbot.core.message import Message, User
 from supportbot.core.settings import Settings
 from supportbot.services.clients import ServiceCall, ServiceResult, Services, gather
 
+from .notes import RunNotes
+
 if TYPE_CHECKING:
     from supportbot.actions.desk import ActionDesk
     from supportbot.core.registry import CommandRegistry, CommandSpec
     from supportbot.storage import Store
 
-__all__ = ["Context"]
+__all__ = ["Context", "answer_reserve"]
+
+
+def answer_reserve(timeout_s: float) -> float:
+    """The time held back at the end of a run's deadline of `timeout_s` so that the run still
+    answers with what it has when services (or the database) are slow: a tenth, at most half a
+    second."""
+    return min(0.5, 0.1 * timeout_s)
 
 
 class Context:
@@ -41,6 +50,7 @@ class Context:
         idempotency_key: str | None = None,
         actions: ActionDesk | None = None,
         roles: frozenset[str] = frozenset(),
+        notes: RunNotes | None = None,
     ) -> None:
         self.message = message
         self.spec = spec
@@ -57,11 +67,24 @@ class Context:
         self.actions = actions
         #: The requester's roles (the default role included), worked out once per run.
         self.roles = roles
-        #: The customer this command is about (masked), for the audit trail; set by the handler.
-        self.audit_target: str | None = None
-        #: Every service result that failed (404 excepted), in call order; the dispatcher turns
-        #: them into warnings on the reply and into the audit record.
-        self.service_failures: list[ServiceResult[Any]] = []
+        # What the command learns that the audit record needs; the run's notes keep it.
+        self._notes = notes if notes is not None else RunNotes()
+
+    @property
+    def audit_target(self) -> str | None:
+        """The customer this command is about (masked), for the audit trail; set it in the
+        handler (`ctx.audit_target = ...`)."""
+        return self._notes.audit_target
+
+    @audit_target.setter
+    def audit_target(self, target: str | None) -> None:
+        self._notes.audit_target = target
+
+    @property
+    def service_failures(self) -> list[ServiceResult[Any]]:
+        """Every service result that failed (404 excepted), in call order; the dispatcher turns
+        them into warnings on the reply and into the audit record."""
+        return self._notes.service_failures
 
     @property
     def user(self) -> User:
@@ -80,8 +103,7 @@ class Context:
         slow, the command still has time to answer with what it has instead of timing out whole.
         """
         left = self.deadline - asyncio.get_running_loop().time()
-        reserve = min(0.5, 0.1 * self.timeout_s)
-        return max(0.0, left - reserve)
+        return max(0.0, left - answer_reserve(self.timeout_s))
 
     async def gather(
         self, *calls: ServiceCall | Awaitable[ServiceResult[Any]]

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from supportbot.core.reply import Reply, ServiceWarning
 
-from .chain import Request
+from .chain import ResolvedRequest, ValidRequest
 from .context import Context
 
-__all__ = ["add_service_warnings", "as_reply", "build_context", "run_handler"]
+if TYPE_CHECKING:
+    from supportbot.actions.desk import ActionDesk
+    from supportbot.core.registry import CommandRegistry, CommandSpec
+    from supportbot.core.settings import Settings
+    from supportbot.services.clients import Services
+    from supportbot.storage import Store
+
+__all__ = ["add_service_warnings", "as_reply", "build_context", "run_handler", "timeout_of"]
 
 
 def as_reply(result: Any) -> Reply:
+    """What a handler (or a preview) returned, as a Reply; a TypeError for anything else."""
     if isinstance(result, Reply):
         return result
     if isinstance(result, str):
@@ -35,33 +43,47 @@ def add_service_warnings(reply: Reply, context: Context) -> None:
         )
 
 
-def build_context(request: Request) -> Context:
-    """The context of one run; its deadline starts now."""
-    spec = request.spec
-    assert spec is not None, "resolve finds the command first"
-    bot = request.bot
-    timeout = bot.timeout_for(spec)
+def timeout_of(spec: CommandSpec | None, default_s: float) -> float:
+    """The deadline of one run of `spec`, in seconds: its own, else `command_timeout_s`."""
+    if spec is not None and spec.timeout_s is not None:
+        return spec.timeout_s
+    return default_s
+
+
+def build_context(
+    request: ResolvedRequest,
+    *,
+    settings: Settings,
+    services: Services,
+    store: Store | None,
+    commands: CommandRegistry,
+    actions: ActionDesk | None,
+) -> Context:
+    """The context of one run of `request`; its deadline starts now. It writes what the
+    command learns for the audit record into the run's notes."""
+    timeout = timeout_of(request.spec, settings.command_timeout_s)
+    confirmed = request.confirmed
     return Context(
         message=request.message,
-        spec=spec,
-        settings=bot.settings,
-        services=bot.services,
-        store=bot.store,
-        commands=bot.registry,
+        spec=request.spec,
+        settings=settings,
+        services=services,
+        store=store,
+        commands=commands,
         request_id=request.request_id,
         deadline=asyncio.get_running_loop().time() + timeout,
         timeout_s=timeout,
-        idempotency_key=request.idempotency_key or request.confirmed_token,
-        actions=bot.actions,
+        idempotency_key=confirmed.idempotency_key if confirmed is not None else None,
+        actions=actions,
         roles=request.roles,
+        notes=request.notes,
     )
 
 
-async def run_handler(request: Request) -> Reply:
+async def run_handler(request: ValidRequest) -> Reply:
     """Run the command under its deadline; TimeoutError when it passes (see recover)."""
-    spec, context = request.spec, request.context
-    assert spec is not None and context is not None, "resolve builds the context"
+    context = request.context
     async with asyncio.timeout_at(context.deadline):
-        reply = as_reply(await spec.handler(context, **request.arguments))
+        reply = as_reply(await request.spec.handler(context, **request.arguments))
     add_service_warnings(reply, context)
     return reply

@@ -72,6 +72,7 @@ from ._data import (
 )
 from ._generator import DATA_AS_OF
 from ._ledger import PinReset, Refund, Resend
+from ._people import DEMO_ROLES
 from ._records import Account, Device, Merchant, SampleData, Transaction
 from ._runner import SampleServices, SampleServicesThread, run_sample_services, serve_forever
 
@@ -81,6 +82,7 @@ __all__ = [
     "DEMO_EMAIL",
     "DEMO_MERCHANT_ID",
     "DEMO_PHONE",
+    "DEMO_ROLES",
     "DEMO_TRANSACTION_ID",
     "FAILED_TRANSACTION_ID",
     "FAILURE_MODES",

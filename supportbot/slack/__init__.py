@@ -3,13 +3,18 @@
 It only converts: Slack payloads become core `Message`s, `Reply`s become Block Kit. Start it
 from the CLI (`supportbot run`, `supportbot serve`, `supportbot manifest`) or in code::
 
-    async with open_bot(settings) as bot, open_slack(bot, bot_token=token) as adapter:
-        async with run_socket_mode(adapter, app_token):
-            ...
+    async with connect_slack(settings, bot_token=token) as slack:
+        async with open_bot(settings, outlets=slack.outlets()) as bot:
+            async with open_slack(bot, slack) as adapter, run_socket_mode(adapter, app_token):
+                ...
 
-The application adds Slack's subcommands, its `[slack]` settings table and its doctor check
-with `register(app)`. Test helpers (a fake Slack, a request signer, payload builders) are in
-`supportbot.slack.testing`.
+Slack is connected before the bot is opened, so the bot is built with the channels and notes the
+connection lends it (`slack.outlets()`); nothing is rewired afterwards.
+
+The application lists Slack's subcommands from `SLACK_ENTRIES` (names, help lines and import
+paths: nothing of Slack is imported for `supportbot --help`), and adds its `[slack]` settings
+table and its doctor check with `register(app)` when a subcommand first needs the settings.
+Test helpers (a fake Slack, a request signer, payload builders) are in `supportbot.slack.testing`.
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ if TYPE_CHECKING:
     from ._app import SlackAdapter, open_slack
     from ._blocks import Interactive, SlackMessage, render_reply
     from ._cli import SLACK_COMMANDS, SlackHost
+    from ._connection import SlackConnection, connect_slack
     from ._credentials import SlackCredentials, read_credentials
     from ._dedupe import Dedupe, MemoryDedupe, delivery_key
     from ._doctor import check_slack
+    from ._entries import SLACK_ENTRIES
     from ._http import build_web_app, serve_http
     from ._identity import SlackIdentity, authenticate
     from ._interactions import Interaction, InteractionStore, MemoryInteractions
@@ -45,8 +52,10 @@ _LAZY = {
     "MemoryDedupe": "._dedupe",
     "MemoryInteractions": "._interactions",
     "SLACK_COMMANDS": "._cli",
+    "SLACK_ENTRIES": "._entries",
     "SLACK_TABLE": "._settings",
     "SlackAdapter": "._app",
+    "SlackConnection": "._connection",
     "SlackCredentials": "._credentials",
     "SlackHost": "._cli",
     "SlackIdentity": "._identity",
@@ -58,6 +67,7 @@ _LAZY = {
     "build_manifest": "._manifest",
     "build_web_app": "._http",
     "check_slack": "._doctor",
+    "connect_slack": "._connection",
     "delivery_key": "._dedupe",
     "events_url": "._manifest",
     "open_slack": "._app",
@@ -82,8 +92,10 @@ __all__ = [
     "MemoryDedupe",
     "MemoryInteractions",
     "SLACK_COMMANDS",
+    "SLACK_ENTRIES",
     "SLACK_TABLE",
     "SlackAdapter",
+    "SlackConnection",
     "SlackCredentials",
     "SlackHost",
     "SlackIdentity",
@@ -95,6 +107,7 @@ __all__ = [
     "build_manifest",
     "build_web_app",
     "check_slack",
+    "connect_slack",
     "delivery_key",
     "events_url",
     "open_slack",

@@ -14,8 +14,7 @@ from supportbot.core.message import Message, User
 from supportbot.core.registry import CommandSpec
 from supportbot.core.reply import Reply
 from supportbot.dispatch.bot import Bot
-from supportbot.dispatch.chain import Request, run_chain
-from supportbot.dispatch.middleware import resolve, validate
+from supportbot.dispatch.chain import ValidRequest, then
 
 from . import wording as messages
 from ._text import printable, shorten
@@ -27,31 +26,27 @@ __all__ = ["ANSWER_IN_ACK_S", "ECHO_LIMIT", "accepted_command", "echo", "progres
 ANSWER_IN_ACK_S = 1.0
 #: The command as echoed in an acknowledgement: at most this many characters of it.
 ECHO_LIMIT = 120
-#: What the core's resolve and validate links lead to when they take a command's text.
-_ACCEPTED = Reply(text="")
-
-
-async def _accept(request: Request) -> Reply:
-    return _ACCEPTED
-
-
-#: The core's own parsing and argument checks, and nothing after them.
-_CHECK_ARGUMENTS = run_chain((resolve, validate), _accept)
 
 
 async def accepted_command(bot: Bot, text: str) -> CommandSpec | None:
     """The command `text` runs when the core takes its arguments; None when the core turns it
     down at once (an unknown command, bad arguments, `--help`).
 
-    Runs the core's own resolve and validate links and stops there: nothing is looked up, only
+    Runs the bot's own resolve and validate links and stops there: nothing is looked up, only
     parsed and bound, in microseconds. Roles are not checked (the run does that).
     """
-    request = Request(bot=bot, message=Message(text=text, user=User(id=""), adapter="slack"))
+    accepted: list[CommandSpec] = []
+
+    async def accept(request: ValidRequest) -> Reply:
+        accepted.append(request.spec)
+        return Reply()
+
+    check = then(bot.links.resolve, then(bot.links.validate, accept))
     try:
-        outcome = await _CHECK_ARGUMENTS(request)
+        await check(bot.request(Message(text=text, user=User(id=""), adapter="slack")))
     except Exception:  # a UsageError, or a plugin's type failing: the run will answer it
         return None
-    return request.spec if outcome is _ACCEPTED else None
+    return accepted[0] if accepted else None
 
 
 def echo(text: str, region: str) -> str:

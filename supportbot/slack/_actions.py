@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from supportbot.actions.unrecorded import unrecorded_decision
 from supportbot.core.message import Message, User
-from supportbot.core.reply import Outcome, Reply, Section
-from supportbot.storage import EscalationEntry
+from supportbot.core.reply import Outcome, Reply
+from supportbot.storage import StorageUnavailable
 
 from . import wording as messages
 from ._blocks import (
@@ -28,7 +28,6 @@ from ._blocks import (
     render_reply,
 )
 from ._interactions import Interaction, StoredButton
-from ._settings import slack_settings
 
 if TYPE_CHECKING:
     from ._app import SlackAdapter
@@ -50,7 +49,7 @@ class ActionRunner:
 
     def __init__(self, adapter: SlackAdapter) -> None:
         self._adapter = adapter
-        # Escalations in flight or done in this process; a failed one may be clicked again.
+        # The runs being escalated by a click in this process (a double click posts once).
         self._escalating: set[str] = set()
 
     async def run(self, body: Mapping[str, Any], action: Mapping[str, Any]) -> None:
@@ -71,6 +70,7 @@ class ActionRunner:
         user = await self._adapter.users.resolve(
             str(clicker.get("id")),
             fallback_name=str(clicker.get("name") or clicker.get("username") or ""),
+            team=clicker.get("team_id") if isinstance(clicker.get("team_id"), str) else None,
         )
         if action_id == ACTION_SHARE:
             await self._share(body, interaction)
@@ -94,9 +94,18 @@ class ActionRunner:
             return interaction.buttons[index]
         return None
 
-    async def _once(self, body: Mapping[str, Any], key: str) -> bool:
+    async def _once(self, body: Mapping[str, Any], key: str, *, decision: str = "") -> bool:
+        """True for the first click of `key`. When the click cannot be recorded, a lookup's
+        click goes ahead; a `decision` (confirm, cancel) is answered "could not record" and
+        stops there: the desk could not record it either."""
         try:
             first = await self._adapter.dedupe.claim(key)
+        except StorageUnavailable as exc:
+            if decision:
+                await self._show(body, unrecorded_decision(decision, exc))
+                return False
+            log.warning("could not record the click %s (%s); acting on it anyway", key, exc)
+            first = True
         except Exception:
             log.exception("could not record the click %s; acting on it anyway", key)
             first = True
@@ -119,6 +128,7 @@ class ActionRunner:
                 user=user,
                 adapter="slack",
                 channel=interaction.channel,
+                channel_limited=True,
                 id=str(body.get("trigger_id") or f"{interaction.id}:{index}"),
             )
         )
@@ -128,40 +138,26 @@ class ActionRunner:
         self, body: Mapping[str, Any], interaction: Interaction, button: StoredButton, user: User
     ) -> None:
         # Confirm and cancel share one claim: whichever is clicked first is the answer.
-        if not await self._once(body, f"decide:{interaction.id}"):
+        if not await self._once(body, f"decide:{interaction.id}", decision=button.action):
             return
-        bot = self._adapter.bot
-        if button.action == "confirm":
-            reply = await bot.confirm(
-                button.value, user, adapter="slack", channel=interaction.channel
-            )
-        else:
-            reply = await bot.cancel(
-                button.value, user, adapter="slack", channel=interaction.channel
-            )
+        desk = self._adapter.bot.actions
+        decide = desk.confirm if button.action == "confirm" else desk.cancel
+        reply = await decide(button.value, user, adapter="slack", channel=interaction.channel)
         await self._replace(body, interaction, reply, user, interaction.command)
-        if any(b.action == "approve" for b in reply.buttons) and interaction.channel:
-            # The approvers must see the request: post it to the channel (it holds only masked
-            # values), with Approve / Reject for anyone there; the desk checks their role.
-            message = await self._adapter.prepare(
-                reply,
-                user=user,
-                channel=interaction.channel,
-                command=interaction.command,
-                public=True,
-                thread_ts=interaction.thread_ts,
-            )
-            await self._adapter.outbox.post(
-                interaction.channel, message, thread_ts=interaction.thread_ts
-            )
+        if any(b.action == "approve" for b in reply.buttons):
+            # The approvers must see the request: the approvals channel, or their DMs (never
+            # the requester's own DM). Reaching nobody withdraws it, and the requester is told.
+            failed = await self._adapter.approvals.route(interaction, reply, user)
+            if failed is not None:
+                await self._tell(body, failed)
 
     async def _approve(
         self, body: Mapping[str, Any], interaction: Interaction, button: StoredButton, user: User
     ) -> None:
         # No click claim here: a refused click (the requester, someone without the role) must
         # leave the buttons for the right person. The desk lets exactly one decision through.
-        bot = self._adapter.bot
-        decide = bot.approve if button.action == "approve" else bot.reject
+        desk = self._adapter.bot.actions
+        decide = desk.approve if button.action == "approve" else desk.reject
         reply = await decide(button.value, user, adapter="slack", channel=interaction.channel)
         if reply.outcome in (Outcome.DENIED, Outcome.REJECTED):
             await self._tell(body, reply.text or messages.slack_button_used())
@@ -221,62 +217,34 @@ class ActionRunner:
         button: StoredButton | None,
         user: User,
     ) -> None:
-        channel = slack_settings(self._adapter.settings).engineering_channel
-        if not channel and button is not None and button.value:
-            # No engineering channel: the core records and logs it, and shows the report.
-            reply = await self._adapter.bot.actions.escalate(button.value, user)
-            await self._tell(body, reply.text or messages.slack_button_expired())
-            return
-        if not channel or interaction.escalation is None:
+        # The core's own button carries the failed run's reference; Slack's (on a failed
+        # lookup) has it stored with the message. Either way the desk escalates it, through
+        # the sink the bot was given (the engineering channel, or the log).
+        request_id = button.value if button is not None else None
+        if request_id is None and interaction.escalation is not None:
+            request_id = interaction.escalation.get("request_id")
+        if not request_id:
             await self._tell(body, messages.slack_button_expired())
             return
-        if interaction.id in self._escalating:
+        # A second click while the first is being posted; once it is, the desk says so.
+        if request_id in self._escalating:
             await self._tell(body, messages.slack_button_used())
             return
-        self._escalating.add(interaction.id)
-        base = Reply.model_validate(interaction.escalation)
-        requester = (
-            f"{interaction.requester_name or interaction.requester} ({interaction.requester})"
-        )
-        post = Reply(
-            title=messages.slack_escalation_title(interaction.command or "a command"),
-            text=messages.slack_escalation_text(
-                requester, interaction.channel, base.outcome.value, base.error_ref
-            ),
-            sections=([Section(text=base.text)] if base.text else []) + base.sections,
-            warnings=base.warnings,
-        )
-        posted = await self._adapter.outbox.post(channel, render_reply(post))
-        await self._record_escalation(base, interaction, user, channel, posted is not None)
-        if posted is None:
-            self._escalating.discard(interaction.id)
-            await self._tell(body, messages.slack_escalation_failed(channel))
-        else:
-            await self._tell(body, messages.slack_escalated(channel))
-
-    async def _record_escalation(
-        self, base: Reply, interaction: Interaction, user: User, channel: str, delivered: bool
-    ) -> None:
-        store = self._adapter.bot.store
-        if store is None:
-            return
-        entry = EscalationEntry(
-            request_id=base.error_ref or interaction.id,
-            command=interaction.command,
-            escalated_by=user.display,
-            destination=channel,
-            delivered=delivered,
-            summary=base.text or "",
-            at=datetime.now(UTC),
-        )
+        self._escalating.add(request_id)
         try:
-            await store.actions.record_escalation(entry)
-        except Exception:
-            log.exception("could not record the escalation of %s", entry.request_id)
+            reply = await self._adapter.bot.actions.escalate(str(request_id), user)
+        finally:
+            self._escalating.discard(request_id)
+        # The whole answer: a report that did not arrive is shown, to pass on by hand.
+        await self._show(body, reply)
 
     async def _tell(self, body: Mapping[str, Any], text: str) -> None:
         """A short note only the clicker sees; the message they clicked stays as it was."""
-        message = render_reply(Reply(text=text))
+        await self._show(body, Reply(text=text))
+
+    async def _show(self, body: Mapping[str, Any], reply: Reply) -> None:
+        """An answer only the clicker sees, below the message they clicked."""
+        message = render_reply(self._adapter.names.reply(reply))
         response_url = body.get("response_url")
         if response_url:
             await self._adapter.outbox.respond(

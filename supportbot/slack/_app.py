@@ -20,7 +20,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mappi
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
-import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.error import BoltUnhandledRequestError
@@ -28,37 +27,40 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from supportbot.actions import wording as action_messages
-from supportbot.core.masking import mask_reply, mask_text
 from supportbot.core.message import Message, User
 from supportbot.core.reply import Outcome, Reply
 from supportbot.dispatch.bot import Bot
-from supportbot.services.alerts import LogNotifier
-from supportbot.storage import PendingAction
+from supportbot.storage import StorageUnavailable
 
 from . import wording as messages
 from ._ack import ANSWER_IN_ACK_S, accepted_command, echo, progress
 from ._actions import ActionRunner
+from ._approvals import ApprovalRouter, approvals_channel_problem
 from ._background import Background
-from ._blocks import ACTION_PREFIX, Interactive, SlackMessage, render_reply
+from ._blocks import ACTION_PREFIX, SlackMessage, render_reply
+from ._connection import SlackConnection
 from ._dedupe import Dedupe, MemoryDedupe, delivery_key
-from ._identity import SlackIdentity, authenticate
 from ._interactions import (
     Interaction,
     InteractionStore,
     MemoryInteractions,
-    StoredButton,
     new_interaction_id,
 )
-from ._ops_alerts import SlackAlertNotifier, SlackEscalationSink
-from ._outbox import Outbox
-from ._payloads import command_text, event_text, is_direct_message, typed_command_name
+from ._names import SlackNames
+from ._payloads import (
+    command_text,
+    event_text,
+    is_direct_message,
+    is_person_speaking,
+    typed_command_name,
+    typed_slash,
+)
+from ._prepare import ReplyPreparer
 from ._settings import slack_settings
-from ._share import shareable
 from ._text import escape
 from ._users import UserDirectory
 
-__all__ = ["SlackAdapter", "SlackIdentity", "authenticate", "open_slack"]
+__all__ = ["SlackAdapter", "open_slack"]
 
 log = logging.getLogger("supportbot.slack")
 
@@ -70,9 +72,6 @@ CLAIM_CONTEXT_KEY = "supportbot_delivery_claim"
 PRIVATE_OUTCOMES = frozenset(
     {Outcome.REJECTED, Outcome.DENIED, Outcome.PENDING, Outcome.RATE_LIMITED}
 )
-FAILED_OUTCOMES = frozenset({Outcome.ERROR, Outcome.TIMEOUT})
-#: Seconds any call to Slack's Web API (or a response_url) may take.
-WEB_API_TIMEOUT_S = 10.0
 
 
 class SlackAdapter:
@@ -85,10 +84,8 @@ class SlackAdapter:
     def __init__(
         self,
         bot: Bot,
+        connection: SlackConnection,
         *,
-        client: AsyncWebClient,
-        session: aiohttp.ClientSession,
-        identity: SlackIdentity,
         signing_secret: str | None = None,
         dedupe: Dedupe | None = None,
         interactions: InteractionStore | None = None,
@@ -96,20 +93,37 @@ class SlackAdapter:
     ) -> None:
         self.bot = bot
         self.settings = bot.settings
-        self.identity = identity
-        self.client = client
-        self.outbox = Outbox(client, session)
+        self.identity = connection.identity
+        self.client = connection.client
+        self.outbox = connection.outbox
         self.dedupe: Dedupe = dedupe or MemoryDedupe()
         self._seen = MemoryDedupe(ttl_s=3600.0)
         self.interactions: InteractionStore = interactions or MemoryInteractions()
-        self._fallback_interactions = MemoryInteractions()
-        self.users = users or UserDirectory(client)
+        self.users = users or UserDirectory(
+            connection.client,
+            home_team=self.identity.team_id,
+            home_enterprise=self.identity.enterprise_id,
+        )
         self._background = Background()
         self._closing = False
+        self.replies = ReplyPreparer(self.settings, self.names_for(bot), self.interactions)
+        self.names = self.replies.names
+        self.prefix = self.names.prefix
         self.actions = ActionRunner(self)
+        self.approvals = ApprovalRouter(self)
+
+        #: The secret requests are checked against (HTTP mode needs it; Socket Mode does not).
+        self.signing_secret = signing_secret
         #: Whether requests are checked against the signing secret (HTTP mode must be).
         self.verifies_signatures = signing_secret is not None
         self.app = self._build_app(signing_secret)
+
+    @staticmethod
+    def names_for(bot: Bot) -> SlackNames:
+        """The commands' names as typed in Slack (`[slack] prefix`, `/sb-status`)."""
+        prefix = slack_settings(bot.settings).prefix
+        names = (name for spec in bot.registry for name in (spec.name, *spec.aliases))
+        return SlackNames(names, prefix)
 
     # --- the Bolt app ---------------------------------------------------------------------
 
@@ -151,6 +165,10 @@ class SlackAdapter:
         app.command(re.compile(r"^/"))(self._on_command)
         app.event("app_mention")(self._on_mention)
         app.event("message")(self._on_message)
+        # What changes who someone is: their cached profile and groups are dropped at once.
+        app.event("user_change")(self._on_user_changed)
+        app.event("team_join")(self._on_user_changed)
+        app.event("subteam_members_changed")(self._on_groups_changed)
         app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_action)
         app.error(self._on_error)
         return app
@@ -180,6 +198,11 @@ class SlackAdapter:
     async def _claim(self, key: str) -> bool:
         try:
             return await self.dedupe.claim(key)
+        except StorageUnavailable as exc:
+            # A lookup still answers while the database is away; an action is refused by the
+            # desk in its own words ("could not record this, nothing was done").
+            log.warning("could not record the delivery %s (%s); running it anyway", key, exc)
+            return True
         except Exception:
             # Better a rare double lookup than a lost command; actions are protected by their
             # single-use confirmation tokens anyway.
@@ -197,13 +220,14 @@ class SlackAdapter:
     async def _on_command(
         self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        text = command_text(body)
+        text = command_text(body, self.prefix)
+        typed = typed_slash(body)  # echoed as typed: `/sb-status`, not the core's `/status`
         claim = context.get(CLAIM_CONTEXT_KEY)
         spec = await accepted_command(self.bot, text)
         if spec is not None:
             await ack(
                 response_type="ephemeral",
-                text=escape(progress(text, spec, self.settings.phone_region)),
+                text=escape(progress(typed, spec, self.settings.phone_region)),
             )
             self.spawn(self._run_command(body, text), claim=claim)
             return
@@ -221,7 +245,7 @@ class SlackAdapter:
             return
         await ack(
             response_type="ephemeral",
-            text=escape(messages.checking(echo(text, self.settings.phone_region))),
+            text=escape(messages.checking(echo(typed, self.settings.phone_region))),
         )
         self.spawn(self._run_command(body, text, answering=answering), claim=claim)
 
@@ -229,16 +253,31 @@ class SlackAdapter:
         self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         await ack()
+        # An edited mention comes again under a new event id, and another bot's (or this
+        # bot's own) text is no request: neither runs anything.
+        if not is_person_speaking(event, self.identity.bot_user_id):
+            return
         self.spawn(self._run_event(body, event, direct=False), claim=context.get(CLAIM_CONTEXT_KEY))
 
     async def _on_message(
         self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         await ack()
-        if is_direct_message(event):
+        if is_direct_message(event) and is_person_speaking(event, self.identity.bot_user_id):
             self.spawn(
                 self._run_event(body, event, direct=True), claim=context.get(CLAIM_CONTEXT_KEY)
             )
+
+    async def _on_user_changed(self, ack: AsyncAck, event: dict[str, Any]) -> None:
+        await ack()
+        changed = event.get("user")
+        user_id = changed.get("id") if isinstance(changed, dict) else changed
+        if isinstance(user_id, str) and user_id:
+            self.users.forget(user_id)
+
+    async def _on_groups_changed(self, ack: AsyncAck) -> None:
+        await ack()
+        self.users.groups_changed()
 
     async def _on_action(
         self,
@@ -257,7 +296,9 @@ class SlackAdapter:
     ) -> tuple[User, SlackMessage, bool]:
         """Run a slash command: who asked, the rendered answer, and whether it is public."""
         user = await self.users.resolve(
-            str(body.get("user_id")), fallback_name=str(body.get("user_name") or "")
+            str(body.get("user_id")),
+            fallback_name=str(body.get("user_name") or ""),
+            team=_text_or_none(body.get("user_team")),
         )
         channel = body.get("channel_id")
         reply = await self.bot.handle(
@@ -266,6 +307,7 @@ class SlackAdapter:
                 user=user,
                 adapter="slack",
                 channel=channel,
+                channel_limited=True,
                 id=str(body.get("trigger_id") or new_interaction_id()),
             )
         )
@@ -287,7 +329,9 @@ class SlackAdapter:
             str(body["response_url"]),
             message,
             response_type="in_channel" if public else "ephemeral",
-            replace_original=not public,  # the answer takes the place of "Looking up …"
+            # Its own message, under the ephemeral "Looking up …": Slack does not let a slash
+            # command's response_url replace the ack.
+            replace_original=False,
         )
         if not delivered and channel:
             # A response_url lasts 30 minutes and 5 uses; the Web API is the way left.
@@ -299,8 +343,10 @@ class SlackAdapter:
     async def _run_event(
         self, body: Mapping[str, Any], event: Mapping[str, Any], *, direct: bool
     ) -> None:
-        text = event_text(event, self.identity.bot_user_id)
-        user = await self.users.resolve(str(event.get("user")))
+        text = event_text(event, self.identity.bot_user_id, self.prefix)
+        user = await self.users.resolve(
+            str(event.get("user")), team=_text_or_none(event.get("user_team"))
+        )
         channel = str(event.get("channel"))
         thread = event.get("thread_ts")
         request = Message(
@@ -308,6 +354,7 @@ class SlackAdapter:
             user=user,
             adapter="slack",
             channel=channel,
+            channel_limited=True,
             id=str(body.get("event_id") or new_interaction_id()),
         )
         running = asyncio.ensure_future(self.bot.handle(request))
@@ -318,7 +365,8 @@ class SlackAdapter:
         notice_ts: str | None = None
         if not done:
             spec = self.bot.registry.get(typed_command_name(text))
-            notice = render_reply(Reply(text=progress(text, spec, self.settings.phone_region)))
+            doing = progress(text, spec, self.settings.phone_region)
+            notice = render_reply(Reply(text=self.names.rewrite(doing)))
             if public:
                 notice_ts = await self.outbox.post(channel, notice, thread_ts=reply_thread)
             else:
@@ -345,23 +393,6 @@ class SlackAdapter:
         visibility = slack_settings(self.settings).visibility_of(key)
         return visibility == "in_channel"
 
-    async def tell_requester(
-        self, pending: PendingAction, approver: User, decision: str, reply: Reply
-    ) -> None:
-        """A note only the requester sees, where they asked: what the approver decided and, for
-        an approval, the action's answer."""
-        if pending.adapter != "slack" or not pending.channel:
-            return
-        note = action_messages.your_request_decided(pending.command, approver.display, decision)
-        told = reply.model_copy(
-            update={"text": f"{note}\n{reply.text}" if reply.text else note, "buttons": []}
-        )
-        await self.outbox.post_ephemeral(
-            pending.channel,
-            pending.user_id,
-            render_reply(mask_reply(told, self.settings.phone_region)),
-        )
-
     async def prepare(
         self,
         reply: Reply,
@@ -373,52 +404,21 @@ class SlackAdapter:
         shareable_: bool = True,
         thread_ts: str | None = None,
     ) -> SlackMessage:
-        """Render `reply`, storing what its buttons need (their values are only an id)."""
-        region = self.settings.phone_region
-        share = shareable_ and not public and reply.outcome is Outcome.OK and not reply.choices
-        share = share and not reply.buttons and bool(reply.sections or reply.text)
-        core_escalate = any(button.action == "escalate" for button in reply.buttons)
-        escalate = bool(slack_settings(self.settings).engineering_channel) and (
-            core_escalate or reply.outcome in FAILED_OUTCOMES
-        )
-        if not (share or escalate or reply.choices or reply.buttons):
-            return render_reply(reply)
-        masked_reply = shareable(reply, region=region, shared_by=user.display)
-        interaction = Interaction(
-            id=new_interaction_id(),
-            requester=user.id,
-            requester_name=user.display,
+        """Render `reply` for Slack (see `ReplyPreparer.prepare`): masked for a channel or a
+        guest, its buttons' state stored."""
+        return await self.replies.prepare(
+            reply,
+            user=user,
             channel=channel,
-            command=mask_text(command, region),
-            choices=tuple(choice.command for choice in reply.choices),
-            buttons=tuple(
-                StoredButton(action=b.action, value=b.value, requester_only=b.requester_only)
-                for b in reply.buttons
-            ),
-            shared=masked_reply.model_dump(mode="json") if share else None,
-            escalation=masked_reply.model_dump(mode="json") if escalate else None,
+            command=command,
+            public=public,
+            shareable_=shareable_,
             thread_ts=thread_ts,
         )
-        await self.save_interaction(interaction)
-        return render_reply(
-            reply,
-            Interactive(interaction.id, share=share, escalate=escalate and not core_escalate),
-        )
-
-    async def save_interaction(self, interaction: Interaction) -> None:
-        """Store an interaction; in this process only if the database fails, so buttons work."""
-        try:
-            await self.interactions.save(interaction)
-        except Exception:
-            log.exception("could not store the buttons' state; keeping it in memory")
-            await self._fallback_interactions.save(interaction)
 
     async def load_interaction(self, interaction_id: str) -> Interaction | None:
-        """The stored interaction, or None when it is unknown or expired."""
-        found = await self._fallback_interactions.load(interaction_id)
-        if found is not None:
-            return found
-        return await self.interactions.load(interaction_id)
+        """The stored interaction, or None when it is unknown, expired or unreadable."""
+        return await self.replies.load_interaction(interaction_id)
 
     # --- background work ------------------------------------------------------------------
 
@@ -448,6 +448,10 @@ class SlackAdapter:
         await self._background.aclose(grace_s)
 
 
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def _default_state(bot: Bot) -> tuple[Dedupe, InteractionStore]:
     if bot.store is None:
         return MemoryDedupe(), MemoryInteractions()
@@ -459,53 +463,32 @@ def _default_state(bot: Bot) -> tuple[Dedupe, InteractionStore]:
 @asynccontextmanager
 async def open_slack(
     bot: Bot,
+    connection: SlackConnection,
     *,
-    bot_token: str,
     signing_secret: str | None = None,
-    api_url: str | None = None,
     dedupe: Dedupe | None = None,
     interactions: InteractionStore | None = None,
 ) -> AsyncIterator[SlackAdapter]:
-    """An adapter for `bot`, its token checked with auth.test; closed (and drained) on exit.
+    """An adapter for `bot` over `connection` (see `connect_slack`); closed (and drained) on
+    exit.
 
     `signing_secret` turns on request signature checks (HTTP mode); Socket Mode needs none.
-    `api_url` defaults to the `slack_api_url` setting. Dedupe and button state default to the
-    bot's database (memory when it has none).
+    Dedupe and button state default to the bot's database (memory when it has none).
     """
-    base_url = api_url or slack_settings(bot.settings).api_url
-    if not base_url.endswith("/"):
-        base_url += "/"
-    # A shared session does not apply the client's timeout: give it one of its own, so no Web API
-    # call or response_url post waits aiohttp's default 300 s.
-    timeout = aiohttp.ClientTimeout(total=WEB_API_TIMEOUT_S)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
-        client = AsyncWebClient(
-            token=bot_token, base_url=base_url, session=session, timeout=int(WEB_API_TIMEOUT_S)
-        )
-        identity = await authenticate(client)
-        default_dedupe, default_interactions = _default_state(bot)
-        adapter = SlackAdapter(
-            bot,
-            client=client,
-            session=session,
-            identity=identity,
-            signing_secret=signing_secret,
-            dedupe=dedupe or default_dedupe,
-            interactions=interactions or default_interactions,
-        )
-        monitor = bot.services.monitor
-        if monitor is not None and bot.settings.ops_channel:
-            monitor.set_notifier(SlackAlertNotifier(adapter.outbox, bot.settings.ops_channel))
-        bot.actions.requester_notifier = adapter.tell_requester
-        sink_before = bot.actions.escalation_sink
-        if engineering_channel := slack_settings(bot.settings).engineering_channel:
-            bot.actions.escalation_sink = SlackEscalationSink(adapter.outbox, engineering_channel)
-        try:
-            yield adapter
-        finally:
-            if monitor is not None:
-                await monitor.drain()  # alerts under way still go out over this session
-                monitor.set_notifier(LogNotifier())
-            bot.actions.escalation_sink = sink_before
-            bot.actions.requester_notifier = None
-            await adapter.aclose()
+    default_dedupe, default_interactions = _default_state(bot)
+    adapter = SlackAdapter(
+        bot,
+        connection,
+        signing_secret=signing_secret,
+        dedupe=dedupe or default_dedupe,
+        interactions=interactions or default_interactions,
+    )
+    channel = slack_settings(bot.settings).approvals_channel
+    if channel:
+        problem = await approvals_channel_problem(connection.client, channel)
+        if problem is not None:
+            log.warning("%s", messages.slack_approvals_channel_problem(channel, problem))
+    try:
+        yield adapter
+    finally:
+        await adapter.aclose()

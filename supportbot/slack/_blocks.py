@@ -100,7 +100,8 @@ def button_value(interaction_id: str, index: int | None = None) -> str:
 def parse_button_value(value: str) -> tuple[str, int | None]:
     """(interaction id, entry index or None) from a button or option value."""
     head, dot, tail = value.rpartition(".")
-    if dot and tail.isdigit():
+    # ASCII digits only: `int` also reads "٣" and `isdigit` says yes to "²", which it cannot.
+    if dot and tail.isascii() and tail.isdigit() and len(tail) <= 6:
         return head, int(tail)
     return value, None
 
@@ -132,19 +133,21 @@ def _raw_lines(text: str) -> list[str]:
     return text.strip("\n").splitlines()
 
 
-def _line(limit: int) -> Callable[[str], str]:
-    return lambda raw: fit(raw, limit) if raw.strip() else ""
+def _line(limit: int, *, data: bool = False) -> Callable[[str], str]:
+    """A line of wording (`data=False`: the bot's own, whose backticks are meant) or of service
+    data (its `*`, `_`, `~` and backticks shown as they are)."""
+    return lambda raw: fit(raw, limit, data=data) if raw.strip() else ""
 
 
 def _bold(text: str, limit: int = 200) -> str:
     flat = " ".join(text[: limit * 4].split())
-    return f"*{fit(flat, limit)}*" if flat else ""
+    return f"*{fit(flat, limit, data=True)}*" if flat else ""
 
 
 def _field_text(label: str, value: str) -> str:
     head = _bold(label, 200)
     room = LIMITS.field_text - slack_len(head) - 1
-    shown = fit(value, room) if value.strip() else "—"
+    shown = fit(value, room, data=True) if value.strip() else "—"
     return f"{head}\n{shown}" if head else shown
 
 
@@ -172,10 +175,11 @@ def _section_pieces(section: Section, budget: Budget) -> list[Piece]:
             pieces.append(_fields_piece(title if start == 0 else None, group))
         title = None
     if section.text and section.text.strip():
-        pieces += group_lines(title, _raw_lines(section.text), limit, budget, _line(limit))
+        lines = _raw_lines(section.text)
+        pieces += group_lines(title, lines, limit, budget, _line(limit, data=True))
         title = None
     if section.items:
-        bullet = _line(limit - 2)
+        bullet = _line(limit - 2, data=True)
         pieces += group_lines(title, section.items, limit, budget, lambda raw: "• " + bullet(raw))
         title = None
     if title:
@@ -200,7 +204,8 @@ def _choice_line(choice: Choice, *, with_command: bool) -> str:
     label = _bold(choice.label, CHOICE_LABEL_CAP)
     parts = [label]
     if choice.description:
-        parts.append(fit(" ".join(choice.description.split()), CHOICE_DESCRIPTION_CAP))
+        description = " ".join(choice.description.split())
+        parts.append(fit(description, CHOICE_DESCRIPTION_CAP, data=True))
     if with_command:
         parts.append(f"`{fit(choice.command, 200)}`")
     return " — ".join(part for part in parts if part) or "—"

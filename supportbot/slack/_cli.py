@@ -25,7 +25,7 @@ from supportbot.core.settings import Settings
 from . import wording as messages
 
 if TYPE_CHECKING:
-    from supportbot.dispatch.bot import Bot
+    from supportbot.dispatch.bot import Bot, Outlets
 
 __all__ = ["SLACK_COMMANDS", "SlackHost", "manifest", "run", "serve"]
 
@@ -38,9 +38,12 @@ class SlackHost(Protocol):
         """The settings in force; exits 2 with the reason when they are invalid."""
         ...
 
-    def open_bot(self, settings: Settings, *, demo: bool) -> AbstractAsyncContextManager[Bot]:
-        """The bot for `settings`: on the sample services when `demo`, with `/metrics` on its
-        own port while it is open when `metrics_port` is set; its warnings already printed."""
+    def open_bot(
+        self, settings: Settings, *, demo: bool, outlets: Outlets | None = None
+    ) -> AbstractAsyncContextManager[Bot]:
+        """The bot for `settings`, given the adapter's `outlets`: on the sample services when
+        `demo`, with `/metrics` on its own port while it is open when `metrics_port` is set; its
+        warnings already printed."""
         ...
 
 
@@ -61,6 +64,7 @@ async def _serve(
     port: int | None,
 ) -> None:
     from ._app import open_slack
+    from ._connection import connect_slack
     from ._credentials import read_credentials
     from ._http import serve_http
     from ._socket import run_socket_mode, serve_socket_health
@@ -71,11 +75,17 @@ async def _serve(
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with AsyncExitStack() as stack:
-        bot = await stack.enter_async_context(host.open_bot(settings, demo=demo))
+        # Slack first: the bot is built with what the connection lends it (see _connection).
+        slack = await stack.enter_async_context(
+            connect_slack(settings, bot_token=credentials.bot_token)
+        )
+        bot = await stack.enter_async_context(
+            host.open_bot(settings, demo=demo, outlets=slack.outlets())
+        )
         adapter = await stack.enter_async_context(
             open_slack(
                 bot,
-                bot_token=credentials.bot_token,
+                slack,
                 signing_secret=credentials.signing_secret if mode == "http" else None,
             )
         )
@@ -178,6 +188,7 @@ def manifest(host: SlackHost, as_json: bool, http_url: str | None, name: str) ->
     from supportbot.core.plugins import load_plugins
 
     from ._manifest import build_manifest, to_yaml
+    from ._settings import slack_settings
 
     settings = host.settings()
     report = load_plugins(
@@ -195,7 +206,8 @@ def manifest(host: SlackHost, as_json: bool, http_url: str | None, name: str) ->
     if http_url is not None and http_url.strip().lower().startswith("http://"):
         fail(messages.manifest_http_url_not_https(http_url.strip()))
     try:
-        data = build_manifest(report.registry, name=name, http_url=http_url)
+        prefix = slack_settings(settings).prefix
+        data = build_manifest(report.registry, name=name, http_url=http_url, prefix=prefix)
     except ConfigError as exc:
         fail(str(exc))
     if as_json:

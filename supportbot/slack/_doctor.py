@@ -1,4 +1,5 @@
-"""Slack in `supportbot doctor`: is the bot token accepted where the bot would connect?
+"""Slack in `supportbot doctor`: is the bot token accepted where the bot would connect, and
+can the bot post in `[slack] approvals_channel` when one is set?
 
 The check is the one the adapter makes when it starts (`authenticate`, one `auth.test` at the
 `[slack] api_url`), so the doctor says exactly what `supportbot run` would say.
@@ -43,5 +44,13 @@ async def check_slack(settings: Settings) -> ServiceHealth:
     except ConfigError as exc:
         return ServiceHealth("slack", "fail", str(exc))
     latency = (time.perf_counter() - started) * 1000
+    channel = slack_settings(settings).approvals_channel
+    if channel:
+        from ._approvals import approvals_channel_problem
+
+        problem = await approvals_channel_problem(client, channel)
+        if problem is not None:
+            text = messages.slack_approvals_channel_problem(channel, problem)
+            return ServiceHealth("slack", "fail", text)
     detail = messages.slack_auth_ok(identity.user or "?", identity.team or "?")
     return ServiceHealth("slack", "ok", detail, latency_ms=latency)

@@ -2,6 +2,19 @@
 
 It runs on 127.0.0.1, records every call, and rejects what real Slack rejects in a message
 (invalid blocks, more than 50 blocks, too many characters), so a test fails where Slack would.
+
+It also behaves as real Slack does where that surprises:
+
+- `rate_limit(method, times, retry_after_s)` answers the next calls with HTTP 429 and a
+  `Retry-After` header (`fail_next(..., status=500)` a server error);
+- `free_plan = True` answers every `usergroups.*` call with `plan_upgrade_required`;
+- `add_user(..., restricted=True, team=...)` makes guests and users of another team;
+- a slash command's `response_url` (`new_response_url()`) does not take `replace_original`:
+  the post appears as a message of its own beside the ack, as in Slack, and the fake records
+  the problem `replace_original_ignored`. A message's (`new_response_url("message")`, what a
+  click carries) replaces the message;
+- `join(channel)`/`private(channel)`: the bot posts only in public channels or ones it is in
+  (`not_in_channel`, `channel_not_found`); `conversations.open` gives a DM channel `D…`.
 """
 
 from __future__ import annotations
@@ -11,7 +24,6 @@ import itertools
 import json
 import time
 import uuid
-import warnings
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -19,16 +31,11 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
-from slack_sdk.errors import SlackObjectFormationError
-from slack_sdk.models.blocks import Block
 
+from ._fake_checks import message_problem
 from ._fake_payloads import APP_ID, TEAM_ID
 
 __all__ = ["ApiCall", "FakeSlack", "ResponsePost", "SocketAck", "message_problem"]
-
-#: Where this fake draws the line for `msg_blocks_too_long` (Slack: ~13.2k characters of text).
-MAX_BLOCK_TEXT = 13_000
-MAX_TEXT_FIELD = {"section_field": 2000, "context": 2000}
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,15 @@ class ResponsePost:
     at: float = field(default_factory=time.monotonic)
 
 
+@dataclass
+class _Failure:
+    """Answers for the next calls of one method instead of the real answer."""
+
+    times: int
+    status: int
+    retry_after_s: int | None = None
+
+
 @dataclass(frozen=True)
 class SocketAck:
     """The bot's acknowledgement of one Socket Mode envelope."""
@@ -57,57 +73,6 @@ class SocketAck:
     envelope_id: str
     payload: dict[str, Any] | None
     at: float = field(default_factory=time.monotonic)
-
-
-def _texts(value: Any, parent: str = "") -> list[tuple[str, str]]:
-    """(where, text) of every text object in a block tree."""
-    found: list[tuple[str, str]] = []
-    if isinstance(value, dict):
-        if value.get("type") in ("mrkdwn", "plain_text") and "text" in value:
-            found.append((parent, str(value["text"])))
-        for key, item in value.items():
-            kind = str(value.get("type", ""))
-            found += _texts(item, f"{kind}.{key}" if kind else key)
-    elif isinstance(value, list):
-        for item in value:
-            found += _texts(item, parent)
-    return found
-
-
-def message_problem(body: Mapping[str, Any]) -> str | None:
-    """The error Slack would answer for this message body, or None when it would take it."""
-    blocks = body.get("blocks")
-    if isinstance(blocks, str):
-        try:
-            blocks = json.loads(blocks)
-        except ValueError:
-            return "invalid_blocks_format"
-    text = body.get("text")
-    if not blocks:
-        return None if text else "no_text"
-    if not isinstance(blocks, list) or len(blocks) > 50:
-        return "invalid_blocks"
-    for block in blocks:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")  # an unknown key is an error here
-                parsed = Block.parse(block)
-                if parsed is None:
-                    return "invalid_blocks"
-                parsed.to_dict()  # validates the block and everything in it
-        except (SlackObjectFormationError, UserWarning, TypeError, KeyError):
-            return "invalid_blocks"
-    texts = _texts(blocks)
-    for where, value in texts:
-        if not value.strip():
-            return "invalid_blocks"
-        if where.endswith("section.fields") and len(value) > MAX_TEXT_FIELD["section_field"]:
-            return "invalid_blocks"
-        if where.endswith("context.elements") and len(value) > MAX_TEXT_FIELD["context"]:
-            return "invalid_blocks"
-    if sum(len(value) for _, value in texts) > MAX_BLOCK_TEXT:
-        return "msg_blocks_too_long"
-    return None
 
 
 class FakeSlack:
@@ -136,6 +101,13 @@ class FakeSlack:
         self.problems: list[tuple[str, str]] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.groups: list[dict[str, Any]] = []
+        #: Answer `usergroups.*` as a free workspace does (`plan_upgrade_required`).
+        self.free_plan = False
+        #: Channels that are private (the bot must be a member to see them at all).
+        self.private_channels: set[str] = set()
+        #: Channels the bot is a member of (posting to a private one needs it).
+        self.joined: set[str] = set()
+        self._failures: dict[str, _Failure] = {}
         self.sockets_opened = 0
         self._sockets: list[web.WebSocketResponse] = []
         self._ts = itertools.count(1)
@@ -152,7 +124,7 @@ class FakeSlack:
         fake = cls(**options)
         app = web.Application()
         app.router.add_route("*", "/api/{method}", fake._api)
-        app.router.add_post("/response/{key}", fake._response)
+        app.router.add_post("/response/{kind}/{key}", fake._response)
         app.router.add_get("/socket", fake._socket)
         fake._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await fake._runner.setup()
@@ -175,16 +147,26 @@ class FakeSlack:
     # --- what the tests set up and read ---------------------------------------------------
 
     def add_user(
-        self, user_id: str, name: str, *, real_name: str | None = None, email: str | None = None
+        self,
+        user_id: str,
+        name: str,
+        *,
+        real_name: str | None = None,
+        email: str | None = None,
+        restricted: bool = False,
+        ultra_restricted: bool = False,
+        team: str = TEAM_ID,
     ) -> None:
-        """Make `users.info` know a user."""
+        """Make `users.info` know a user (a guest when `restricted`; `team` another team's)."""
         self.users[user_id] = {
             "id": user_id,
-            "team_id": TEAM_ID,
+            "team_id": team,
             "name": name,
             "real_name": real_name or name,
             "is_bot": False,
             "deleted": False,
+            "is_restricted": restricted or ultra_restricted,
+            "is_ultra_restricted": ultra_restricted,
             "profile": {
                 "display_name": name,
                 "real_name": real_name or name,
@@ -198,9 +180,38 @@ class FakeSlack:
             {"id": group_id, "team_id": TEAM_ID, "handle": handle, "name": handle, "users": users}
         )
 
-    def new_response_url(self) -> str:
-        """A fresh `response_url`, as Slack puts in each slash command and click payload."""
-        return f"{self.base_url}/response/{uuid.uuid4().hex}"
+    def new_response_url(self, kind: str = "command") -> str:
+        """A fresh `response_url`: a slash command's (`command`), or a message's (`message`,
+        what a click on a button carries)."""
+        if kind not in ("command", "message"):
+            raise ValueError("kind is 'command' or 'message'")
+        return f"{self.base_url}/response/{kind}/{uuid.uuid4().hex}"
+
+    def rate_limit(self, method: str, times: int = 1, retry_after_s: int = 1) -> None:
+        """Answer the next `times` calls of `method` (`chat.postEphemeral`, or `response_url`)
+        with HTTP 429 and `Retry-After: retry_after_s`, as Slack's rate limiter does."""
+        self._failures[method] = _Failure(times, 429, retry_after_s)
+
+    def fail_next(self, method: str, times: int = 1, status: int = 500) -> None:
+        """Answer the next `times` calls of `method` with a server error."""
+        self._failures[method] = _Failure(times, status)
+
+    def private(self, channel: str) -> None:
+        """Make `channel` private: the bot sees it only once it `join`s it."""
+        self.private_channels.add(channel)
+
+    def join(self, channel: str) -> None:
+        """Make the bot a member of `channel`."""
+        self.joined.add(channel)
+
+    def _injected(self, method: str) -> web.Response | None:
+        failure = self._failures.get(method)
+        if failure is None or failure.times <= 0:
+            return None
+        failure.times -= 1
+        headers = {"Retry-After": str(failure.retry_after_s)} if failure.retry_after_s else {}
+        body = {"ok": False, "error": "ratelimited" if failure.status == 429 else "fatal_error"}
+        return web.json_response(body, status=failure.status, headers=headers)
 
     def calls_to(self, method: str) -> list[ApiCall]:
         """The recorded calls of one Web API method, in order."""
@@ -237,6 +248,9 @@ class FakeSlack:
         token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else args.pop("token", None)
         self.calls.append(ApiCall(method=method, args=args, token=token))
         self._record()
+        injected = self._injected(method)
+        if injected is not None:
+            return injected
         handler = getattr(self, "_api_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
@@ -269,7 +283,15 @@ class FakeSlack:
             "is_enterprise_install": False,
         }
 
+    def _channel_problem(self, channel: str) -> dict[str, Any] | None:
+        if channel in self.private_channels and channel not in self.joined:
+            return {"ok": False, "error": "channel_not_found"}
+        return None
+
     def _api_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        unseen = self._channel_problem(str(args.get("channel")))
+        if unseen:
+            return unseen
         refused = self._refuse("chat.postMessage", args)
         if refused:
             return refused
@@ -278,6 +300,9 @@ class FakeSlack:
         return {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text")}}
 
     def _api_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        unseen = self._channel_problem(str(args.get("channel")))
+        if unseen:
+            return unseen
         refused = self._refuse("chat.postEphemeral", args)
         if refused:
             return refused
@@ -300,15 +325,47 @@ class FakeSlack:
         return {"ok": True, "user": user}
 
     def _api_usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self.free_plan:
+            return {"ok": False, "error": "plan_upgrade_required"}
         include = str(args.get("include_users", "")).lower() in ("1", "true")
         groups = [{**group, "users": group["users"] if include else []} for group in self.groups]
         return {"ok": True, "usergroups": groups}
 
     def _api_usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self.free_plan:
+            return {"ok": False, "error": "plan_upgrade_required"}
         for group in self.groups:
             if group["id"] == args.get("usergroup"):
                 return {"ok": True, "users": list(group["users"])}
         return {"ok": False, "error": "no_such_subteam"}
+
+    def _api_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
+        wanted = str(args.get("email") or "").lower()
+        for user in self.users.values():
+            if str(user["profile"].get("email") or "").lower() == wanted:
+                return {"ok": True, "user": user}
+        return {"ok": False, "error": "users_not_found"}
+
+    def _api_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        users = str(args.get("users") or "")
+        if not users or "," in users or users not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "channel": {"id": "D" + users.lstrip("UW")}}
+
+    def _api_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel") or "")
+        unseen = self._channel_problem(channel)
+        if unseen:
+            return unseen
+        return {
+            "ok": True,
+            "channel": {
+                "id": channel,
+                "is_private": channel in self.private_channels,
+                "is_member": channel in self.joined,
+                "is_archived": False,
+            },
+        }
 
     def _api_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         ws_base = self.base_url.replace("http://", "ws://")
@@ -321,6 +378,13 @@ class FakeSlack:
         url = f"{self.base_url}{request.path}"
         self.responses.append(ResponsePost(url=url, body=body))
         self._record()
+        injected = self._injected("response_url")
+        if injected is not None:
+            return injected
+        if request.match_info["kind"] == "command" and body.get("replace_original"):
+            # Slack does not replace a slash command's ack this way: the answer shows as a
+            # second message, under the ack it was meant to replace.
+            self.problems.append(("response_url", "replace_original_ignored"))
         problem = message_problem(body)
         if problem:
             self.problems.append(("response_url", problem))

@@ -13,6 +13,7 @@ then only work on the replica that posted the message, and only until it restart
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import time
 from collections import OrderedDict
@@ -26,6 +27,7 @@ __all__ = [
     "InteractionStore",
     "MemoryInteractions",
     "StoredButton",
+    "is_interaction_id",
     "new_interaction_id",
 ]
 
@@ -36,6 +38,14 @@ INTERACTION_TTL_S = 24 * 3600.0
 def new_interaction_id() -> str:
     """A fresh, unguessable interaction id (16 characters)."""
     return secrets.token_urlsafe(12)
+
+
+_INTERACTION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}", re.ASCII)
+
+
+def is_interaction_id(value: str) -> bool:
+    """Whether `value` could be an id `new_interaction_id` made (ASCII letters, digits, - _)."""
+    return bool(_INTERACTION_ID.fullmatch(value))
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,17 @@ BOT_SCOPES = (
     "users:read",  # the requester's name
     "users:read.email",  # ... and email, for roles granted by email
     "usergroups:read",  # ... and user groups, for roles granted by group
+    "channels:read",  # whether the bot can post in the approvals channel (public) ...
+    "groups:read",  # ... or private
 )
-BOT_EVENTS = ("app_mention", "message.im")
+BOT_EVENTS = (
+    "app_mention",
+    "message.im",
+    # What changes who someone is: the cached user and groups are dropped at once.
+    "user_change",
+    "team_join",
+    "subteam_members_changed",
+)
 #: Where HTTP mode takes every request from Slack (Bolt's conventional path).
 EVENTS_PATH = "/slack/events"
 MAX_SLASH_COMMANDS = 50
@@ -74,13 +83,15 @@ def _usage_hint(spec: CommandSpec) -> str | None:
     return hint[:1000] or None
 
 
-def _slash_command(spec: CommandSpec, name: str, url: str | None) -> dict[str, Any]:
+def _slash_command(
+    spec: CommandSpec, name: str, url: str | None, prefix: str = ""
+) -> dict[str, Any]:
     """The manifest entry of `spec` as typed `name` (its own name or one of its aliases)."""
     described = " ".join(spec.help.split()) or spec.name
     if name != spec.name:
         described = messages.manifest_alias_description(spec.name, described)
     entry: dict[str, Any] = {
-        "command": slash_name(name),
+        "command": slash_name(name, prefix),
         "description": described[:2000],
         "should_escape": False,
     }
@@ -92,7 +103,9 @@ def _slash_command(spec: CommandSpec, name: str, url: str | None) -> dict[str, A
     return entry
 
 
-def slash_commands(commands: Iterable[CommandSpec]) -> list[tuple[str, CommandSpec]]:
+def slash_commands(
+    commands: Iterable[CommandSpec], prefix: str = ""
+) -> list[tuple[str, CommandSpec]]:
     """(name as typed, spec) for every command and alias, by command name then alias; each
     becomes the slash command `slash_name(name)`.
 
@@ -104,7 +117,7 @@ def slash_commands(commands: Iterable[CommandSpec]) -> list[tuple[str, CommandSp
         for spec in sorted(commands, key=lambda spec: spec.name)
         for name in (spec.name, *spec.aliases)
     ]
-    slashes = [slash_name(name) for name, _ in pairs]
+    slashes = [slash_name(name, prefix) for name, _ in pairs]
     too_long = [slash for slash in slashes if len(slash) > MAX_COMMAND_CHARS]
     if too_long:
         raise ConfigError(
@@ -129,14 +142,19 @@ def slash_commands(commands: Iterable[CommandSpec]) -> list[tuple[str, CommandSp
 
 
 def build_manifest(
-    commands: Iterable[CommandSpec], *, name: str = "supportbot", http_url: str | None = None
+    commands: Iterable[CommandSpec],
+    *,
+    name: str = "supportbot",
+    http_url: str | None = None,
+    prefix: str = "",
 ) -> dict[str, Any]:
-    """The manifest as data: Socket Mode, or HTTP mode when `http_url` is given.
+    """The manifest as data: Socket Mode, or HTTP mode when `http_url` is given; every slash
+    command starts with `prefix` (`[slack] prefix`) when one is set.
 
     Every command and every alias is a slash command. Raises ConfigError when Slack could not
     take them (see `slash_commands`).
     """
-    pairs = slash_commands(commands)
+    pairs = slash_commands(commands, prefix)
     app_name = name.strip()[:35] or "supportbot"
     url = events_url(http_url) if http_url else None
     settings: dict[str, Any] = {
@@ -158,7 +176,9 @@ def build_manifest(
         "bot_user": {"display_name": _bot_name(app_name), "always_online": True},
     }
     if pairs:
-        features["slash_commands"] = [_slash_command(spec, name, url) for name, spec in pairs]
+        features["slash_commands"] = [
+            _slash_command(spec, name, url, prefix) for name, spec in pairs
+        ]
     return {
         "display_information": {
             "name": app_name,

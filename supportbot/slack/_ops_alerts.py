@@ -1,20 +1,25 @@
-"""Posts of the core to fixed channels: early-warning alerts to `ops_channel`, escalations
-(`/escalate`) to `slack_engineering_channel`.
+"""What the Slack adapter lends the core to reach people outside a reply (`Outlets`):
+early-warning alerts to `ops_channel`, escalations to `slack_engineering_channel`, and the note
+to a requester whose request an approver decided.
 
-The core decides what and when; this only delivers. A post that fails falls back to the log, so
-nothing is lost silently.
+The core decides what and when; this only delivers. A post that fails is logged (by the outbox;
+an alert also falls back to the log itself), so nothing is lost silently.
 """
 
 from __future__ import annotations
 
-from supportbot.actions.escalation import EscalationSink
-from supportbot.core.reply import Reply
+from supportbot.actions import wording as action_messages
+from supportbot.core.masking import mask_reply
+from supportbot.core.message import User
+from supportbot.core.reply import Outcome, Reply
 from supportbot.services.alerts import Alert, LogNotifier
+from supportbot.storage import PendingAction
 
+from . import wording as messages
 from ._blocks import render_reply
 from ._outbox import Outbox
 
-__all__ = ["SlackAlertNotifier", "SlackEscalationSink"]
+__all__ = ["SlackAlertNotifier", "SlackEscalationSink", "SlackRequesterNotifier"]
 
 
 class SlackAlertNotifier:
@@ -32,8 +37,8 @@ class SlackAlertNotifier:
             await self._fallback.send(alert)
 
 
-class SlackEscalationSink(EscalationSink):
-    """Posts `/escalate` reports to the engineering channel."""
+class SlackEscalationSink:
+    """Posts escalation reports (the Escalate button, `/escalate`) to the engineering channel."""
 
     def __init__(self, outbox: Outbox, channel: str) -> None:
         self.outbox = outbox
@@ -42,3 +47,29 @@ class SlackEscalationSink(EscalationSink):
     async def deliver(self, report: Reply) -> bool:
         """Post the report; True when Slack took it."""
         return await self.outbox.post(self.destination, render_reply(report)) is not None
+
+    def undelivered(self, report: Reply) -> Reply:
+        """The report, saying the post failed, how to fix that, and that it may be sent again."""
+        text = messages.slack_escalation_failed(self.destination)
+        return report.model_copy(update={"text": text, "outcome": Outcome.ERROR})
+
+
+class SlackRequesterNotifier:
+    """Tells a requester, by DM, what an approver decided about their request."""
+
+    def __init__(self, outbox: Outbox, region: str) -> None:
+        self.outbox = outbox
+        self.region = region
+
+    async def __call__(
+        self, pending: PendingAction, approver: User, decision: str, reply: Reply
+    ) -> None:
+        """A DM to the requester (the app's DM: a user id is a channel for chat.postMessage):
+        the decision and, for an approval, the action's answer, personal data masked."""
+        if pending.adapter != "slack" or not pending.user_id:
+            return
+        note = action_messages.your_request_decided(pending.command, approver.display, decision)
+        told = reply.model_copy(
+            update={"text": f"{note}\n{reply.text}" if reply.text else note, "buttons": []}
+        )
+        await self.outbox.post(pending.user_id, render_reply(mask_reply(told, self.region)))

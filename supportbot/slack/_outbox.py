@@ -1,7 +1,8 @@
 """Everything the bot sends to Slack: response_url posts and Web API calls, failures logged.
 
 A delivery that fails cannot be shown to the user (that is what failed), so it is logged with
-what Slack said, and the caller carries on.
+what Slack said, and the caller carries on. Rate limits and server errors are retried first (the
+retry handlers of `connect_slack`, for response_urls too), and posts are paced per channel.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from ._blocks import SlackMessage
+from ._pacing import ChannelPacer
 
 __all__ = ["Outbox"]
 
@@ -24,9 +27,18 @@ log = logging.getLogger("supportbot.slack.outbox")
 class Outbox:
     """Sends messages through one Web API client and one HTTP session."""
 
-    def __init__(self, client: AsyncWebClient, session: aiohttp.ClientSession) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        session: aiohttp.ClientSession,
+        *,
+        retry_handlers: list[AsyncRetryHandler] | None = None,
+        pacer: ChannelPacer | None = None,
+    ) -> None:
         self.client = client
         self._session = session
+        self._retry_handlers = retry_handlers or []
+        self._pacer = pacer or ChannelPacer()
 
     async def respond(
         self,
@@ -39,7 +51,9 @@ class Outbox:
         """Post to a `response_url` (valid 30 minutes, 5 uses); True when Slack took it."""
         body: dict[str, Any] = {**message.payload(), "response_type": response_type}
         body["replace_original"] = replace_original
-        webhook = AsyncWebhookClient(response_url, session=self._session, timeout=10)
+        webhook = AsyncWebhookClient(
+            response_url, session=self._session, timeout=10, retry_handlers=self._retry_handlers
+        )
         try:
             response = await webhook.send_dict(body)
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
@@ -54,6 +68,7 @@ class Outbox:
         self, channel: str, message: SlackMessage, *, thread_ts: str | None = None
     ) -> str | None:
         """chat.postMessage; the new message's `ts`, or None when it failed."""
+        await self._pacer.wait_turn(channel)
         try:
             response = await self.client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, **message.payload()
@@ -68,6 +83,7 @@ class Outbox:
         self, channel: str, user: str, message: SlackMessage, *, thread_ts: str | None = None
     ) -> bool:
         """chat.postEphemeral: shown to `user` only, until they reload Slack."""
+        await self._pacer.wait_turn(channel)
         try:
             await self.client.chat_postEphemeral(
                 channel=channel, user=user, thread_ts=thread_ts, **message.payload()

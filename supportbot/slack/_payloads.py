@@ -14,8 +14,10 @@ __all__ = [
     "command_text",
     "event_text",
     "is_direct_message",
+    "is_person_speaking",
     "slash_name",
     "typed_command_name",
+    "typed_slash",
 ]
 
 #: Slack's own slash commands (and their aliases): an app may not register these names, and a
@@ -32,14 +34,20 @@ SLACK_BUILT_INS = frozenset(
 RESERVED_PREFIX = "sb-"
 
 
-def slash_name(command: str) -> str:
-    """The slash command of a registered command: `/merchant`, but `/sb-status`."""
+def slash_name(command: str, prefix: str = "") -> str:
+    """The slash command of a registered command: `/merchant`, but `/sb-status`; with a
+    `prefix` (`[slack] prefix = "sb-"`) every one of them: `/sb-merchant`."""
+    if prefix:
+        return f"/{prefix}{command}"
     return f"/{RESERVED_PREFIX}{command}" if command in SLACK_BUILT_INS else f"/{command}"
 
 
-def _command_of(slash: str) -> str:
-    """The inverse of `slash_name`: `/sb-status` -> `/status`."""
+def _command_of(slash: str, prefix: str = "") -> str:
+    """The inverse of `slash_name`: `/sb-status` -> `/status` (`/sb-merchant` -> `/merchant`
+    with the prefix `sb-`)."""
     name = slash.lstrip("/")
+    if prefix and name.lower().startswith(prefix.lower()) and len(name) > len(prefix):
+        return "/" + name[len(prefix) :]
     if name.startswith(RESERVED_PREFIX) and name[len(RESERVED_PREFIX) :] in SLACK_BUILT_INS:
         return "/" + name[len(RESERVED_PREFIX) :]
     return slash
@@ -56,15 +64,16 @@ def _as_command(text: str) -> str:
     return stripped
 
 
-def command_text(body: Mapping[str, Any]) -> str:
+def command_text(body: Mapping[str, Any], prefix: str = "") -> str:
     """The command line of a slash command payload: `/merchant 0812-3456-7890`."""
-    name = _command_of(str(body.get("command") or "").strip())
+    name = _command_of(str(body.get("command") or "").strip(), prefix)
     arguments = unescape_input(str(body.get("text") or "")).strip()
     return _as_command(f"{name} {arguments}" if arguments else name)
 
 
-def event_text(event: Mapping[str, Any], bot_user_id: str | None) -> str:
-    """The command line of an `app_mention` or a DM: the text without the leading @mention."""
+def event_text(event: Mapping[str, Any], bot_user_id: str | None, prefix: str = "") -> str:
+    """The command line of an `app_mention` or a DM: the text without the leading @mention
+    (`merchant ...` and, with a prefix, `sb-merchant ...` both run /merchant)."""
     text = str(event.get("text") or "")
     while True:
         match = _LEADING_MENTION.match(text)
@@ -73,7 +82,7 @@ def event_text(event: Mapping[str, Any], bot_user_id: str | None) -> str:
         text = text[match.end() :]
     line = _as_command(unescape_input(text))
     name, space, rest = line.partition(" ")
-    return _command_of(name) + space + rest
+    return _command_of(name, prefix) + space + rest
 
 
 def is_direct_message(event: Mapping[str, Any]) -> bool:
@@ -85,6 +94,24 @@ def is_direct_message(event: Mapping[str, Any]) -> bool:
         and not event.get("bot_id")
         and bool(event.get("user"))
     )
+
+
+def is_person_speaking(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
+    """Whether an event is a person's own new text: not an edit (Slack sends an edited mention
+    again, under a new event id), not a bot's message (another app's, or this bot's own)."""
+    if event.get("edited") or event.get("bot_id") or event.get("bot_profile"):
+        return False
+    if event.get("subtype") in ("bot_message", "message_changed", "message_deleted"):
+        return False
+    user = event.get("user")
+    return bool(user) and user != bot_user_id
+
+
+def typed_slash(body: Mapping[str, Any]) -> str:
+    """The slash command as the user typed it, for echoing (`/sb-status now`)."""
+    name = str(body.get("command") or "").strip()
+    arguments = unescape_input(str(body.get("text") or "")).strip()
+    return f"{name} {arguments}" if arguments else name
 
 
 def typed_command_name(text: str) -> str:

@@ -1,8 +1,10 @@
 """What the Slack adapter adds to the application, through the hook the app calls at start.
 
-`register(app)` gives the app Slack's subcommands (`run`, `serve`, `manifest`), its `[slack]`
-table of the configuration and its line in `supportbot doctor`. The app implements
-`AdapterRegistry` (it is the one place that imports every layer); the adapter never imports it.
+`register(app)` gives the app Slack's `[slack]` table of the configuration and its line in
+`supportbot doctor`; the app calls it when a subcommand first needs the settings. Slack's
+subcommands (`run`, `serve`, `manifest`) are listed apart, from `SLACK_ENTRIES` (`_entries.py`),
+so that `supportbot --help` imports none of this. The app implements `AdapterRegistry` (it is the
+one place that imports every layer); the adapter never imports it.
 """
 
 from __future__ import annotations
@@ -10,12 +12,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-import click
-
 from supportbot.core.settings import Settings, SettingsTable
 from supportbot.services.health import ServiceHealth
 
-from ._cli import SLACK_COMMANDS
 from ._doctor import check_slack
 from ._settings import SLACK_TABLE
 
@@ -28,10 +27,6 @@ DoctorCheck = Callable[[Settings], Awaitable[ServiceHealth]]
 class AdapterRegistry(Protocol):
     """What the application lets an adapter add to it."""
 
-    def add_command(self, command: click.Command) -> None:
-        """A subcommand of `supportbot`; it gets the CLI's context object (see `SlackHost`)."""
-        ...
-
     def add_settings_table(self, table: SettingsTable[Any]) -> None:
         """A table of the configuration, validated with the rest at start."""
         ...
@@ -42,8 +37,6 @@ class AdapterRegistry(Protocol):
 
 
 def register(app: AdapterRegistry) -> None:
-    """Add Slack to the application: its subcommands, its `[slack]` table, its doctor check."""
-    for command in SLACK_COMMANDS:
-        app.add_command(command)
+    """Add Slack to the application: its `[slack]` table, its doctor check."""
     app.add_settings_table(SLACK_TABLE)
     app.add_doctor_check(check_slack)

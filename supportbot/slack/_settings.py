@@ -13,6 +13,7 @@ with a deprecation line in the log at start.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -48,6 +49,28 @@ class SlackSettings(BaseModel):
         description="Slack channel (id or #name) where Escalate posts a failed command's "
         "context; no Escalate button without it",
     )
+
+    prefix: str = Field(
+        "",
+        description='Starts every slash command\'s name in Slack ("sb-" gives /sb-merchant, '
+        "/sb-help): for a workspace where other apps use the same names, or Enterprise Grid",
+    )
+    approvals_channel: str | None = Field(
+        None,
+        description="Slack channel id where approval requests are posted (the bot must be able "
+        "to post there: checked at start and by doctor); unset: a DM to each approver",
+    )
+
+    @field_validator("prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        cleaned = value.strip()
+        if cleaned and not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,14}", cleaned):
+            raise ValueError(
+                "must be up to 15 lower-case letters, digits, - or _, starting with a letter "
+                'or digit, e.g. "sb-"'
+            )
+        return cleaned
 
     @field_validator("api_url")
     @classmethod

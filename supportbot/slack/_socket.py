@@ -30,6 +30,7 @@ from supportbot.core.errors import ConfigError
 
 from . import wording as messages
 from ._app import SlackAdapter
+from ._http import database_status
 from ._identity import unreachable_message
 
 __all__ = ["STUCK_AFTER_S", "SocketModeRunner", "run_socket_mode", "serve_socket_health"]
@@ -107,6 +108,7 @@ class SocketModeRunner:
             "hellos": self.hellos,
             "acked": self.acked,
             "busy": self.adapter.busy,
+            **database_status(self.adapter),
         }
 
     async def _on_message(
@@ -179,7 +181,8 @@ async def _healthz(request: web.Request) -> web.Response:
 
 async def _readyz(request: web.Request) -> web.Response:
     status = await request.app[RUNNER_KEY].status()
-    return web.json_response(status, status=200 if status["connected"] else 503)
+    ready = status["connected"] and status.get("database", {}).get("ok", True)
+    return web.json_response(status, status=200 if ready else 503)
 
 
 @asynccontextmanager

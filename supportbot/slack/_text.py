@@ -11,11 +11,13 @@ __all__ = [
     "LIMITS",
     "SlackLimits",
     "escape",
+    "escape_data",
     "fit",
     "json_size",
     "printable",
     "shorten",
     "slack_len",
+    "strip_hidden",
     "unescape_input",
 ]
 
@@ -67,42 +69,83 @@ def json_size(value: Any) -> int:
 
 
 def escape(text: str) -> str:
-    """Escape the three characters Slack treats as markup, so user data never pings or links."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escape the three characters Slack treats as markup, so user data never pings or links;
+    control and invisible format characters (bidi overrides: U+202E would reorder a card) are
+    dropped, line breaks and tabs kept."""
+    shown = strip_hidden(text)
+    return shown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+#: Slack's mrkdwn has no escape for its formatting characters. A date token whose format is
+#: invalid shows its fallback text as it is, unformatted (the way jsx-slack escapes them).
+_AS_PLAIN = "<!date^0^{{_}}|{char}>"
+_FORMATTING = "*_~`"
+_FORMATTING_TOKENS = {char: _AS_PLAIN.format(char=char) for char in _FORMATTING}
+
+
+def escape_data(text: str) -> str:
+    """`escape`, and Slack's formatting characters (`* _ ~` and backticks) shown as
+    themselves: for data from a service, which must never bold, strike or code-format a card."""
+    escaped = escape(text)
+    if not any(char in escaped for char in _FORMATTING):
+        return escaped
+    return "".join(_FORMATTING_TOKENS.get(char, char) for char in escaped)
+
+
+def strip_hidden(text: str) -> str:
+    """`text` without control characters (line breaks and tabs kept), lone surrogates and
+    invisible format characters (bidi overrides, zero-width spaces; the zero-width joiner of
+    emoji sequences is kept)."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        char
+        for char in text
+        if char in "\n\t" or char in _KEPT_FORMAT or unicodedata.category(char) not in _HIDDEN
+    )
 
 
 def _more_characters(count: int) -> str:
     return f" … and {count:,} more characters"
 
 
-def fit(text: str, limit: int, *, markup: bool = True) -> str:
-    """`text` escaped (when `markup`) and cut to at most `limit` units, saying how much was cut.
+def fit(text: str, limit: int, *, markup: bool = True, data: bool = False) -> str:
+    """`text` escaped (when `markup`; with `escape_data` when `data`) and cut to at most `limit`
+    units, saying how much was cut. Plain text (`markup=False`) still loses hidden characters.
 
     The cut is made on the raw text, so an escape sequence is never split in half.
     """
+    visible = strip_hidden(text)
+    # Only hidden characters: a dash, since Slack refuses an empty text object.
+    text = visible if visible.strip() or not text.strip() else "—"
     if len(text) <= limit:
-        shown = escape(text) if markup else text
+        shown = _shown(text, markup, data)
         if slack_len(shown) <= limit:
             return shown
     # More than `limit` characters never fit (escaping only adds): search a prefix of them.
     keep_low, keep_high = 0, min(len(text), limit)
     while keep_low < keep_high:  # the longest prefix whose cut form still fits
         middle = (keep_low + keep_high + 1) // 2
-        candidate = _cut(text, middle, markup)
+        candidate = _cut(text, middle, markup, data)
         if slack_len(candidate) <= limit:
             keep_low = middle
         else:
             keep_high = middle - 1
-    result = _cut(text, keep_low, markup)
+    result = _cut(text, keep_low, markup, data)
     if slack_len(result) > limit:  # the notice alone does not fit: a bare ellipsis does
         return "…"
     return result
 
 
-def _cut(text: str, keep: int, markup: bool) -> str:
+def _shown(text: str, markup: bool, data: bool) -> str:
+    if not markup:
+        return text
+    return escape_data(text) if data else escape(text)
+
+
+def _cut(text: str, keep: int, markup: bool, data: bool) -> str:
     head = text[:keep].rstrip()
-    shown = escape(head) if markup else head
-    return shown + _more_characters(len(text) - keep)
+    return _shown(head, markup, data) + _more_characters(len(text) - keep)
 
 
 #: Characters never echoed: controls, lone surrogates, invisible format characters.

@@ -93,7 +93,7 @@ class SlackSender:
 
     async def post(
         self,
-        body: str,
+        body: str | bytes,
         *,
         content_type: str,
         timestamp: int | None = None,
@@ -111,7 +111,8 @@ class SlackSender:
         )
         sent.setdefault("Content-Type", content_type)
         started = time.perf_counter()
-        async with self._session.post(self.url, data=body.encode(), headers=sent) as response:
+        raw = body.encode() if isinstance(body, str) else body
+        async with self._session.post(self.url, data=raw, headers=sent) as response:
             text = await response.text()
             return SentRequest(response.status, text, time.perf_counter() - started)
 

@@ -70,27 +70,6 @@ def slack_button_used() -> str:
     return "That button was already used. Nothing more was done."
 
 
-def slack_escalation_title(command: str) -> str:
-    """Heading of the post in the engineering channel."""
-    return f"Escalation: {command}"
-
-
-def slack_escalation_text(
-    requester: str, channel: str | None, outcome: str, error_ref: str | None
-) -> str:
-    """What engineering needs to start: who, where, what happened, and the reference."""
-    where = f" in {channel}" if channel else ""
-    reference = (
-        f" Error reference {error_ref} (in the log and `supportbot audit`)." if error_ref else ""
-    )
-    return f"Escalated by {requester}{where}. Outcome: {outcome}.{reference}"
-
-
-def slack_escalated(channel: str) -> str:
-    """The escalation was posted."""
-    return f"Sent to {channel} with the full context. Engineering will follow up there."
-
-
 def slack_escalation_failed(channel: str) -> str:
     """The escalation could not be posted."""
     return (
@@ -237,3 +216,43 @@ def manifest_no_commands(folders: Sequence[tuple[str, bool]], entry_points: bool
 def manifest_alias_description(command: str, help_text: str) -> str:
     """The description of an alias's slash command in the Slack app manifest."""
     return f"Same as /{command}: {help_text}"
+
+
+# --- approvals -------------------------------------------------------------------------------
+
+
+def slack_approval_request(command: str, requester: str, role: str, expires: str) -> str:
+    """The post approvers see: what is to be approved (personal data masked), by whom, until
+    when."""
+    return (
+        f"*Approval needed* (role {role}): {requester} asks to run `{command}`. "
+        f"It runs once when a member of the {role} role approves; the request expires at "
+        f"{expires}. The requester cannot approve it themselves."
+    )
+
+
+def slack_approval_not_delivered(where: str, error: str) -> str:
+    """To the requester: no approver could be reached, so the request was withdrawn."""
+    return (
+        f"The approval request could not be posted to {where} ({error}), so no approver would "
+        "see it: it was withdrawn and nothing was changed. Ask an admin to invite the bot to "
+        "the approvals channel (`/invite @supportbot`) or to set `[slack] approvals_channel`, "
+        "then run the command again."
+    )
+
+
+def slack_approvals_channel_problem(channel: str, error: str) -> str:
+    """At start and in the doctor: the approvals channel cannot take the bot's posts."""
+    return (
+        f"[slack] approvals_channel {channel!r}: the bot cannot post there ({error}). Invite "
+        f"the bot to the channel (`/invite @supportbot` in it), or fix the channel id (the "
+        "channel's details show it, at the bottom). Until then approval requests are withdrawn."
+    )
+
+
+def slack_no_approvers(role: str) -> str:
+    """Why an approval request reached nobody without an approvals channel."""
+    return (
+        f"no member of the {role} role could be found in Slack (members are written "
+        "slack:U…, email:… or group:…)"
+    )

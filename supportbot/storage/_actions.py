@@ -99,6 +99,11 @@ class PendingAction:
         """Whether the confirmation can no longer be used."""
         return self.expires_at <= _now()
 
+    def asked_by(self, user_id: str) -> bool:
+        """Whether `user_id` is the requester's, compared as the database keeps ids (cleaned,
+        and cut to the column: an id longer than that is still its owner's)."""
+        return self.user_id == stored_as(PendingActionRow.user_id, user_id)
+
 
 @dataclass(frozen=True, kw_only=True)
 class RunRecord:
@@ -237,6 +242,20 @@ class ActionLedger:
             return bool(getattr(result, "rowcount", 0) == 1)
 
         return await self._writer.run(move)
+
+    async def expire_open(self, *, at: datetime) -> int:
+        """Make every open confirmation and approval expire at `at` (a test's late click);
+        returns how many there were. Raises StorageUnavailable when it cannot be committed."""
+        statement = (
+            update(PendingActionRow)
+            .where(PendingActionRow.state.in_(("pending", "awaiting_approval")))
+            .values(expires_at=at)
+        )
+
+        async def expire(connection: AsyncConnection) -> int:
+            return int(getattr(await connection.execute(statement), "rowcount", 0))
+
+        return await self._writer.run(expire)
 
     async def awaiting_approval(self, *, limit: int = 20) -> list[PendingAction]:
         """Open requests waiting for an approver, oldest first."""

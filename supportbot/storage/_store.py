@@ -22,7 +22,7 @@ from .spool import Spool
 from .sqlite_file import SqliteFile
 from .writer import WritePolicy, Writer
 
-__all__ = ["Store", "create_store", "default_spool_dir"]
+__all__ = ["Store", "create_store", "default_spool_dir", "spool_folder"]
 
 #: Writer connections on PostgreSQL: a few, so that one group waiting on a row lock held by
 #: another replica does not hold up every write of this process.
@@ -77,6 +77,12 @@ class Store:
             spool_folder=str(spool.folder),
         )
 
+    def start(self) -> None:
+        """Start the write path now: rows a stopped process left in the spool are replayed
+        (and counted by `health()`) at once rather than on the first write. Needs a running
+        event loop; the bot calls it when it opens the store."""
+        self.writer.start()
+
     async def close(self) -> None:
         """Commit or spool every write still waiting, then close every connection."""
         try:
@@ -102,8 +108,14 @@ def default_spool_dir() -> Path:
     return Path(state) / "supportbot"
 
 
+def spool_folder(url: str, spool_dir: str | Path | None) -> Path:
+    """The folder where rows for the database at `url` wait while it is away (see
+    `create_store`): one per database, so rows are only ever replayed where they belong."""
+    path = sqlite_path(url) if async_url(url).get_backend_name() == "sqlite" else None
+    return _spool_folder(url, Path(spool_dir) if spool_dir else None, path)
+
+
 def _spool_folder(url: str, spool_dir: Path | None, sqlite: Path | None) -> Path:
-    """One spool folder per database, so rows are only ever replayed where they belong."""
     if sqlite is not None:
         return (spool_dir or sqlite.parent) / f"{sqlite.name}-spool"
     digest = hashlib.sha256(safe_url(async_url(url)).encode()).hexdigest()[:12]

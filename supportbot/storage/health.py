@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from . import wording as messages
 
@@ -49,6 +50,20 @@ class StorageHealth:
         if self.held_in_memory:
             parts.append(messages.rows_held_in_memory(self.held_in_memory, self.spool_folder))
         return "; ".join(parts) if parts else messages.database_healthy()
+
+    def as_json(self) -> dict[str, Any]:
+        """What readiness probes show: `ok`, `status`, the `problem`, the spooled rows and the
+        whole `detail` sentence."""
+        return {
+            "ok": self.ok,
+            "status": self.status,
+            "problem": self.problem,
+            "since": self.since.isoformat() if self.since is not None else None,
+            "spooled": self.spooled,
+            "held_in_memory": self.held_in_memory,
+            "spool_folder": self.spool_folder,
+            "detail": self.sentence(),
+        }
 
 
 class HealthState:

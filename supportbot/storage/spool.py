@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Spool", "SpoolBatch"]
+__all__ = ["Spool", "SpoolBatch", "count_spooled"]
 
 log = logging.getLogger("supportbot.storage")
 
@@ -76,6 +76,16 @@ def _decode(data: bytes, source: Path) -> list[Record]:
         except ValueError:  # a line torn by a crash mid-write: it was never acknowledged
             log.warning("spool %s: line %d is incomplete and was skipped", source, number)
     return records
+
+
+def count_spooled(folder: Path) -> int:
+    """Rows waiting in the spool files of `folder`, counted from outside (`supportbot doctor`):
+    read without taking any file, so a running bot's spool is left alone."""
+    count = 0
+    for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else ():
+        with contextlib.suppress(OSError):
+            count += len(_decode(path.read_bytes(), path))
+    return count
 
 
 @dataclass

@@ -45,6 +45,7 @@ from .errors import StorageUnavailable
 from .faults import DatabaseTarget, describe, is_unavailable
 from .group import Job, Outcome, QueuedWrite, Refused, settle, write_group
 from .health import HealthState
+from .hot_inserts import OneHopInserts, plain_inserts
 from .spool import Spool
 from .sqlite_file import SqliteFile
 
@@ -102,6 +103,10 @@ class Writer:
         self._connections: dict[int, AsyncConnection] = {}
         self._in_flight = 0
         self._closing = False
+        #: Transactions committed so far (what group commit saves reads as rows per commit).
+        self.commits = 0
+        #: Groups of plain inserts on SQLite: one trip to the driver's thread (`hot_inserts`).
+        self._one_hop = OneHopInserts(engine.dialect) if engine.dialect.name == "sqlite" else None
 
     # --- what callers use ----------------------------------------------------------------
 
@@ -134,6 +139,11 @@ class Writer:
             item = QueuedWrite(self._future(), None, job)
             item.tidy = True
             self._enqueue_nowait(item)
+
+    def start(self) -> None:
+        """Open the spool and replay what a stopped process left in it, without waiting for a
+        first write (which would otherwise start the writer). Needs a running event loop."""
+        self._start()
 
     def notice(self, problem: str) -> None:
         """Someone else found the database unusable (the SQLite file is gone): stop writing to
@@ -278,6 +288,7 @@ class Writer:
                 self._enter_outage(problem)
                 self._divert(batch)
                 return
+            self.commits += 1
             for item, value, error in results:
                 settle(item, value, error)
             return
@@ -341,9 +352,7 @@ class Writer:
                 if self._file is not None:
                     self._file.check()
                 try:
-                    async with connection.begin():
-                        bound = time_left(self.policy.write_timeout_s)
-                        results = await write_group(connection, batch, row_by_row, bound)
+                    results = await self._write_group(connection, batch, row_by_row)
                 except Refused as refused:
                     row_by_row.add(refused.table)
                     continue
@@ -352,6 +361,18 @@ class Writer:
                 return results
         finally:
             self._in_flight -= 1
+
+    async def _write_group(
+        self, connection: AsyncConnection, batch: list[QueuedWrite], row_by_row: set[str]
+    ) -> list[Outcome]:
+        tables = plain_inserts(batch) if self._one_hop is not None and not row_by_row else None
+        if tables is not None and self._one_hop is not None:
+            results = await self._one_hop.write(connection, tables)
+            if results is not None:
+                return results
+        async with connection.begin():
+            bound = time_left(self.policy.write_timeout_s)
+            return await write_group(connection, batch, row_by_row, bound)
 
     # --- recovery ------------------------------------------------------------------------
 

@@ -103,8 +103,8 @@ class TerminalSession:
                 answer = ""
                 print(file=self.out)
         if answer in ("y", "yes"):
-            return self.runtime.call(bot.confirm(token, self.user))
-        return self.runtime.call(bot.cancel(token, self.user))
+            return self.runtime.call(bot.actions.confirm(token, self.user))
+        return self.runtime.call(bot.actions.cancel(token, self.user))
 
     def pick(self, text: str) -> str | None:
         """The command a typed number picks from the last pick-list; None when `text` is not a

@@ -304,12 +304,16 @@ async def test_a_usage_error_is_not_counted_and_not_limited(bot: BotTester) -> N
 
 async def test_the_configured_limit_wins_over_the_commands(bot: BotTester) -> None:
     base = bot.bot.settings.model_dump()
-    bot.bot.settings = Settings.model_validate({**base, "rate_limits": {"resend": "1/hour"}})
+    bot.bot = bot.bot.with_settings(
+        Settings.model_validate({**base, "rate_limits": {"resend": "1/hour"}})
+    )
     assert (await bot.run("/resend", user=ANI)).outcome is Outcome.OK
     refused = await bot.run("/resend", user=ANI)
     assert refused.outcome is Outcome.RATE_LIMITED
     assert "/resend once in the last hour" in (refused.text or "")
-    bot.bot.settings = Settings.model_validate({**base, "rate_limits": {"resend": "off"}})
+    bot.bot = bot.bot.with_settings(
+        Settings.model_validate({**base, "rate_limits": {"resend": "off"}})
+    )
     assert (await bot.run("/resend", user=ANI)).outcome is Outcome.OK
 
 
@@ -317,7 +321,9 @@ async def test_a_lowered_limit_says_the_user_is_over_it(bot: BotTester) -> None:
     for minutes in (30, 20, 10):
         await record(bot, ANI, "resend", "ok", timedelta(minutes=minutes))
     base = bot.bot.settings.model_dump()
-    bot.bot.settings = Settings.model_validate({**base, "rate_limits": {"resend": "2/hour"}})
+    bot.bot = bot.bot.with_settings(
+        Settings.model_validate({**base, "rate_limits": {"resend": "2/hour"}})
+    )
     refused = await bot.run("/resend", user=ANI)
     assert "3 times in the last hour, over its limit of 2" in (refused.text or "")
 

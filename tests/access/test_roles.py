@@ -13,6 +13,7 @@ from supportbot.access.roles import (
     channel_allowed,
     check_channels,
     check_command_roles,
+    check_role_members,
     check_roles,
     may_run,
     member_matches,
@@ -89,15 +90,17 @@ def registry(*funcs: Any) -> CommandRegistry:
 @pytest.mark.parametrize(
     "member",
     [
-        "U0LEAD001",  # Slack user id
-        "lina.putri@example.id",  # email, any ASCII case
-        "LINA.PUTRI@EXAMPLE.ID",
-        "support-leads",  # user group handle
-        "@support-leads",  # ... written as Slack shows it
-        "@Support-Leads",  # ... in any ASCII case
-        "S0GROUP01",  # user group id
-        "s0group01",
-        "  support-leads  ",
+        "slack:U0LEAD001",  # Slack user id
+        "U0LEAD001",  # ... without its kind, for one release
+        "email:lina.putri@example.id",  # email, any ASCII case
+        "EMAIL:LINA.PUTRI@EXAMPLE.ID",
+        "lina.putri@example.id",  # ... without its kind, for one release
+        "group:support-leads",  # user group handle
+        "group:@support-leads",  # ... written as Slack shows it
+        "group:@Support-Leads",  # ... in any ASCII case
+        "group:S0GROUP01",  # user group id
+        "group:s0group01",
+        "  group:support-leads  ",
     ],
 )
 def test_a_member_names_a_slack_user_by_id_email_or_group(member: str) -> None:
@@ -105,7 +108,7 @@ def test_a_member_names_a_slack_user_by_id_email_or_group(member: str) -> None:
     assert roles_of(LINA, config) == {"agent", "lead"}
 
 
-@pytest.mark.parametrize("member", ["lina", "Lina", "terminal:lina", "LINA"])
+@pytest.mark.parametrize("member", ["login:lina", "lina", "Lina", "terminal:lina", "LINA"])
 def test_a_terminal_user_is_named_by_login_name(member: str) -> None:
     config = settings(roles={"lead": {"members": [member]}})
     assert "lead" in roles_of(terminal_user("lina"), config)
@@ -124,6 +127,32 @@ def test_a_slack_display_name_grants_nothing_because_anyone_can_choose_it() -> N
     assert roles_of(impostor, config) == {"agent"}
 
 
+@pytest.mark.parametrize("member", ["lina", "@lina", "login:lina", "S0LINA001"])
+def test_a_group_whose_handle_is_a_plain_name_member_grants_nothing(member: str) -> None:
+    config = settings(roles={"lead": {"members": [member]}})
+    in_group = User(id="U0EVIL0001", name="evil", groups=frozenset({"lina", "S0LINA001"}))
+    assert roles_of(in_group, config) == {"agent"}
+    assert "lead" in roles_of(in_group, settings(roles={"lead": {"members": ["group:lina"]}}))
+
+
+def test_members_without_a_kind_are_named_at_start_with_how_to_write_them() -> None:
+    config = settings(
+        roles={"lead": {"members": ["lina", "U0LEAD001", "a@b.id", "group:x", "slack:U0X1"]}}
+    )
+    warnings = check_role_members(config)
+    assert len(warnings) == 3
+    assert "roles.lead.members: 'lina' has no kind; it is read as login:lina" in warnings[0]
+    assert "group:lina" in warnings[0]
+    assert "slack:U0LEAD001" in warnings[1] and "email:a@b.id" in warnings[2]
+
+
+@pytest.mark.parametrize("role", [None, "visitor"])
+def test_a_guest_has_the_guest_role_only_even_when_listed(role: str | None) -> None:
+    config = settings(guest_role=role, roles={"lead": {"members": ["slack:U0LEAD001"]}})
+    guest = User(id="U0LEAD001", guest=True)
+    assert roles_of(guest, config) == ({role} if role else set())
+
+
 def test_a_group_handle_spelling_someones_id_does_not_borrow_their_roles() -> None:
     config = settings(roles={"lead": {"members": ["U0LEAD001"]}})
     member_of_lookalike = User(id="U0EVIL0001", groups=frozenset({"u0lead001"}))
@@ -138,7 +167,7 @@ def test_everyone_has_the_default_role_and_it_can_be_renamed() -> None:
 def test_a_user_can_have_several_roles() -> None:
     config = settings(
         roles={
-            "lead": {"members": ["support-leads"]},
+            "lead": {"members": ["group:support-leads"]},
             "weekend": {"members": ["lina.putri@example.id"]},
             "finance": {"members": ["U0OTHER001"]},
         }
@@ -186,7 +215,7 @@ def test_a_command_without_roles_is_for_everyone() -> None:
 
 
 def test_a_command_with_roles_is_for_those_roles_only() -> None:
-    config = settings(roles={"lead": {"members": ["support-leads"]}})
+    config = settings(roles={"lead": {"members": ["group:support-leads"]}})
     assert allowed_roles(spec(refund), config) == {"lead"}
     assert may_run(spec(refund), LINA, config)
     assert not may_run(spec(refund), AGENT, config)
@@ -218,6 +247,20 @@ def test_a_command_naming_an_unknown_role_is_reported_with_the_command_and_role(
     assert "[roles.lead]" in problem
     assert check_roles(registry(lookup, refund), settings()) == []
     assert not may_run(spec(refund), AGENT, settings())
+
+
+def test_a_missing_role_is_one_warning_naming_every_command_that_names_it() -> None:
+    # A start without [roles.*] used to print one line per command and per key.
+    @command("approve-refund", roles={"lead", "finance"}, approval="lead")
+    async def approve_refund(ctx: Context) -> str:
+        return "ok"
+
+    finance, lead = check_command_roles(registry(lookup, refund, approve_refund), settings())
+    assert "'lead'" in lead and "'finance'" not in lead
+    assert "/refund (" in lead and "@command(roles=...)" in lead
+    assert "/approve-refund (" in lead and "@command(roles=..., approval=...)" in lead
+    assert lead.count("[roles.lead]") == 1 and "configured: none" in lead
+    assert "/approve-refund" in finance and "/refund" not in finance and "names the role" in finance
 
 
 def test_an_unknown_role_in_command_roles_or_approval_is_reported() -> None:
@@ -260,10 +303,10 @@ async def bot() -> Any:
 def configure(tester: BotTester, **values: Any) -> None:
     """Give the running bot these settings (validated), keeping its database and services."""
     base = tester.bot.settings.model_dump()
-    tester.bot.settings = Settings.model_validate({**base, **values})
+    tester.bot = tester.bot.with_settings(Settings.model_validate({**base, **values}))
 
 
-LEADS = {"lead": {"members": ["support-leads", "lina"], "description": "Support leads"}}
+LEADS = {"lead": {"members": ["group:support-leads", "login:lina"], "description": "Support leads"}}
 
 
 async def test_a_user_without_the_role_is_denied_and_told_who_may_and_how(
@@ -322,7 +365,7 @@ async def test_the_context_carries_the_users_roles(bot: BotTester) -> None:
 
 
 def slack(text: str, user: User, channel: str | None) -> Message:
-    return Message(text=text, user=user, adapter="slack", channel=channel)
+    return Message(text=text, user=user, adapter="slack", channel=channel, channel_limited=True)
 
 
 async def test_an_action_in_slack_outside_the_action_channels_is_refused(bot: BotTester) -> None:

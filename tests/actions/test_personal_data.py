@@ -53,7 +53,7 @@ async def test_no_raw_personal_data_is_stored_or_logged() -> None:
             reset = await bot.run("/reset-pin M-10001", user=LINA, confirm=True)
             assert reset.confirmation is None and "approval" in (reset.text or "")
             [waiting] = await bot.bot.actions.waiting_for_approval()
-            await bot.bot.approve(waiting.token, DEWI)
+            await bot.bot.actions.approve(waiting.token, DEWI)
             refund = await bot.run("/refund TX-1042 50rb call 0812-3456-7890", user=LINA)
             assert refund.confirmation is not None
         finally:

@@ -46,7 +46,7 @@ def _confirm_in_a_replica(
     async def run() -> str:
         async with open_bot(settings) as bot:
             start.wait(30)
-            reply = await bot.confirm(token, AGENT)
+            reply = await bot.actions.confirm(token, AGENT)
             return f"{reply.outcome.value}|{reply.text}"
 
     results[name] = asyncio.run(run())

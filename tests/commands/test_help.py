@@ -97,7 +97,7 @@ async def access_bot(tmp_path: Path) -> AsyncIterator[BotTester]:
 
 def configure(tester: BotTester, **values: Any) -> None:
     base = tester.bot.settings.model_dump()
-    tester.bot.settings = Settings.model_validate({**base, **values})
+    tester.bot = tester.bot.with_settings(Settings.model_validate({**base, **values}))
 
 
 def labels(reply: Reply) -> list[str]:

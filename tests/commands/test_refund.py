@@ -22,7 +22,7 @@ async def approved(bot: BotTester, text: str) -> tuple[str, object]:
     asked = await bot.run(text, user=LINA, confirm=True)
     assert asked.outcome is Outcome.PENDING and "for approval" in (asked.text or ""), asked.text
     [waiting] = await bot.bot.actions.waiting_for_approval()
-    return waiting.token, await bot.bot.approve(waiting.token, DEWI)
+    return waiting.token, await bot.bot.actions.approve(waiting.token, DEWI)
 
 
 async def test_an_agent_may_not_refund_and_is_told_who_may(bot: BotTester) -> None:
@@ -38,14 +38,14 @@ async def test_a_lead_asks_another_approves_and_it_is_refunded_once(bot: BotTest
     assert "left: Rp 100.000" in done.text  # type: ignore[attr-defined]
     [refund] = bot.sample.refunds(DEMO_TRANSACTION_ID)
     assert refund["amount"] == 50_000 and refund["reason"] == "charged twice"
-    await bot.bot.approve(token, LINA)  # a late second click
+    await bot.bot.actions.approve(token, LINA)  # a late second click
     assert len(bot.sample.refunds(DEMO_TRANSACTION_ID)) == 1
 
 
 async def test_the_requesting_lead_cannot_approve_it(bot: BotTester) -> None:
     await bot.run(f"/refund {DEMO_TRANSACTION_ID} 50000 charged twice", user=LINA, confirm=True)
     [waiting] = await bot.bot.actions.waiting_for_approval()
-    own = await bot.bot.approve(waiting.token, LINA)
+    own = await bot.bot.actions.approve(waiting.token, LINA)
     assert own.outcome is Outcome.DENIED and bot.sample.refunds() == []
 
 

@@ -34,11 +34,11 @@ async def test_the_question_shows_the_merchant_and_the_masked_phone(bot: BotTest
 async def test_a_lead_approves_and_the_pin_is_reset_once(bot: BotTester) -> None:
     token = await sent_for_approval(bot, "/reset-pin m10001")
     assert bot.sample.pin_resets() == []  # confirmed, not yet approved: nothing happened
-    done = await bot.bot.approve(token, LINA)
+    done = await bot.bot.actions.approve(token, LINA)
     assert done.outcome is Outcome.OK
     assert done.text is not None and "was reset" in done.text and "0812-••••-7890" in done.text
     assert done.footer == "Reset PR-000001"
-    again = await bot.bot.approve(token, LINA)
+    again = await bot.bot.actions.approve(token, LINA)
     assert "Already done" in (again.text or "")
     [reset] = bot.sample.pin_resets(DEMO_MERCHANT_ID)
     assert (
@@ -48,14 +48,14 @@ async def test_a_lead_approves_and_the_pin_is_reset_once(bot: BotTester) -> None
 
 async def test_one_device_only(bot: BotTester) -> None:
     token = await sent_for_approval(bot, "/reset-pin M-10001 --device EDC-A920-104233")
-    await bot.bot.approve(token, LINA)
+    await bot.bot.actions.approve(token, LINA)
     [reset] = bot.sample.pin_resets(DEMO_MERCHANT_ID)
     assert reset["device"] == "EDC-A920-104233"
 
 
 async def test_a_device_of_another_merchant_is_refused_by_the_service(bot: BotTester) -> None:
     token = await sent_for_approval(bot, "/reset-pin M-10001 --device EDC-NOT-MINE")
-    failed = await bot.bot.approve(token, LINA)
+    failed = await bot.bot.actions.approve(token, LINA)
     assert failed.outcome is Outcome.ERROR
     assert "The merchants service refused the PIN reset of M-10001" in (failed.text or "")
     assert "EDC-NOT-MINE is not a device" in (failed.text or "")

@@ -22,7 +22,7 @@ async def test_all_healthy_says_so_with_each_latency(bot: BotTester) -> None:
     shown = lines(reply)
     assert set(shown) == {"merchants", "billing", "devices", "transactions", "receipts", "database"}
     assert shown["billing"].startswith("🟢 answers in ") and shown["billing"].endswith(" ms")
-    assert shown["database"] == "🟢 answers"
+    assert shown["database"] == "🟢 answers; writes are committed"
 
 
 async def test_a_stopped_service_is_named_with_the_reason(bot: BotTester) -> None:

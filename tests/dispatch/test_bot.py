@@ -141,10 +141,10 @@ async def test_action_asks_first_then_runs_once_with_an_idempotency_key(bot: Bot
     assert pending.text == "Zap TX-1 for Rp 1.000?"
     assert pending.confirmation is not None
     token = pending.confirmation.token
-    done = await bot.bot.confirm(token, bot.user)
+    done = await bot.bot.actions.confirm(token, bot.user)
     assert done.text == "zapped TX-1"
     assert CALLS == [f"zap TX-1 key={token}"]
-    again = await bot.bot.confirm(token, bot.user)
+    again = await bot.bot.actions.confirm(token, bot.user)
     assert again.outcome is Outcome.OK and "Already done" in (again.text or "")
     assert "zapped TX-1" in (again.text or "")
     assert len(CALLS) == 1
@@ -153,7 +153,7 @@ async def test_action_asks_first_then_runs_once_with_an_idempotency_key(bot: Bot
 async def test_only_the_requester_can_confirm(bot: BotTester) -> None:
     pending = await bot.run("/zap TX-1")
     assert pending.confirmation is not None
-    refused = await bot.bot.confirm(pending.confirmation.token, OTHER)
+    refused = await bot.bot.actions.confirm(pending.confirmation.token, OTHER)
     assert refused.outcome is Outcome.REJECTED and "Only the person" in (refused.text or "")
     assert CALLS == []
 
@@ -162,7 +162,7 @@ async def test_an_expired_confirmation_does_nothing_and_says_why(bot: BotTester)
     pending = await bot.run("/zap TX-1")
     assert pending.confirmation is not None
     assert await bot.expire_confirmations() == 1
-    late = await bot.bot.confirm(pending.confirmation.token, bot.user)
+    late = await bot.bot.actions.confirm(pending.confirmation.token, bot.user)
     assert "expired" in (late.text or "") and CALLS == []
 
 

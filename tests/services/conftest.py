@@ -23,11 +23,7 @@ import supportbot.services.guard as guard_module
 from supportbot.core.plugins import load_plugins
 from supportbot.core.registry import spec_of
 from supportbot.core.settings import ServiceSettings, Settings, load_settings
-from supportbot.dispatch.bot import Bot, open_bot
-from supportbot.dispatch.chain import run_chain
-from supportbot.dispatch.handler import run_handler
-from supportbot.dispatch.middleware import DEFAULT_CHAIN
-from supportbot.dispatch.middleware.metrics import metrics as metrics_link
+from supportbot.dispatch.bot import open_bot
 from supportbot.sample import SampleServices, run_sample_services
 from supportbot.services.breaker import CircuitBreaker
 from supportbot.services.metrics import Metrics
@@ -157,13 +153,6 @@ def sample_hits(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return hits
 
 
-def observed(bot: Bot) -> Bot:
-    """The bot with the metrics link first in its chain (where the lead wires it)."""
-    if metrics_link not in DEFAULT_CHAIN:
-        bot._dispatch = run_chain((metrics_link, *DEFAULT_CHAIN), run_handler)
-    return bot
-
-
 @asynccontextmanager
 async def sample_bot(
     tmp_path: Path,
@@ -199,4 +188,4 @@ async def sample_bot(
             assert spec is not None
             registry.add(spec)
         bot = await stack.enter_async_context(open_bot(settings, registry=registry))
-        yield BotTester(observed(bot), sample=sample), sample
+        yield BotTester(bot, sample=sample), sample

@@ -447,7 +447,9 @@ async def test_close_closes_every_client_and_is_safe_twice(backend: Backend) -> 
     assert (await s.billing.get("/fast")).ok
     await s.close()
     await s.close()
-    assert all(s[name]._http.is_closed for name in s)
+    assert all(s[name].closed for name in s)
+    with pytest.raises(RuntimeError, match="closed"):  # no pool quietly opened again
+        await s.billing.get("/fast")
 
 
 # --- hostile input ------------------------------------------------------------------------------

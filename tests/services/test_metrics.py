@@ -6,7 +6,6 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
-from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -14,11 +13,9 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
 
-from supportbot import ConfigError, Message, Outcome, User
+from supportbot import ConfigError, Outcome
 from supportbot.app.runtime import open_served_bot
 from supportbot.core.settings import load_settings
-from supportbot.dispatch.chain import Request, run_chain
-from supportbot.dispatch.middleware.metrics import metrics as metrics_link
 from supportbot.services.metrics import Metrics
 from supportbot.web.metrics import METRICS_APP_KEY, metrics_handler, serve_metrics
 
@@ -154,22 +151,3 @@ async def test_a_taken_metrics_port_stops_the_start_naming_it(tmp_path: Path) ->
         with pytest.raises(ConfigError, match=f"metrics_port: cannot listen on 127.0.0.1:{port}"):
             async with open_served_bot(settings):
                 pass
-
-
-async def test_the_link_counts_a_run_that_raised_as_crashed() -> None:
-    own = Metrics(CollectorRegistry())
-    bot = SimpleNamespace(services=SimpleNamespace(metrics=own))
-
-    async def broken(request: Request) -> None:
-        raise RuntimeError("a bug outside recover")
-
-    run = run_chain((metrics_link,), broken)  # type: ignore[arg-type]
-    request = Request(bot=bot, message=Message(text="/x", user=User(id="u", name="u")))  # type: ignore[arg-type]
-    with pytest.raises(RuntimeError):
-        await run(request)
-    assert (
-        own.registry.get_sample_value(
-            "supportbot_commands_total", {"command": "unknown", "outcome": "crashed"}
-        )
-        == 1
-    )

@@ -6,6 +6,7 @@ import pydantic
 import pytest
 
 from supportbot import Outcome
+from supportbot.core import wording as messages
 from supportbot.core.errors import ServiceBadResponse, ServiceNotFound
 from supportbot.core.settings import ServiceSettings
 from supportbot.services.clients import Services
@@ -99,5 +100,7 @@ async def test_a_search_of_another_shape_is_an_error_not_a_crash() -> None:
     }
     async with BotTester.fake(responses, commands=[ROOT / "commands"]) as bot:
         reply = await bot.run("/merchant 0812-3456-7890")
-    assert reply.outcome is Outcome.ERROR and reply.error_ref is None
+    # The command's own answer, not the crash answer (a failed answer carries its reference).
+    assert reply.outcome is Outcome.ERROR and reply.error_ref is not None
+    assert reply.text != messages.handler_failed("merchant", reply.error_ref)
     assert [w.text for w in reply.warnings] == ["merchants answered in an unexpected shape"]

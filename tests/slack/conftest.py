@@ -1,17 +1,28 @@
-"""A bot on the sample services, behind the Slack adapter, talking to a fake Slack on 127.0.0.1."""
+"""A bot on the sample services, behind the Slack adapter, talking to a fake Slack on 127.0.0.1.
+
+Wired as in production: Slack is connected first, the bot is built with what the connection
+lends it (escalations, requester notes, alerts), and the adapter joins the two.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from supportbot import Settings, load_settings
-from supportbot.dispatch.bot import Bot, open_bot
-from supportbot.slack import SLACK_TABLE, SlackAdapter, open_slack, serve_http
+from supportbot.dispatch.bot import Bot, Outlets, open_bot
+from supportbot.slack import (
+    SLACK_TABLE,
+    SlackAdapter,
+    SlackConnection,
+    connect_slack,
+    open_slack,
+    serve_http,
+)
 from supportbot.slack.testing import FakeSlack, SlackSender, SlackSigner
 from supportbot.testing import BotTester
 
@@ -34,9 +45,35 @@ class Host:
     def settings(self) -> Settings:
         return load_settings(self.config, tables=[SLACK_TABLE], **self.values)
 
-    def open_bot(self, settings: Settings, *, demo: bool) -> AbstractAsyncContextManager[Bot]:
+    def open_bot(
+        self, settings: Settings, *, demo: bool, outlets: Outlets | None = None
+    ) -> AbstractAsyncContextManager[Bot]:
         assert not demo, "in-process runs use the configured services"
-        return open_bot(settings)
+        return open_bot(settings, outlets=outlets)
+
+
+def bot_settings(folder: Path, *, slack: dict[str, Any] | None = None, **values: Any) -> Settings:
+    """Settings for a test bot, its database in `folder`, with `values` set and the `[slack]`
+    table's keys from `slack`."""
+    database = f"sqlite:///{folder / 'supportbot.db'}"
+    settings = load_settings(
+        None, tables=[SLACK_TABLE], data_dir=str(folder), database_url=database, **values
+    )
+    return settings.with_table("slack", slack) if slack else settings
+
+
+@asynccontextmanager
+async def slack_bot(
+    slack: FakeSlack, settings: Settings, **demo: Any
+) -> AsyncIterator[tuple[BotTester, SlackAdapter]]:
+    """The whole wiring for settings of a test's own (an engineering channel, ...); `demo` goes
+    to `BotTester.demo` (latency_ms, ...)."""
+    async with connect_slack(settings, bot_token=slack.bot_token, api_url=slack.api_url) as link:
+        async with BotTester.demo(
+            commands=[COMMANDS], settings=settings, outlets=link.outlets(), **demo
+        ) as tester:
+            async with open_slack(tester.bot, link, signing_secret=SIGNING_SECRET) as adapter:
+                yield tester, adapter
 
 
 @pytest.fixture
@@ -49,19 +86,26 @@ async def slack() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-async def tester() -> AsyncIterator[BotTester]:
-    async with BotTester.demo(commands=[COMMANDS]) as bot:
+def settings(tmp_path: Path) -> Settings:
+    return bot_settings(tmp_path)
+
+
+@pytest.fixture
+async def connection(slack: FakeSlack, settings: Settings) -> AsyncIterator[SlackConnection]:
+    async with connect_slack(settings, bot_token=slack.bot_token, api_url=slack.api_url) as link:
+        yield link
+
+
+@pytest.fixture
+async def tester(settings: Settings, connection: SlackConnection) -> AsyncIterator[BotTester]:
+    outlets = connection.outlets()
+    async with BotTester.demo(commands=[COMMANDS], settings=settings, outlets=outlets) as bot:
         yield bot
 
 
 @pytest.fixture
-async def adapter(slack: FakeSlack, tester: BotTester) -> AsyncIterator[SlackAdapter]:
-    async with open_slack(
-        tester.bot,
-        bot_token=slack.bot_token,
-        signing_secret=SIGNING_SECRET,
-        api_url=slack.api_url,
-    ) as slack_adapter:
+async def adapter(tester: BotTester, connection: SlackConnection) -> AsyncIterator[SlackAdapter]:
+    async with open_slack(tester.bot, connection, signing_secret=SIGNING_SECRET) as slack_adapter:
         yield slack_adapter
 
 

@@ -82,7 +82,7 @@ async def test_an_action_is_acked_as_being_prepared_then_asks_to_confirm(
     assert elapsed < ACK_WELL_UNDER_S
     await adapter.drain(10)
     [question] = slack.responses_to(url)
-    assert question.body["replace_original"] is True
+    assert question.body["replace_original"] is False
     assert "Resend the receipt for TX-1042" in json.dumps(question.body, ensure_ascii=False)
 
 
@@ -100,9 +100,9 @@ async def test_when_the_answer_is_slow_the_ack_says_checking_and_the_answer_foll
 ) -> None:
     resolve = adapter.users.resolve
 
-    async def slow_resolve(user_id: str, *, fallback_name: str = "") -> Any:
+    async def slow_resolve(user_id: str, **hints: Any) -> Any:
         await asyncio.sleep(slack_ack.ANSWER_IN_ACK_S + 0.3)  # users.info taking its time
-        return await resolve(user_id, fallback_name=fallback_name)
+        return await resolve(user_id, **hints)
 
     monkeypatch.setattr(adapter.users, "resolve", slow_resolve)
     url, ack, elapsed = await send(slack, sender, "/nosuch", "x")
@@ -110,7 +110,7 @@ async def test_when_the_answer_is_slow_the_ack_says_checking_and_the_answer_foll
     assert slack_ack.ANSWER_IN_ACK_S <= elapsed < ACK_WELL_UNDER_S
     await adapter.drain(10)
     [answer] = slack.responses_to(url)
-    assert answer.body["replace_original"] is True  # it takes the place of "Checking …"
+    assert answer.body["replace_original"] is False  # its own message, under "Checking …"
     assert "There is no command /nosuch" in json.dumps(answer.body)
 
 

@@ -193,7 +193,9 @@ def test_the_command_line_gets_slack_without_importing_slack_bolt() -> None:
     code = (
         "import sys\n"
         "from supportbot.app.cli import cli\n"
-        "assert {'run', 'serve', 'manifest'} <= set(cli.commands), sorted(cli.commands)\n"
+        "import click\n"
+        "names = set(cli.list_commands(click.Context(cli)))\n"
+        "assert {'run', 'serve', 'manifest'} <= names, sorted(names)\n"
         "print(sorted(m for m in ('slack_bolt', 'slack_sdk', 'aiohttp') if m in sys.modules))\n"
     )
     result = subprocess.run(

@@ -6,9 +6,10 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import click
 import pytest
 
-from supportbot.app.cli import ADAPTERS
+from supportbot.app.cli import cli, registered_adapters
 from supportbot.core.settings import load_settings
 from supportbot.slack import SLACK_TABLE, check_slack
 from supportbot.slack.testing import FakeSlack
@@ -64,7 +65,8 @@ async def test_an_unreachable_api_url_is_the_same_sentence_as_at_start(
     assert "SUPPORTBOT_SLACK__API_URL" in health.detail
 
 
-def test_the_app_gets_the_check_the_table_and_the_commands_through_the_hook() -> None:
-    assert check_slack in ADAPTERS.doctor_checks
-    assert SLACK_TABLE in ADAPTERS.tables
-    assert {"run", "serve", "manifest"} <= {command.name for command in ADAPTERS.commands}
+def test_the_app_gets_the_check_and_the_table_through_the_hook_and_lists_the_commands() -> None:
+    adapters = registered_adapters()
+    assert check_slack in adapters.doctor_checks
+    assert SLACK_TABLE in adapters.tables
+    assert {"run", "serve", "manifest"} <= set(cli.list_commands(click.Context(cli)))

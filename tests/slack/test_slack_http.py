@@ -9,9 +9,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from supportbot import ConfigError
+from supportbot import ConfigError, Settings
 from supportbot.sample import SHARED_PHONE
-from supportbot.slack import SlackAdapter, open_slack, serve_http
+from supportbot.slack import SlackAdapter, SlackConnection, connect_slack, open_slack, serve_http
 from supportbot.slack.testing import (
     FakeSlack,
     SlackSender,
@@ -51,7 +51,7 @@ async def test_a_slash_command_is_acked_at_once_then_the_card_arrives(
     await slack.wait_for(lambda: bool(slack.responses_to(url)))
     card = slack.responses_to(url)[0].body
     assert header(card) == "Toko Sinar Jaya · M-10001"
-    assert card["response_type"] == "ephemeral" and card["replace_original"] is True
+    assert card["response_type"] == "ephemeral" and card["replace_original"] is False
     assert "Budi Santoso" in all_text(card)
     assert "Share in channel" in all_text(card)
     assert slack.problems == []
@@ -189,17 +189,17 @@ async def test_an_expired_response_url_falls_back_to_the_web_api(
 
 
 async def test_http_mode_refuses_to_serve_without_signature_checks(
-    slack: FakeSlack, tester: BotTester
+    tester: BotTester, connection: SlackConnection
 ) -> None:
-    async with open_slack(tester.bot, bot_token=slack.bot_token, api_url=slack.api_url) as bare:
+    async with open_slack(tester.bot, connection) as bare:
         with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
             async with serve_http(bare, host="127.0.0.1", port=0):
                 pass
 
 
 async def test_a_refused_bot_token_fails_the_start_naming_it(
-    slack: FakeSlack, tester: BotTester
+    slack: FakeSlack, settings: Settings
 ) -> None:
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN.*invalid_auth"):
-        async with open_slack(tester.bot, bot_token="xoxb-wrong", api_url=slack.api_url):
+        async with connect_slack(settings, bot_token="xoxb-wrong", api_url=slack.api_url):
             pass

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from supportbot.sample import SHARED_PHONE
-from supportbot.slack import SlackAdapter, open_slack, serve_http
+from supportbot.slack import SlackAdapter, serve_http
 from supportbot.slack.testing import FakeSlack, SlackSender, SlackSigner, block_actions
 from supportbot.testing import BotTester
 
-from .conftest import AGENT, OTHER, SIGNING_SECRET
+from .conftest import AGENT, OTHER, SIGNING_SECRET, bot_settings, slack_bot
 
 
 def elements(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -49,7 +51,7 @@ async def ask(
 async def click(
     slack: FakeSlack, sender: SlackSender, adapter: SlackAdapter, element: dict[str, Any], **kw: Any
 ) -> tuple[str, list[dict[str, Any]]]:
-    url = slack.new_response_url()
+    url = slack.new_response_url("message")
     payload = block_actions(element["action_id"], value=element["value"], response_url=url, **kw)
     sent = await sender.click(payload)
     assert sent.status == 200 and sent.elapsed_s < 3
@@ -143,30 +145,71 @@ async def test_an_unknown_button_has_expired(
 
 @pytest.fixture
 async def escalating(
-    slack: FakeSlack, tester: BotTester
-) -> AsyncIterator[tuple[SlackAdapter, SlackSender]]:
-    bot = tester.bot
-    bot.settings = bot.settings.with_table("slack", {"engineering_channel": "C0ENG"})
-    async with open_slack(
-        bot, bot_token=slack.bot_token, signing_secret=SIGNING_SECRET, api_url=slack.api_url
-    ) as adapter:
+    slack: FakeSlack, tmp_path: Path
+) -> AsyncIterator[tuple[BotTester, SlackAdapter, SlackSender]]:
+    settings = bot_settings(tmp_path, slack={"engineering_channel": "C0ENG"})
+    async with slack_bot(slack, settings) as (tester, adapter):
         async with serve_http(adapter, host="127.0.0.1", port=0) as url:
             async with SlackSender(url, SlackSigner(SIGNING_SECRET)) as sender:
-                yield adapter, sender
+                yield tester, adapter, sender
 
 
-async def test_a_failed_lookup_can_be_escalated_with_its_context(
-    slack: FakeSlack, tester: BotTester, escalating: tuple[SlackAdapter, SlackSender]
-) -> None:
-    adapter, sender = escalating
+async def failed_lookup(
+    slack: FakeSlack, escalating: tuple[BotTester, SlackAdapter, SlackSender]
+) -> dict[str, Any]:
+    """The Escalate button under a /merchant that failed (its service is down)."""
+    tester, adapter, sender = escalating
     assert tester.sample is not None
     await tester.sample.stop_service("merchants")
     failed = await ask(slack, sender, adapter, "/merchant", "0812-3456-7890")
-    escalate = button(failed, "supportbot.escalate")
+    return button(failed, "supportbot.escalate")
+
+
+async def test_a_failed_lookup_is_escalated_once_with_its_context(
+    slack: FakeSlack, escalating: tuple[BotTester, SlackAdapter, SlackSender]
+) -> None:
+    tester, adapter, sender = escalating
+    escalate = await failed_lookup(slack, escalating)
     _, [note] = await click(slack, sender, adapter, escalate)
-    assert "Sent to C0ENG" in text_of(note)
-    [post] = slack.calls_to("chat.postMessage")
+    assert "Escalated to engineering in C0ENG" in text_of(note)
+    _, [again] = await click(slack, sender, adapter, escalate)
+    assert "escalated to engineering in C0ENG already" in text_of(again)
+    [post] = slack.calls_to("chat.postMessage")  # the second click posted nothing
     assert post.args["channel"] == "C0ENG"
     text = text_of(post.args)
-    assert "Escalation: /merchant 0812-••••-7890" in text and "3456" not in text
+    assert "Escalation: /merchant failed" in text
+    assert "0812-••••-7890" in text and "3456" not in text
     assert f"rina ({AGENT})" in text and "C0SUPPORT" in text
+    assert tester.bot.store is not None
+    [stored] = await tester.bot.store.actions.escalations(escalate_reference(text))
+    assert stored.delivered and stored.destination == "C0ENG" and stored.escalated_by == "rina"
+
+
+async def test_a_failed_post_says_so_and_the_button_can_be_clicked_again(
+    slack: FakeSlack,
+    escalating: tuple[BotTester, SlackAdapter, SlackSender],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tester, adapter, sender = escalating
+    escalate = await failed_lookup(slack, escalating)
+    posted = slack._api_chat_postMessage
+    monkeypatch.setattr(
+        slack, "_api_chat_postMessage", lambda args: {"ok": False, "error": "not_in_channel"}
+    )
+    _, [note] = await click(slack, sender, adapter, escalate)
+    assert "Could not post to C0ENG" in text_of(note) and "click again" in text_of(note)
+    assert "Escalation: /merchant failed" in text_of(note)  # the report, to pass on by hand
+    monkeypatch.setattr(slack, "_api_chat_postMessage", posted)
+    _, [done] = await click(slack, sender, adapter, escalate)
+    assert "Escalated to engineering in C0ENG" in text_of(done)
+    assert tester.bot.store is not None
+    reference = escalate_reference(text_of(done) + text_of(note))
+    stored = await tester.bot.store.actions.escalations(reference)
+    assert [entry.delivered for entry in stored] == [False, True]
+
+
+def escalate_reference(text: str) -> str:
+    """The error reference a text names (12 hex digits after "reference")."""
+    found = re.search(r"reference ([0-9a-f]{12})", text)
+    assert found is not None, text
+    return found.group(1)

@@ -84,7 +84,13 @@ def check_schema(manifest: dict[str, Any]) -> None:
     assert all(len(scope) <= 50 for scope in manifest["oauth_config"]["scopes"]["bot"])
     settings = manifest["settings"]
     assert settings["interactivity"]["is_enabled"] is True
-    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im"}
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "app_mention",
+        "message.im",
+        "user_change",
+        "team_join",
+        "subteam_members_changed",
+    }
 
 
 def registered_names() -> set[str]:
@@ -251,3 +257,24 @@ def test_an_http_url_that_is_not_https_is_refused_saying_why() -> None:
     )
     assert result.exit_code == 2 and result.stdout == ""
     assert "--http-url http://bot.example.com must start with https://" in result.stderr
+
+
+def test_the_prefix_renames_every_command_in_the_manifest() -> None:
+    from supportbot.slack._manifest import build_manifest as manifest_of
+
+    registry = load_plugins([COMMANDS], entry_points=False).registry
+    data = manifest_of(registry, prefix="sb-")
+    commands = [entry["command"] for entry in data["features"]["slash_commands"]]
+    names = [name for spec in registry for name in (spec.name, *spec.aliases)]
+    assert sorted(commands) == sorted(f"/sb-{name}" for name in names)
+    events = data["settings"]["event_subscriptions"]["bot_events"]
+    assert {"user_change", "team_join", "subteam_members_changed"} <= set(events)
+
+
+def test_the_prefix_routes_back_to_the_core_name() -> None:
+    body = {"command": "/sb-merchant", "text": "M-10001"}
+    assert command_text(body, "sb-") == "/merchant M-10001"
+    assert command_text({"command": "/sb-status"}, "sb-") == "/status"
+    mention = {"text": "<@U0BOT> sb-merchant M-10001"}
+    assert event_text(mention, "U0BOT", "sb-") == "/merchant M-10001"
+    assert event_text({"text": "<@U0BOT> merchant M-10001"}, "U0BOT", "sb-") == "/merchant M-10001"

@@ -3,15 +3,16 @@ posted to the ops channel, /escalate posted to the engineering channel."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import aiohttp
 
 from supportbot import User
 from supportbot.services.alerts import Alert
-from supportbot.slack import SlackAdapter, open_slack
+from supportbot.slack import SlackAdapter
 from supportbot.slack.testing import FakeSlack, SlackSender
-from supportbot.testing import BotTester
 
-from .conftest import SIGNING_SECRET
+from .conftest import bot_settings, slack_bot
 
 
 async def test_metrics_are_served_in_http_mode_and_move_with_commands(
@@ -29,40 +30,35 @@ async def test_metrics_are_served_in_http_mode_and_move_with_commands(
     assert 'supportbot_service_calls_total{outcome="ok",service="billing"}' in body
 
 
-async def test_alerts_go_to_the_ops_channel_once_slack_is_connected(slack: FakeSlack) -> None:
-    async with BotTester.demo() as tester:
-        tester.bot.settings = tester.bot.settings.model_copy(update={"ops_channel": "C0OPS"})
-        async with open_slack(
-            tester.bot,
-            bot_token=slack.bot_token,
-            signing_secret=SIGNING_SECRET,
-            api_url=slack.api_url,
-        ):
-            monitor = tester.bot.services.monitor
-            assert monitor is not None
-            await monitor.notifier.send(
-                Alert("billing", "failing", 20, 12, 300.0, "timeout", "billing is failing")
-            )
-        posts = [c.args for c in slack.calls_to("chat.postMessage")]
+async def test_alerts_go_to_the_ops_channel_slack_lent_the_bot(
+    slack: FakeSlack, tmp_path: Path
+) -> None:
+    async with slack_bot(slack, bot_settings(tmp_path, ops_channel="C0OPS")) as (tester, _):
+        monitor = tester.bot.services.monitor
+        assert monitor is not None
+        await monitor.notifier.send(
+            Alert("billing", "failing", 20, 12, 300.0, "timeout", "billing is failing")
+        )
+    posts = [c.args for c in slack.calls_to("chat.postMessage")]
     assert [(p["channel"], p["text"]) for p in posts] == [("C0OPS", "billing is failing")]
 
 
 async def test_escalate_posts_to_the_engineering_channel_and_records_it(
-    slack: FakeSlack,
+    slack: FakeSlack, tmp_path: Path
 ) -> None:
-    async with BotTester.demo() as tester:
+    settings = bot_settings(tmp_path, slack={"engineering_channel": "C0ENG"})
+    async with slack_bot(slack, settings) as (tester, _):
         bot = tester.bot
-        bot.settings = bot.settings.with_table("slack", {"engineering_channel": "C0ENG"})
+        assert tester.sample is not None
         tester.sample.set_failure("receipts", "error", status=500)
         failed = await tester.run("/resend-receipt TX-1042", confirm=True)
         reference = next(b.value for b in failed.buttons if b.action == "escalate")
-        async with open_slack(
-            bot, bot_token=slack.bot_token, signing_secret=SIGNING_SECRET, api_url=slack.api_url
-        ):
-            reply = await tester.run(f"/escalate {reference}", user=User(id="U0LEAD", name="lina"))
+        reply = await tester.run(f"/escalate {reference}", user=User(id="U0LEAD", name="lina"))
+        again = await tester.run(f"/escalate {reference}", user=User(id="U0LEAD", name="lina"))
         assert bot.store is not None
         [stored] = await bot.store.actions.escalations(reference)
     assert "Escalated to engineering in C0ENG" in (reply.text or "")
-    [post] = [c.args for c in slack.calls_to("chat.postMessage")]
+    assert "already" in (again.text or "") and "by lina" in (again.text or "")
+    [post] = [c.args for c in slack.calls_to("chat.postMessage")]  # sent once
     assert post["channel"] == "C0ENG" and "Escalation: /resend-receipt failed" in str(post)
     assert stored.delivered is True and stored.destination == "C0ENG"

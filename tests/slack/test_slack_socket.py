@@ -8,7 +8,13 @@ import aiohttp
 import pytest
 
 from supportbot import ConfigError
-from supportbot.slack import SlackAdapter, SocketModeRunner, open_slack, run_socket_mode
+from supportbot.slack import (
+    SlackAdapter,
+    SlackConnection,
+    SocketModeRunner,
+    open_slack,
+    run_socket_mode,
+)
 from supportbot.slack._socket import serve_socket_health
 from supportbot.slack.testing import (
     FakeSlack,
@@ -21,8 +27,10 @@ from supportbot.testing import BotTester
 
 
 @pytest.fixture
-async def socket_adapter(slack: FakeSlack, tester: BotTester) -> AsyncIterator[SlackAdapter]:
-    async with open_slack(tester.bot, bot_token=slack.bot_token, api_url=slack.api_url) as adapter:
+async def socket_adapter(
+    tester: BotTester, connection: SlackConnection
+) -> AsyncIterator[SlackAdapter]:
+    async with open_slack(tester.bot, connection) as adapter:
         yield adapter
 
 

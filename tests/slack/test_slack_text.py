@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from supportbot.slack._text import escape, fit, printable, shorten, slack_len, unescape_input
+from supportbot.core.reply import Field, Reply, Section
+from supportbot.slack import render_reply
+from supportbot.slack._text import (
+    escape,
+    escape_data,
+    fit,
+    printable,
+    shorten,
+    slack_len,
+    strip_hidden,
+    unescape_input,
+)
+from supportbot.slack.testing import message_problem
 
 
 def test_escape_covers_the_three_markup_characters() -> None:
@@ -78,3 +92,68 @@ def test_printable_leaves_nothing_hidden_and_no_line_breaks(text: str) -> None:
     assert not [c for c in shown if unicodedata.category(c) in ("Cc", "Cf", "Cs") and c != "\u200d"]
     assert shown == shown.strip() and "  " not in shown
     assert printable(shown) == shown
+
+
+# --- service data: hidden characters dropped, formatting characters shown as they are --------
+
+_TOKEN = re.compile(r"<!date\^0\^\{_\}\|([*_~`])>")
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs"}
+
+
+def _unescaped(shown: str) -> str:
+    plain = _TOKEN.sub(lambda match: match.group(1), shown)
+    return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+@given(st.text())
+def test_service_data_never_formats_reorders_or_links(value: str) -> None:
+    shown = escape_data(value)
+    rest = _TOKEN.sub("", shown)
+    assert not any(char in rest for char in "*_~`<>")
+    assert all(
+        char in "\n\t\u200d" or unicodedata.category(char) not in _HIDDEN_CATEGORIES
+        for char in shown
+    )
+    assert re.search(r"&(?!amp;|lt;|gt;)", rest) is None
+    # Nothing else changes: what the reader sees is the value without its hidden characters.
+    assert _unescaped(shown) == strip_hidden(value)
+
+
+@given(st.text(), st.integers(min_value=1, max_value=400))
+def test_fitted_service_data_stays_within_the_limit(value: str, limit: int) -> None:
+    assert slack_len(fit(value, limit, data=True)) <= limit
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("ab *_~`<>&\x1b\u202e\u200b\x00\n"), max_size=40),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_a_card_of_hostile_service_data_carries_no_hidden_or_formatting_characters(
+    values: list[str],
+) -> None:
+    reply = Reply(
+        sections=[
+            Section(
+                title="Merchant",
+                fields=[Field(label="Name", value=value) for value in values],
+                items=values,
+            )
+        ]
+    )
+    blocks = render_reply(reply).blocks
+    assert message_problem({"text": "x", "blocks": blocks}) is None
+    texts = json.loads(json.dumps(blocks))
+    for block in texts:
+        for field in block.get("fields", []):
+            body = field["text"].split("\n", 1)[-1]
+            assert not any(char in _TOKEN.sub("", body) for char in "*_~`")
+            assert not any(char in body for char in "\x1b\u202e\u200b\x00")
+
+
+def test_bidi_overrides_and_escapes_are_dropped_from_plain_text_too() -> None:
+    reply = Reply(title="Toko \u202eayaJ ranis\u202c \x1b[31m", text="ok")
+    header = render_reply(reply).blocks[0]["text"]["text"]
+    assert "\u202e" not in header and "\x1b" not in header

@@ -168,6 +168,13 @@ def private_postgres() -> Iterator[PrivateServer]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(scope="module")
+def server() -> Iterator[PrivateServer]:
+    """One private server for a test module (import this fixture into it)."""
+    with private_postgres() as started:
+        yield started
+
+
 # --- file systems ----------------------------------------------------------------------------
 
 

@@ -5,22 +5,15 @@ held past its deadline."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
 
 from supportbot.storage import StorageUnavailable, database_deadline
 from tests.storage.conftest import OpenStore, audit_entry, audit_ids, run_intent, until_healthy
-from tests.storage.faults import PrivateServer, private_postgres
+from tests.storage.faults import PrivateServer, server
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[PrivateServer]:
-    """One private server for this module's tests."""
-    with private_postgres() as started:
-        yield started
+__all__ = ["server"]  # the private server fixture, shared with the storage tests
 
 
 @pytest.fixture

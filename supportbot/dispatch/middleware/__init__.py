@@ -1,48 +1,89 @@
-"""The links of the dispatcher chain, outermost first. See `supportbot.dispatch.chain`."""
+"""The links of the dispatcher chain, each built with what it uses. See `supportbot.dispatch.chain`.
+
+`default_links` puts them in order, outermost first:
+
+- on every request: `metrics` counts and times every run and tags its log lines; `audit` sees
+  every outcome; `recover` turns errors into replies; `privacy` masks personal data for users
+  whose roles may not see it;
+- `resolve` finds the command;
+- on a resolved request: `authorize` refuses what the user's roles (or, for an action, the
+  channel) do not allow;
+- `validate` checks the arguments and builds the context;
+- on a valid request: `deadline` bounds every database call by the run's deadline;
+  `ratelimit` stops a user at a command's limit (with a database);
+  `confirm` holds actions until their requester says yes; `execute` runs a confirmed action
+  exactly once. The handler runs at the end.
+"""
 
 from __future__ import annotations
 
-from supportbot.dispatch.chain import Middleware
+from collections.abc import Callable
 
-from .audit import audit
-from .authorize import authorize
-from .confirm import confirm
-from .execute import execute
-from .metrics import metrics
-from .privacy import privacy
-from .ratelimit import ratelimit
-from .recover import recover
-from .resolve import resolve, validate
+from supportbot.actions.desk import ActionDesk
+from supportbot.core.registry import CommandRegistry
+from supportbot.core.settings import Settings
+from supportbot.dispatch.chain import Links, ResolvedRequest
+from supportbot.dispatch.context import Context
+from supportbot.services.metrics import Metrics
+from supportbot.storage import Store
+
+from .audit import audit_link
+from .authorize import authorize_link
+from .confirm import confirm_link
+from .deadline import deadline_link
+from .execute import execute_link
+from .metrics import metrics_link
+from .privacy import privacy_link
+from .ratelimit import ratelimit_link
+from .recover import recover_link
+from .resolve import resolve_link
+from .validate import validate_link
 
 __all__ = [
-    "DEFAULT_CHAIN",
-    "audit",
-    "authorize",
-    "confirm",
-    "execute",
-    "metrics",
-    "privacy",
-    "ratelimit",
-    "recover",
-    "resolve",
-    "validate",
+    "audit_link",
+    "authorize_link",
+    "confirm_link",
+    "deadline_link",
+    "default_links",
+    "execute_link",
+    "metrics_link",
+    "privacy_link",
+    "ratelimit_link",
+    "recover_link",
+    "resolve_link",
+    "validate_link",
 ]
 
-#: metrics counts and times every run and tags its log lines; audit sees every outcome;
-#: recover turns errors into replies; privacy masks personal data for users whose roles may not
-#: see it; resolve finds the command; authorize refuses what the user's roles (or, for an
-#: action, the channel) do not allow; validate checks the arguments; ratelimit stops a user at a
-#: command's limit; confirm holds actions until their requester says yes; execute runs a
-#: confirmed action exactly once. The handler runs at the end.
-DEFAULT_CHAIN: tuple[Middleware, ...] = (
-    metrics,
-    audit,
-    recover,
-    privacy,
-    resolve,
-    authorize,
-    validate,
-    ratelimit,
-    confirm,
-    execute,
-)
+
+def default_links(
+    *,
+    settings: Settings,
+    registry: CommandRegistry,
+    metrics: Metrics,
+    store: Store | None,
+    desk: ActionDesk,
+    new_context: Callable[[ResolvedRequest], Context],
+) -> Links:
+    """The bot's chain: every link, built with its share of these collaborators."""
+    region = settings.phone_region
+    return Links(
+        outer=(
+            metrics_link(metrics),
+            audit_link(
+                store.audit if store is not None else None,
+                region,
+                command_timeout_s=settings.command_timeout_s,
+            ),
+            recover_link(settings.command_timeout_s),
+            privacy_link(settings.personal_data_roles, region),
+        ),
+        resolve=resolve_link(registry),
+        resolved=(authorize_link(settings),),
+        validate=validate_link(settings, new_context),
+        valid=(
+            deadline_link(),
+            *([ratelimit_link(store.audit, settings)] if store is not None else []),
+            confirm_link(desk, region),
+            execute_link(desk, region),
+        ),
+    )

@@ -13,8 +13,12 @@ from supportbot.core.argtypes import MerchantId, TransactionId
 from supportbot.core.errors import SupportbotError
 from supportbot.core.masking import mask_text
 from supportbot.core.reply import Outcome, Reply
-from supportbot.dispatch.chain import Next, Request
-from supportbot.storage import AuditEntry
+from supportbot.dispatch.chain import Link, Next, Request
+from supportbot.dispatch.context import answer_reserve
+from supportbot.dispatch.notes import RunNotes
+from supportbot.storage import AuditEntry, AuditLog, database_deadline
+
+__all__ = ["audit_link", "audit_target", "error_detail", "masked_arguments", "masked_value"]
 
 log = logging.getLogger("supportbot.audit")
 
@@ -30,25 +34,24 @@ def masked_value(value: Any, region: str) -> str:
     return mask_text(str(value), region)
 
 
-def masked_arguments(request: Request) -> str:
+def masked_arguments(notes: RunNotes, region: str) -> str:
     """All arguments, masked: bound values when validation passed, else the raw text masked."""
-    region = request.bot.settings.phone_region
-    if request.arguments:
+    if notes.arguments:
         text = " ".join(
             f"{name}={masked_value(value, region)}"
-            for name, value in request.arguments.items()
+            for name, value in notes.arguments.items()
             if value is not None and value is not False
         )
     else:
-        text = mask_text(request.raw_arguments, region)
+        text = mask_text(notes.raw_arguments, region)
     return text[:MAX_ARGUMENTS]
 
 
-def audit_target(request: Request) -> str | None:
+def audit_target(notes: RunNotes) -> str | None:
     """The customer the command was about: what the handler said, or its first reference."""
-    if request.context is not None and request.context.audit_target:
-        return request.context.audit_target
-    for value in request.arguments.values():
+    if notes.audit_target:
+        return notes.audit_target
+    for value in notes.arguments.values():
         if isinstance(value, MerchantId | TransactionId):
             return str(value)  # ids are not personal data
         masked = getattr(value, "masked", None)
@@ -70,52 +73,74 @@ def error_detail(error: BaseException | None, region: str = "ID") -> str | None:
     return mask_text(text[-MAX_ERROR:], region)
 
 
-async def audit(request: Request, call_next: Next) -> Reply:
-    """Call the chain, then write one audit record for this run.
+def audit_link(
+    audit_log: AuditLog | None, region: str, *, command_timeout_s: float | None = None
+) -> Link[Request]:
+    """The link that writes every run to `audit_log` (None: a bot without a database, only the
+    log line), masking phone numbers as `region` writes them. A run that ends before its
+    context is built (an unknown command, a usage error, a refusal) has no database deadline of
+    its own: its record keeps to `command_timeout_s` from the run's start (None: the write
+    path's own bound)."""
 
-    A run abandoned on the way (Ctrl-C in the terminal, a shutdown) is recorded as cancelled
-    before the cancellation goes on.
-    """
-    try:
-        reply = await call_next(request)
-    except asyncio.CancelledError:
-        await _record(request, Outcome.CANCELLED.value)
-        raise
-    await _record(request, reply.outcome.value)
-    return reply
+    async def audit(request: Request, call_next: Next[Request]) -> Reply:
+        """Call the chain, then write one audit record for this run.
+
+        A run abandoned on the way (Ctrl-C in the terminal, a shutdown) is recorded as
+        cancelled before the cancellation goes on. The record waits for the database no longer
+        than the run's deadline: past it, the row goes to the spool and the answer goes out.
+        """
+        fallback: float | None = None
+        if command_timeout_s is not None:
+            fallback = asyncio.get_running_loop().time() + command_timeout_s
+            fallback -= answer_reserve(command_timeout_s)
+        try:
+            reply = await call_next(request)
+        except asyncio.CancelledError:
+            entry = audit_entry(request, Outcome.CANCELLED.value, region)
+            with database_deadline(request.notes.database_deadline or fallback):
+                await _record(audit_log, entry)
+            raise
+        with database_deadline(request.notes.database_deadline or fallback):
+            await _record(audit_log, audit_entry(request, reply.outcome.value, region))
+        return reply
+
+    return audit
 
 
-async def _record(request: Request, outcome: str) -> None:
-    duration_ms = (time.perf_counter() - request.started) * 1000
-    failures = request.context.service_failures if request.context else []
-    entry = AuditEntry(
+def audit_entry(request: Request, outcome: str, region: str) -> AuditEntry:
+    """The audit record of `request`, ended with `outcome`, from what its notes hold."""
+    notes = request.notes
+    return AuditEntry(
         request_id=request.request_id,
         at=datetime.now(UTC),
         user_id=request.message.user.id,
         user_name=request.message.user.display,
         adapter=request.message.adapter,
         channel=request.message.channel,
-        command=request.spec.name if request.spec else (request.typed_name or None),
-        arguments=masked_arguments(request),
+        command=notes.command_name,
+        arguments=masked_arguments(notes, region),
         outcome=outcome,
-        duration_ms=round(duration_ms, 3),
-        error=error_detail(request.error, request.bot.settings.phone_region),
+        duration_ms=round((time.perf_counter() - request.started) * 1000, 3),
+        error=error_detail(notes.error, region),
         service_errors=[
-            {"service": r.service, "kind": r.error.kind if r.error else "error"} for r in failures
+            {"service": r.service, "kind": r.error.kind if r.error else "error"}
+            for r in notes.service_failures
         ],
-        target=audit_target(request),
+        target=audit_target(notes),
     )
-    store = request.bot.store
-    if store is not None:
+
+
+async def _record(audit_log: AuditLog | None, entry: AuditEntry) -> None:
+    if audit_log is not None:
         try:
-            await store.audit.record(entry)
+            await audit_log.record(entry)
         except (Exception, asyncio.CancelledError):
             # The user still gets the answer; the log keeps what the trail could not.
-            log.exception("could not write the audit record %s: %r", request.request_id, entry)
+            log.exception("could not write the audit record %s: %r", entry.request_id, entry)
     log.info(
         "command=%s outcome=%s duration_ms=%.1f ref=%s",
         entry.command,
         entry.outcome,
-        duration_ms,
-        request.request_id,
+        entry.duration_ms,
+        entry.request_id,
     )

@@ -7,15 +7,21 @@ database, so the answer may come after a restart or reach another replica.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
+from supportbot.actions.desk import ActionDesk
+from supportbot.actions.unrecorded import unrecorded
 from supportbot.core.masking import mask_text
 from supportbot.core.reply import Reply
-from supportbot.dispatch.chain import Next, Request
+from supportbot.dispatch.chain import Link, Next, ValidRequest
 from supportbot.dispatch.handler import add_service_warnings, as_reply
+from supportbot.storage import StorageUnavailable
+
+__all__ = ["confirm_link", "confirm_prompt"]
 
 
-def _format_values(arguments: dict[str, Any]) -> dict[str, str]:
+def _format_values(arguments: Mapping[str, Any]) -> dict[str, str]:
     values: dict[str, str] = {}
     for name, value in arguments.items():
         values[name] = "" if value is None else str(value)
@@ -24,7 +30,7 @@ def _format_values(arguments: dict[str, Any]) -> dict[str, str]:
 
 
 def confirm_prompt(
-    template: str | None, command: str, arguments: dict[str, Any], extra: dict[str, Any]
+    template: str | None, command: str, arguments: Mapping[str, Any], extra: Mapping[str, Any]
 ) -> str:
     """The confirmation question, with the arguments and the preview's values filled in."""
     values = {**_format_values(arguments), **{k: str(v) for k, v in extra.items()}}
@@ -37,28 +43,46 @@ def confirm_prompt(
         return template
 
 
-async def confirm(request: Request, call_next: Next) -> Reply:
-    """For an action not yet confirmed: store the question and ask the user; nothing runs."""
-    spec = request.spec
-    if spec is None or not spec.action or request.confirmed_token is not None:
-        return await call_next(request)
-    extra: dict[str, Any] = {}
-    if spec.preview is not None:
-        context = request.context
-        assert context is not None, "resolve builds the context"
-        async with asyncio.timeout_at(context.deadline):
-            previewed = await spec.preview(context, **request.arguments)
-        if isinstance(previewed, dict):
-            extra = previewed
-        else:
-            # The preview found a reason not to ask at all (no such transaction, ...).
-            reply = as_reply(previewed)
-            add_service_warnings(reply, context)
-            return reply
-    # The question is stored, and shown in the channel when an approver is asked: masked whole,
-    # so free text (a refund's reason) cannot carry a phone number or an email there.
-    prompt = mask_text(
-        confirm_prompt(spec.confirm, spec.name, request.arguments, extra),
-        request.bot.settings.phone_region,
-    )
-    return await request.bot.actions.ask(request, prompt)
+def confirm_link(desk: ActionDesk, region: str) -> Link[ValidRequest]:
+    """The link that has `desk` store each action's question, masked as `region` writes
+    phone numbers."""
+
+    async def confirm(request: ValidRequest, call_next: Next[ValidRequest]) -> Reply:
+        """For an action not yet confirmed: store the question and ask the user; nothing runs.
+
+        While the database cannot take writes the action is refused at once, before its
+        preview calls anything: its question could not be stored anyway."""
+        spec = request.spec
+        if not spec.action or request.confirmed is not None:
+            return await call_next(request)
+        problem = desk.recording_problem()
+        if problem is not None:
+            request.notes.error = problem
+            return unrecorded(spec.name, problem)
+        extra: Mapping[str, Any] = {}
+        if spec.preview is not None:
+            context = request.context
+            async with asyncio.timeout_at(context.deadline):
+                previewed = await spec.preview(context, **request.arguments)
+            if isinstance(previewed, dict):
+                extra = previewed
+            else:
+                # The preview found a reason not to ask at all (no such transaction, ...).
+                reply = as_reply(previewed)
+                add_service_warnings(reply, context)
+                return reply
+        # The question is stored, and shown in the channel when an approver is asked: masked
+        # whole, so free text (a refund's reason) cannot carry a phone number or an email there.
+        prompt = confirm_prompt(spec.confirm, spec.name, request.arguments, extra)
+        try:
+            return await desk.ask(
+                spec=spec,
+                arguments=request.arguments,
+                message=request.message,
+                prompt=mask_text(prompt, region),
+            )
+        except StorageUnavailable as exc:
+            request.notes.error = exc
+            return unrecorded(spec.name, exc)
+
+    return confirm

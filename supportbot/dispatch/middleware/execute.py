@@ -12,13 +12,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from supportbot.actions.desk import action_fingerprint, already_done_reply
+from supportbot.actions import wording as messages
+from supportbot.actions.desk import ActionDesk
+from supportbot.actions.runs import ConfirmedRun, action_fingerprint, already_done_reply
+from supportbot.actions.unrecorded import unrecorded
 from supportbot.core.reply import Outcome, Reply
-from supportbot.dispatch.chain import Next, Request
-from supportbot.storage import RunRecord
+from supportbot.dispatch.chain import Link, Next, ValidRequest
+from supportbot.dispatch.error_reply import error_reply
+from supportbot.storage import RunRecord, StorageUnavailable
 
 from .audit import audit_target, masked_arguments
-from .recover import recover
+
+__all__ = ["DONE", "LEASE_MARGIN", "execute_link"]
 
 #: A claim outlives the command's deadline by this much before its outcome counts as unknown
 #: (the handler cannot run past its deadline; the margin covers writing the outcome).
@@ -27,49 +32,75 @@ LEASE_MARGIN = timedelta(seconds=5)
 DONE = frozenset({Outcome.OK, Outcome.NOT_FOUND})
 
 
-async def execute(request: Request, call_next: Next) -> Reply:
-    """For the confirmed run of an action: claim its key, run it once, record the outcome."""
-    spec = request.spec
-    if spec is None or not spec.action or request.confirmed_token is None:
-        return await call_next(request)
-    ledger = request.bot.actions.ledger
-    assert ledger is not None, "an action is only ever asked with a database"
-    key = request.idempotency_key or request.confirmed_token
-    now = datetime.now(UTC)
-    user = request.message.user
-    claim = await ledger.claim_run(
-        RunRecord(
-            idempotency_key=key,
-            fingerprint=action_fingerprint(spec.name, request.arguments),
-            command=spec.name,
-            user_id=user.id,
-            user_name=user.display,
-            approved_by=request.approved_by,
-            arguments=masked_arguments(request),
-            target=audit_target(request),
-            adapter=request.message.adapter,
-            channel=request.message.channel,
+def execute_link(desk: ActionDesk, region: str) -> Link[ValidRequest]:
+    """The link that runs confirmed actions once, in the ledger of `desk` (which also asks the
+    retry question of a failed run); arguments are recorded masked as `region` writes them."""
+
+    async def execute(request: ValidRequest, call_next: Next[ValidRequest]) -> Reply:
+        """For the confirmed run of an action: claim its key, run it once, record the outcome."""
+        spec, confirmed = request.spec, request.confirmed
+        if not spec.action or confirmed is None:
+            return await call_next(request)
+        ledger = desk.ledger
+        if ledger is None:  # the desk asks no question without one; a run cannot get here
+            return Reply(outcome=Outcome.ERROR, text=messages.actions_need_a_database(spec.name))
+        notes, context = request.notes, request.context
+        try:
+            claim = await ledger.claim_run(intent(request, confirmed, region))
+        except StorageUnavailable as exc:
+            # The intent is not committed, so the service is not called: nothing was done.
+            notes.error = exc
+            return unrecorded(spec.name, exc)
+        if not claim.won:
+            return already_done_reply(claim.run)
+        # Errors become replies here, so that a crash or a timeout is recorded as this run's
+        # outcome.
+        try:
+            reply = await call_next(request)
+        except Exception as exc:
+            reply = error_reply(request, exc, timeout_s=context.timeout_s)
+        done = reply.outcome in DONE
+        await ledger.finish_run(
+            confirmed.idempotency_key,
             request_id=request.request_id,
-            started_at=now,
-            lease_until=now + timedelta(seconds=request.bot.timeout_for(spec)) + LEASE_MARGIN,
+            state="done" if done else "failed",
+            outcome=reply.outcome.value,
+            result=reply.model_dump(mode="json"),
+            target=audit_target(notes),
         )
-    )
-    if not claim.won:
-        return already_done_reply(claim.run)
-    # Errors become replies here, so that a crash or a timeout is recorded as this run's outcome.
-    reply = await recover(request, call_next)
-    done = reply.outcome in DONE
-    await ledger.finish_run(
-        key,
+        if done:
+            return reply
+        # A service that refused (4xx) would refuse a retry too: then only Escalate is offered.
+        failures = context.service_failures
+        return await desk.retry_question(
+            spec=spec,
+            arguments=request.arguments,
+            message=request.message,
+            request_id=request.request_id,
+            failed=reply,
+            retry=not failures or not all(failure.refused for failure in failures),
+        )
+
+    return execute
+
+
+def intent(request: ValidRequest, confirmed: ConfirmedRun, region: str) -> RunRecord:
+    """The intent to run `request`, the confirmed action, under its idempotency key: committed
+    before the handler runs."""
+    notes, spec, user = request.notes, request.spec, request.message.user
+    now = datetime.now(UTC)
+    return RunRecord(
+        idempotency_key=confirmed.idempotency_key,
+        fingerprint=action_fingerprint(spec.name, request.arguments),
+        command=spec.name,
+        user_id=user.id,
+        user_name=user.display,
+        approved_by=confirmed.approved_by,
+        arguments=masked_arguments(notes, region),
+        target=audit_target(notes),
+        adapter=request.message.adapter,
+        channel=request.message.channel,
         request_id=request.request_id,
-        state="done" if done else "failed",
-        outcome=reply.outcome.value,
-        result=reply.model_dump(mode="json"),
-        target=audit_target(request),
+        started_at=now,
+        lease_until=now + timedelta(seconds=request.context.timeout_s) + LEASE_MARGIN,
     )
-    if done:
-        return reply
-    # A service that refused (4xx) would refuse a retry too: then only Escalate is offered.
-    failures = request.context.service_failures if request.context is not None else []
-    retry = not failures or not all(failure.refused for failure in failures)
-    return await request.bot.actions.retry_question(request, reply, retry=retry)

@@ -7,16 +7,25 @@ Channel-visible output is masked by the adapters whatever this says.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from supportbot.core.masking import mask_reply
 from supportbot.core.reply import Reply
-from supportbot.dispatch.chain import Next, Request
+from supportbot.dispatch.chain import Link, Next, Request
+
+__all__ = ["privacy_link"]
 
 
-async def privacy(request: Request, call_next: Next) -> Reply:
-    """Run the chain; mask the reply when the user may not see personal data."""
-    reply = await call_next(request)
-    settings = request.bot.settings
-    allowed = settings.personal_data_roles
-    if not allowed or request.roles & set(allowed):
-        return reply
-    return mask_reply(reply, settings.phone_region)
+def privacy_link(personal_data_roles: Iterable[str], region: str) -> Link[Request]:
+    """The link that masks (phone numbers the way `region` writes them) for anyone without one
+    of `personal_data_roles`; with none given, everyone sees everything."""
+    allowed = frozenset(personal_data_roles)
+
+    async def privacy(request: Request, call_next: Next[Request]) -> Reply:
+        """Run the chain; mask the reply when the user may not see personal data."""
+        reply = await call_next(request)
+        if not allowed or request.roles & allowed:
+            return reply
+        return mask_reply(reply, region)
+
+    return privacy
