@@ -20,7 +20,6 @@ __all__ = [
 ]
 
 
-
 def param_help(spec: CommandSpec) -> dict[str, str]:
     """Per-argument help from docstring lines of the form `name: what it is` (and the indented
     lines continuing them), read once by `@command`."""
