@@ -35,7 +35,7 @@ from typing import Any
 import httpx
 
 from .core.message import Message, User
-from .core.plugins import load_plugins
+from .core.plugins import find_command_folder, is_plugin_file, load_plugins
 from .core.registry import CommandRegistry, CommandSpec, spec_of
 from .core.reply import Reply
 from .core.settings import ServiceSettings, Settings, load_settings
@@ -93,7 +93,7 @@ def _registry(commands: Iterable[Any] | None, settings: Settings) -> CommandRegi
         if spec is not None:
             registry.add(spec)
         else:
-            folders.append(Path(item))
+            folders.append(find_command_folder(Path(item)))
     for folder in folders:
         for spec in _folder_commands(*_folder_state(folder)):
             registry.add(spec)
@@ -105,7 +105,7 @@ def _folder_state(folder: Path) -> tuple[Path, tuple[tuple[str, int, int], ...]]
     decides whether commands imported earlier are still the folder's commands."""
     resolved = folder.resolve()
     files = sorted(resolved.glob("*.py")) if resolved.is_dir() else []
-    stats = [(path, path.stat()) for path in files if not path.name.startswith("_")]
+    stats = [(path, path.stat()) for path in files if is_plugin_file(path)]
     return resolved, tuple((str(path), st.st_mtime_ns, st.st_size) for path, st in stats)
 
 

@@ -20,7 +20,14 @@ from types import ModuleType
 from . import wording as messages
 from .registry import CommandRegistry, spec_of
 
-__all__ = ["ENTRY_POINT_GROUP", "PluginFailure", "PluginReport", "load_plugins"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "PluginFailure",
+    "PluginReport",
+    "find_command_folder",
+    "is_plugin_file",
+    "load_plugins",
+]
 
 ENTRY_POINT_GROUP = "supportbot.commands"
 log = logging.getLogger("supportbot.plugins")
@@ -102,8 +109,31 @@ def _folder_files(folders: Iterable[Path], failures: list[PluginFailure]) -> lis
             failures.append(PluginFailure(resolved, None, reason))
             log.warning("command folder %s (%s) is missing; skipped", folder, resolved)
             continue
-        files.extend(p for p in sorted(folder.glob("*.py")) if not p.name.startswith("_"))
+        files.extend(p for p in sorted(folder.glob("*.py")) if is_plugin_file(p))
     return files
+
+
+def is_plugin_file(path: Path) -> bool:
+    """Whether a .py file of a command folder holds commands: not `_private.py`, and not a
+    test (`test_*.py`, `*_test.py`, `conftest.py`), which a tests/commands/ folder is full of."""
+    name = path.name
+    return not (
+        name.startswith(("_", "test_")) or name.endswith("_test.py") or name == "conftest.py"
+    )
+
+
+def find_command_folder(folder: Path, start: Path | None = None) -> Path:
+    """A relative command folder (`commands`) as found from `start` (the working directory) or
+    the nearest folder above it that has one with commands in it: a test run from `tests/`
+    finds the project's `commands/`, not `tests/commands/`. Absolute folders are kept."""
+    if folder.is_absolute():
+        return folder
+    base = (start or Path.cwd()).resolve()
+    for place in (base, *base.parents):
+        candidate = place / folder
+        if candidate.is_dir() and any(is_plugin_file(p) for p in candidate.glob("*.py")):
+            return candidate
+    return base / folder
 
 
 def load_plugins(folders: Iterable[Path], *, entry_points: bool = True) -> PluginReport:

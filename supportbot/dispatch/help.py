@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from supportbot.access import wording as messages
@@ -20,24 +19,15 @@ __all__ = [
     "param_help",
 ]
 
-_PARAM_LINE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.+)$")
-
 
 def param_help(spec: CommandSpec) -> dict[str, str]:
-    """Per-argument help from docstring lines of the form `name: what it is`."""
-    names = {param.name for param in spec.params}
-    found: dict[str, str] = {}
-    for line in spec.description.splitlines()[1:]:
-        match = _PARAM_LINE.match(line)
-        if match and match.group(1) in names:
-            found[match.group(1)] = match.group(2).strip()
-    return found
+    """Per-argument help from docstring lines of the form `name: what it is` (and the indented
+    lines continuing them), read once by `@command`."""
+    return dict(spec.argument_help)
 
 
 def _body(spec: CommandSpec) -> str:
-    lines = spec.description.splitlines()[1:]
-    kept = [line for line in lines if not _PARAM_LINE.match(line)]
-    return "\n".join(kept).strip()
+    return spec.body
 
 
 def _role_list(roles: Iterable[str], settings: Settings | None) -> str:
@@ -111,7 +101,7 @@ def describe_command(
     reply = Reply(title=f"/{spec.name}", text=spec.help)
     how = reply.section("How to use it")
     how.fields.append(Field(label="Usage", value=spec.usage))
-    for example in spec.examples or (spec.example,):
+    for example in spec.examples or ((spec.example,) if spec.example else ()):
         how.fields.append(Field(label="Example", value=example))
     if spec.aliases:
         how.fields.append(Field(label="Also", value=", ".join(f"/{a}" for a in spec.aliases)))

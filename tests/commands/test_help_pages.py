@@ -70,3 +70,14 @@ def test_the_slack_manifest_usage_hints_have_no_placeholders() -> None:
     for slash in manifest["features"]["slash_commands"]:
         hint = slash.get("usage_hint") or ""
         assert not PLACEHOLDERS.search(hint), (slash["command"], hint)
+
+
+async def test_did_you_mean_never_names_a_command_hidden_from_the_reader() -> None:
+    agent, lead = READERS
+    async with BotTester.demo(commands=[COMMANDS], user=agent) as bot:
+        hidden = await bot.run("/refnd TX-1042 1rb x")
+        shown = await bot.run("/refnd TX-1042 1rb x", user=lead)
+        ranked = await bot.run("/resend TX-1042")
+    assert "/refund" not in (hidden.text or "")
+    assert "Did you mean /refund" in (shown.text or "")
+    assert "Did you mean /resend-receipt" in (ranked.text or "")

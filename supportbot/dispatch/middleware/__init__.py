@@ -80,7 +80,7 @@ def default_links(
             recover_link(settings.command_timeout_s),
             privacy_link(settings.personal_data_roles, region),
         ),
-        resolve=resolve_link(registry),
+        resolve=resolve_link(registry, settings),
         resolved=(authorize_link(settings),),
         validate=validate_link(settings, new_context),
         valid=(
