@@ -108,5 +108,3 @@ def export(
     else:
         path.write_text(text, encoding="utf-8")
         click.echo(f"supportbot: wrote {len(rows)} rows to {path}", err=True)
-
-

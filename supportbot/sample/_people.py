@@ -13,10 +13,10 @@ __all__ = ["DEMO_ROLES"]
 DEMO_ROLES: dict[str, dict[str, str | list[str]]] = {
     "lead": {
         "description": "Support leads: refunds, approvals, the audit trail",
-        "members": ["lina", "dewi", "support-leads"],
+        "members": ["login:lina", "login:dewi", "group:support-leads"],
     },
     "weekend": {
         "description": "Weekend and on-call staff",
-        "members": ["ani", "support-weekend"],
+        "members": ["login:ani", "group:support-weekend"],
     },
 }

@@ -58,6 +58,7 @@ from ._payloads import (
 from ._prepare import ReplyPreparer
 from ._settings import slack_settings
 from ._shortcut import LOOKUP_SHORTCUT, run_lookup_shortcut
+from ._store import default_state
 from ._text import escape
 from ._users import UserDirectory
 
@@ -460,14 +461,6 @@ def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _default_state(bot: Bot) -> tuple[Dedupe, InteractionStore]:
-    if bot.store is None:
-        return MemoryDedupe(), MemoryInteractions()
-    from ._store import StoreDedupe, StoreInteractions
-
-    return StoreDedupe(bot.store), StoreInteractions(bot.store)
-
-
 @asynccontextmanager
 async def open_slack(
     bot: Bot,
@@ -483,7 +476,7 @@ async def open_slack(
     `signing_secret` turns on request signature checks (HTTP mode); Socket Mode needs none.
     Dedupe and button state default to the bot's database (memory when it has none).
     """
-    default_dedupe, default_interactions = _default_state(bot)
+    default_dedupe, default_interactions = default_state(bot.store)
     adapter = SlackAdapter(
         bot,
         connection,

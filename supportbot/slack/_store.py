@@ -11,9 +11,10 @@ from datetime import timedelta
 
 from supportbot.storage import Store
 
-from ._interactions import INTERACTION_TTL_S, Interaction
+from ._dedupe import Dedupe, MemoryDedupe
+from ._interactions import INTERACTION_TTL_S, Interaction, InteractionStore, MemoryInteractions
 
-__all__ = ["StoreDedupe", "StoreInteractions"]
+__all__ = ["StoreDedupe", "StoreInteractions", "default_state"]
 
 #: How long a claim is remembered: far longer than Slack retries (three, within minutes).
 CLAIM_TTL = timedelta(days=2)
@@ -50,3 +51,10 @@ class StoreInteractions:
         """The interaction, or None when unknown or expired."""
         state = await self._states.get(interaction_id)
         return None if state is None else Interaction.from_json(state)
+
+
+def default_state(store: Store | None) -> tuple[Dedupe, InteractionStore]:
+    """Delivery dedupe and button state: in `store` when the bot has one, else in memory."""
+    if store is None:
+        return MemoryDedupe(), MemoryInteractions()
+    return StoreDedupe(store), StoreInteractions(store)

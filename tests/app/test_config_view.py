@@ -8,7 +8,7 @@ import pytest
 
 from supportbot import load_settings
 from supportbot.app.config_view import effective_config, mask_database_url, mask_url, render_config
-from supportbot.slack import SLACK_TABLE
+from supportbot.app.env import registered_adapters
 
 
 @pytest.mark.parametrize(
@@ -94,8 +94,10 @@ def test_config_view_shows_the_adapters_tables_with_their_defaults(tmp_path: Pat
         '[slack]\nengineering_channel = "C0ENG"\napi_url = "https://u:pw@slack.test/api/"\n',
         encoding="utf-8",
     )
-    settings = load_settings(config, tables=[SLACK_TABLE])
-    lines = render_config(effective_config(settings, config, tables=[SLACK_TABLE])).splitlines()
+    settings = load_settings(config, tables=registered_adapters().tables)
+    lines = render_config(
+        effective_config(settings, config, tables=registered_adapters().tables)
+    ).splitlines()
     assert "slack.engineering_channel = 'C0ENG'" in lines
     assert "slack.visibility = 'ephemeral'" in lines  # a default, shown too
     assert "slack.api_url = 'https://u:***@slack.test/api/'" in lines

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from supportbot import Settings, load_settings
+from supportbot.app.env import registered_adapters
 from supportbot.dispatch.bot import Bot, Outlets, open_bot
 from supportbot.slack import (
-    SLACK_TABLE,
     SlackAdapter,
     SlackConnection,
     connect_slack,
@@ -43,7 +43,7 @@ class Host:
         self.values = {"command_folders": [str(COMMANDS)], "bundled_commands": False, **values}
 
     def settings(self) -> Settings:
-        return load_settings(self.config, tables=[SLACK_TABLE], **self.values)
+        return load_settings(self.config, tables=registered_adapters().tables, **self.values)
 
     def open_bot(
         self, settings: Settings, *, demo: bool, outlets: Outlets | None = None
@@ -57,7 +57,11 @@ def bot_settings(folder: Path, *, slack: dict[str, Any] | None = None, **values:
     table's keys from `slack`."""
     database = f"sqlite:///{folder / 'supportbot.db'}"
     settings = load_settings(
-        None, tables=[SLACK_TABLE], data_dir=str(folder), database_url=database, **values
+        None,
+        tables=registered_adapters().tables,
+        data_dir=str(folder),
+        database_url=database,
+        **values,
     )
     return settings.with_table("slack", slack) if slack else settings
 

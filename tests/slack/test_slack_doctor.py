@@ -17,7 +17,10 @@ from supportbot.slack.testing import FakeSlack
 
 def settings_at(api_url: str, tmp_path: Path):
     return load_settings(
-        None, tables=[SLACK_TABLE], data_dir=str(tmp_path), slack={"api_url": api_url}
+        None,
+        tables=registered_adapters().tables,
+        data_dir=str(tmp_path),
+        slack={"api_url": api_url},
     )
 
 
