@@ -127,6 +127,9 @@ if TYPE_CHECKING:
         CommandSpec as CommandSpec,
     )
     from .core.registry import (
+        Preview as Preview,
+    )
+    from .core.registry import (
         command as command,
     )
     from .core.reply import (
@@ -205,6 +208,7 @@ _PUBLIC: dict[str, str] = {
     "ParseError": "core.errors",
     "PhoneNumber": "core.argtypes",
     "PluginError": "core.errors",
+    "Preview": "core.registry",
     "Reply": "core.reply",
     "Rest": "core.argtypes",
     "Section": "core.reply",
@@ -263,6 +267,7 @@ __all__ = [
     "ParseError",
     "PhoneNumber",
     "PluginError",
+    "Preview",
     "Reply",
     "Rest",
     "Section",

@@ -133,7 +133,9 @@ def cli(ctx: click.Context, config: Path | None) -> None:
 DOWN_OPTION = click.option(
     "--down",
     multiple=True,
-    type=click.Choice(["merchants", "billing", "devices", "transactions", "receipts"]),
+    type=click.Choice(
+        ["merchants", "billing", "devices", "transactions", "receipts", "notifications"]
+    ),
     help="With the sample services: stop this one, to see how a dead service looks. Repeatable.",
 )
 

@@ -1,0 +1,65 @@
+"""The `[knowledge]` table of the configuration: snippets, known issues, bulk notices.
+
+In the file::
+
+    [knowledge]
+    snippets_file = "snippets.toml"     # seeds the library (relative: next to supportbot.toml)
+    notify_approval_over = 25           # a notice to more merchants needs a lead's approval
+
+and in the environment `SUPPORTBOT_KNOWLEDGE__<KEY>`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from supportbot.core.settings import Settings, SettingsTable
+
+__all__ = ["KNOWLEDGE_TABLE", "KnowledgeSettings", "knowledge_settings"]
+
+#: The seed shipped with the checkout (config/snippets.toml), used when none is configured.
+BUNDLED_SNIPPETS = Path(__file__).resolve().parents[3] / "config" / "snippets.toml"
+
+
+class KnowledgeSettings(BaseModel):
+    """Everything snippets, known issues and bulk notices can be told."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    snippets_file: Path | None = Field(
+        None,
+        description="TOML file whose [[snippet]] entries seed the library on start (keys "
+        "already in the database are left alone); default: config/snippets.toml of the "
+        "checkout. Relative paths are read against the current folder",
+    )
+    seed_snippets: bool = Field(True, description="Seed the library from snippets_file on start")
+    notify_approval_over: int = Field(
+        25,
+        ge=0,
+        le=1_000_000,
+        description="A bulk notice to more merchants than this needs a lead's approval after "
+        "its requester confirms",
+    )
+    notify_max: int = Field(
+        5000, ge=1, le=100_000, description="The most merchants one notice run sends to"
+    )
+    notify_rate_per_s: float = Field(
+        10.0, gt=0, le=1000, description="Sends per second to the notifications service"
+    )
+    notify_timeout_s: float = Field(
+        600.0,
+        ge=10,
+        le=3600,
+        description="How long one notice run may take before it stops (what is sent stays "
+        "sent; a retry sends the rest)",
+    )
+
+
+KNOWLEDGE_TABLE = SettingsTable(name="knowledge", model=KnowledgeSettings)
+
+
+def knowledge_settings(settings: Settings) -> KnowledgeSettings:
+    """The `[knowledge]` table of `settings`, validated (ConfigError when wrong)."""
+    return KNOWLEDGE_TABLE.read(settings)
