@@ -13,6 +13,7 @@ from supportbot import (
     MerchantRef,
     Outcome,
     Reply,
+    Section,
     ServiceResult,
     command,
     format_money,
@@ -132,19 +133,25 @@ async def merchant(ctx: Context, who: MerchantRef) -> Reply:
     who: a phone number (0812-3456-7890, +62 812 3456 7890), an email, or a merchant id (M-10001)
     """
     if who.kind == "merchant_id":
-        # The id is known: ask every service at once (one round trip in all).
+        # The id is known: ask every service at once (one round trip in all), and read the
+        # known issues from the database meanwhile.
+        banner = ctx.knowledge.banners(who.value)
         profile, *rest = await ctx.gather(
             ctx.services.merchants.get(f"/merchants/{who.value}").expect(Profile),
             *_details(ctx, who.value),
         )
         if profile.not_found:
+            banner.cancel()
             return _not_found(who)
         if profile.ok:
-            return _card(who.value, profile.data, *rest)
+            card = _card(who.value, profile.data, *rest)
+            return await _with_banner(ctx, card, banner, who.value, profile.data, rest)
         # Without the profile nothing says this merchant exists: never an OK card.
         if all(result.not_found for result in rest):
+            banner.cancel()
             return _not_found(who, unconfirmed=True)
-        return _partial_card(who.value, *rest)
+        card = _partial_card(who.value, *rest)
+        return await _with_banner(ctx, card, banner, who.value, None, rest)
 
     # A phone or email: resolve the merchant first, then every other service at once.
     search = await ctx.call(
@@ -162,8 +169,32 @@ async def merchant(ctx: Context, who: MerchantRef) -> Reply:
     if len(matches) > 1:
         return _pick_list(who, matches)
     found = matches[0]
+    banner = ctx.knowledge.banners(found.id)
     rest = await ctx.gather(*_details(ctx, found.id))
-    return _card(found.id, found, *rest)
+    return await _with_banner(ctx, _card(found.id, found, *rest), banner, found.id, found, rest)
+
+
+async def _with_banner(
+    ctx: Context,
+    card: Reply,
+    banner: Any,
+    merchant_id: str,
+    profile: Profile | None,
+    rest: list[ServiceResult[Any]],
+) -> Reply:
+    """The card with the active known issues that match this merchant at its top."""
+    billing, devices, transactions = rest
+    facts = ctx.knowledge.facts(
+        merchant_id,
+        profile.model_dump() if profile is not None else None,
+        billing.data.model_dump() if billing.ok else None,
+        [d.model_dump() for d in devices.data.devices] if devices.ok else None,
+        [t.model_dump() for t in transactions.data.transactions] if transactions.ok else None,
+    )
+    lines = await banner.lines(facts)
+    if lines:
+        card.sections.insert(0, Section(title="Known issue", items=lines))
+    return card
 
 
 def _details(ctx: Context, merchant_id: str) -> list[Any]:

@@ -10,6 +10,7 @@ from supportbot import (
     Field,
     Outcome,
     Reply,
+    Section,
     TransactionId,
     command,
     format_money,
@@ -77,12 +78,19 @@ async def transaction(ctx: Context, tx: TransactionId) -> Reply:
     merchant_id = data.merchant_id
     ctx.audit_target = str(tx)
     merchant_name = None
+    banner = ctx.knowledge.banners(merchant_id)  # read meanwhile
     if merchant_id:
         merchant = await ctx.call(
             ctx.services.merchants.get(f"/merchants/{merchant_id}").expect(MerchantName)
         )
         merchant_name = merchant.data.name if merchant.ok else None
-    return _card(tx, data, merchant_id, merchant_name)
+    card = _card(tx, data, merchant_id, merchant_name)
+    # What this card knows of the merchant: its id and this payment's method.
+    facts = ctx.knowledge.facts(merchant_id or "?", None, None, None, [{"method": data.method}])
+    lines = await banner.lines(facts)
+    if lines:
+        card.sections.insert(0, Section(title="Known issue", items=lines))
+    return card
 
 
 def _card(

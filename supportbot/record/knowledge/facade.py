@@ -7,7 +7,9 @@ with the sentence to show; nothing here raises anything else for what a user typ
 
 from __future__ import annotations
 
+import asyncio
 import difflib
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +22,15 @@ from supportbot.storage import Incident, IncidentEvent, Snippet, SnippetConflict
 
 from . import wording as messages
 from .facts import PLACEHOLDERS, Gather, MerchantFacts, facts_from_answers, lookup_facts
-from .incidents import STATUSES, MatchRule, banner_lines, matching, parse_ref
+from .incidents import (
+    STATUSES,
+    MatchRule,
+    banner_lines,
+    matching,
+    parse_match,
+    parse_merchant_list,
+    parse_ref,
+)
 from .notices import NoticePlan, NoticeTally, Progress, audience_of, plan_notice, send_notices
 from .settings import KnowledgeSettings, knowledge_settings
 from .snippets import (
@@ -33,7 +43,44 @@ from .snippets import (
 )
 from .templates import TemplateRefused
 
-__all__ = ["Knowledge"]
+__all__ = ["BannerRead", "Knowledge"]
+
+log = logging.getLogger("supportbot.record")
+
+
+class BannerRead:
+    """The known-issue banner of one card, read while the card's services are asked."""
+
+    def __init__(self, store: Store | None, merchant_id: str | None) -> None:
+        self._merchant_id = merchant_id
+        self._task: asyncio.Task[tuple[list[Incident], dict[int, bool]]] | None = None
+        if store is not None:
+            self._task = asyncio.get_running_loop().create_task(self._read(store))
+
+    async def _read(self, store: Store) -> tuple[list[Incident], dict[int, bool]]:
+        active = await store.incidents.active()
+        linked: dict[int, bool] = {}
+        if active and self._merchant_id is not None:
+            ids = await store.incidents.linked_to("merchant", self._merchant_id)
+            linked = dict.fromkeys(ids, True)
+        return active, linked
+
+    async def lines(self, facts: MerchantFacts | None, *, tags: Sequence[str] = ()) -> list[str]:
+        """The banner lines of the active issues matching `facts` (or only the merchant id)."""
+        if self._task is None:
+            return []
+        try:
+            active, linked = await self._task
+        except Exception:  # a banner is never worth failing a card for
+            log.warning("could not read the known issues for a card", exc_info=True)
+            return []
+        found = matching(active, facts, merchant_id=self._merchant_id, tags=tags, linked=linked)
+        return banner_lines(found)
+
+    def cancel(self) -> None:
+        """Stop the read (the card ended early: no such merchant)."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
 
 
 def _usage(error: Exception) -> UsageError:
@@ -234,6 +281,28 @@ class Knowledge:
             raise UsageError(messages.unknown_incident(ref))
         return found
 
+    @staticmethod
+    def match_rule(fields: Sequence[str], *, tag: str | None, merchants: str) -> MatchRule:
+        """The rule of `--match` parts (`device_model=PAX A920`), a tag and a merchant list;
+        UsageError naming a part that cannot be read."""
+        try:
+            return MatchRule(parse_match(fields), tag, parse_merchant_list(merchants))
+        except ValueError as error:
+            raise _usage(error) from None
+
+    @staticmethod
+    def describe_rule(incident: Incident) -> str:
+        """Who an issue affects, in words."""
+        rule = MatchRule.of(incident)
+        parts = [f"{name} is {' or '.join(values)}" for name, values in rule.fields.items()]
+        if rule.tag:
+            parts.append(f"contacts tagged {rule.tag}")
+        if rule.merchants:
+            shown = ", ".join(rule.merchants[:5])
+            more = f" and {len(rule.merchants) - 5} more" if len(rule.merchants) > 5 else ""
+            parts.append(f"merchants {shown}{more}")
+        return "; ".join(parts) or "linked contacts only"
+
     async def active_incidents(self) -> list[Incident]:
         """The issues not yet resolved, newest first."""
         return await self.store.incidents.active()
@@ -297,29 +366,12 @@ class Knowledge:
         )
         return incident, added
 
-    async def banners(
-        self,
-        facts: MerchantFacts | None,
-        *,
-        merchant_id: str | None = None,
-        tags: Sequence[str] = (),
-    ) -> list[str]:
-        """The banner lines of every active issue that matches this merchant (its facts, or
-        only its id) or contact (its tags); empty when none does, or the database cannot say
-        (a card is never held up or lost for its banner)."""
-        if self._store is None:
-            return []
-        try:
-            active = await self._store.incidents.active()
-            who = facts.merchant_id if facts is not None else merchant_id
-            linked: dict[int, bool] = {}
-            if who is not None and active:
-                ids = await self._store.incidents.linked_to("merchant", who)
-                linked = {i: True for i in ids}
-        except Exception:  # noqa: BLE001 - a banner is never worth failing a card for
-            return []
-        found = matching(active, facts, merchant_id=merchant_id, tags=tags, linked=linked)
-        return banner_lines(found)
+    def banners(self, merchant_id: str | None) -> BannerRead:
+        """Start reading the active issues (and the merchant's links) now, concurrently with the
+        card's service calls; `await read.lines(facts)` then gives the banner lines of the issues
+        that match. Empty when none does, or the database cannot say: a card is never held up
+        or lost for its banner."""
+        return BannerRead(self._store, merchant_id)
 
     # --- bulk notices ------------------------------------------------------------------------
 
