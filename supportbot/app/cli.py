@@ -21,6 +21,7 @@ from supportbot.core.errors import ConfigError, PluginError, SupportbotError
 from supportbot.core.logs import configure_logging
 from supportbot.core.reply import Outcome
 from supportbot.core.settings import Settings, SettingsTable, load_settings
+from supportbot.record.knowledge.settings import KNOWLEDGE_TABLE
 
 from . import wording as messages
 from .ops_cli import RESILIENCE_COMMANDS
@@ -143,6 +144,9 @@ DOWN_OPTION = click.option(
 def _open_runtime(
     env: Env, *, demo: bool, latency_ms: int | None = None, down: tuple[str, ...] = ()
 ) -> Any:
+    from supportbot.dispatch.bot import Outlets
+    from supportbot.terminal.progress import TerminalProgress
+
     from .runtime import BotThread
 
     overrides = {} if latency_ms is None else {"demo_latency_ms": latency_ms}
@@ -150,7 +154,9 @@ def _open_runtime(
     warn_without_services(settings, demo=demo)
     if down and not demo:
         fail("--down stops sample services; use it with --demo (or `supportbot demo`)")
-    runtime = BotThread(settings, demo=demo, down=down)
+    runtime = BotThread(
+        settings, demo=demo, down=down, outlets=Outlets(progress=TerminalProgress())
+    )
     try:
         bot = runtime.start()
     except (ConfigError, PluginError) as exc:
@@ -377,6 +383,7 @@ def _register_adapters() -> None:
     # The one place that knows every adapter: each adds itself through its `register` hook.
     # Slack's commands import slack-bolt only when they run, so the terminal stays light.
     slack.register(ADAPTERS)
+    ADAPTERS.add_settings_table(KNOWLEDGE_TABLE)  # the record's own table, [knowledge]
     for command in [*RESILIENCE_COMMANDS, *ADAPTERS.commands]:
         cli.add_command(command)
 

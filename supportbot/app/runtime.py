@@ -62,8 +62,16 @@ async def open_served_bot(
 class BotThread:
     """A Bot living on an event loop in a daemon thread; `call` runs a coroutine there."""
 
-    def __init__(self, settings: Settings, *, demo: bool = False, down: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        demo: bool = False,
+        down: Sequence[str] = (),
+        outlets: Outlets | None = None,
+    ) -> None:
         self._settings = settings
+        self._outlets = outlets
         self._demo = demo
         self._down = tuple(down)
         self._loop = asyncio.new_event_loop()
@@ -79,7 +87,7 @@ class BotThread:
 
     async def _open(self) -> Bot:
         return await self._stack.enter_async_context(
-            open_served_bot(self._settings, demo=self._demo, down=self._down)
+            open_served_bot(self._settings, demo=self._demo, down=self._down, outlets=self._outlets)
         )
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> Future[T]:
