@@ -233,6 +233,11 @@ async def incident_notify(ctx: Context, ref: str, *, snippet: str | None = None)
         f"{plan.incident.ref}: sent {tally.sent:,}, failed {tally.failed:,}, skipped "
         f"{tally.skipped:,} (no contact on file), already notified {tally.already:,}{failed}."
     )
+    if tally.in_flight:
+        text += (
+            f" {tally.in_flight:,} are being sent by another run (or one that stopped under a "
+            "minute ago): run it again in a minute to finish them."
+        )
     outcome = Outcome.ERROR if tally.failed else Outcome.OK
     return Reply(outcome=outcome, text=text, footer=f"{plan.snippet.key} v{plan.snippet.version}")
 

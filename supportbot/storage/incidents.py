@@ -10,7 +10,7 @@ replicas never record the same thing twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select, update
@@ -31,6 +31,9 @@ LINKS: Table = IncidentLinkRow.__table__  # type: ignore[assignment]
 NOTICES: Table = NoticeRow.__table__  # type: ignore[assignment]
 #: Statuses that count as active (shown on cards, listed by /incidents).
 RESOLVED = "resolved"
+#: A notice claimed this long ago and still `sending` was left by a run that stopped: another
+#: run may take it over (one send, with the service's timeout, ends well within it).
+NOTICE_LEASE = timedelta(seconds=30)
 
 
 def _now() -> datetime:
@@ -298,8 +301,9 @@ class Incidents:
         """Claim the right to send `notice` (state `sending`) before anything is sent.
 
         The first claim of (issue, merchant, snippet, version) wins. A later one wins only to
-        finish a send that never finished (`sending` or `failed`): it reuses the first claim's
-        idempotency key, so the notifications service answers it as the first, never twice.
+        finish a send that never finished: one that `failed`, or one still `sending` after
+        NOTICE_LEASE (its run stopped). It reuses the first claim's idempotency key, so the
+        notifications service answers it as the first, never twice.
         """
         values = sanitized_row(
             NOTICES,
@@ -314,7 +318,14 @@ class Incidents:
         )
         retake = (
             update(NoticeRow)
-            .where(pk, NoticeRow.state.in_(("sending", "failed")))
+            .where(
+                pk,
+                (NoticeRow.state == "failed")
+                | (
+                    (NoticeRow.state == "sending")
+                    & (NoticeRow.claimed_at <= values["claimed_at"] - NOTICE_LEASE)
+                ),
+            )
             .values(
                 state="sending", by=values["by"], claimed_at=values["claimed_at"], finished_at=None
             )

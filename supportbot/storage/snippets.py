@@ -247,7 +247,10 @@ class Snippets:
             "at": use.at,
         }
         row = sanitized_row(USES, values, keys=("request_id",))
-        await self._writer.write(Insert(USES, row, ("request_id",)))
+        try:
+            await self._writer.write(Insert(USES, row, ("request_id",)))
+        except IntegrityError:
+            pass  # this request's use is counted already (a replay)
 
     async def use_counts(self, keys: Sequence[str] | None = None) -> dict[str, int]:
         """How often each snippet was used (every version together)."""

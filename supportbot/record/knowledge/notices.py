@@ -82,6 +82,8 @@ class NoticeTally:
     already: int = 0
     failed: int = 0
     skipped: int = 0
+    #: Claimed by another run that is sending it right now (or stopped less than a minute ago).
+    in_flight: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -241,7 +243,10 @@ async def send_notices(
         )
         claim = await store.incidents.claim_notice(notice)
         if not claim.won:
-            tally.already += 1
+            if claim.notice.state == "sending":
+                tally.in_flight += 1
+            else:
+                tally.already += 1
         else:
             delay = next_at - loop.time()
             if delay > 0:

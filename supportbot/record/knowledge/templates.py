@@ -110,16 +110,39 @@ class _Use:
     needs_value: bool
 
 
-def _walk(node: nodes.Node, *, guarded: bool = False) -> Iterator[_Use]:
+#: Names Jinja gives a meaning of its own inside a template: never placeholders.
+_JINJA_NAMES = frozenset(
+    {
+        "self",
+        "loop",
+        "caller",
+        "varargs",
+        "kwargs",
+        "super",
+        "true",
+        "false",
+        "none",
+        "True",
+        "False",
+        "None",
+    }
+)
+
+
+def _walk(
+    node: nodes.Node, *, guarded: bool = False, tested: frozenset[str] = frozenset()
+) -> Iterator[_Use]:
+    """Every name `node` uses; `guarded`: under a fallback or a condition; `tested`: names an
+    enclosing `{% if %}` checked are non-empty (`{% if plan %}{{ plan }}{% endif %}`)."""
     if not isinstance(node, _ALLOWED_NODES):
         what = _NODE_NAMES.get(type(node), type(node).__name__)
         raise TemplateRefused(messages.template_construct_refused(what, node.lineno))
     if isinstance(node, nodes.Name):
         if node.ctx != "load":
             raise TemplateRefused(messages.template_construct_refused("{% set %}", node.lineno))
-        if node.name.startswith("_"):
+        if node.name.startswith("_") or node.name in _JINJA_NAMES:
             raise TemplateRefused(messages.template_private_name(node.name))
-        yield _Use(node.name, not guarded)
+        yield _Use(node.name, not guarded and node.name not in tested)
         return
     if isinstance(node, nodes.Const):
         if not isinstance(node.value, str | int | float | None):
@@ -137,15 +160,20 @@ def _walk(node: nodes.Node, *, guarded: bool = False) -> Iterator[_Use]:
                 raise TemplateRefused(messages.template_filter_arguments(node.name))
             yield from _walk(argument)
         if node.node is not None:
-            yield from _walk(node.node, guarded=guarded or node.name == "default")
+            yield from _walk(node.node, guarded=guarded or node.name == "default", tested=tested)
         return
     if isinstance(node, nodes.If):
-        yield from _walk(node.test, guarded=True)
-        for child in (*node.body, *node.elif_, *node.else_):
-            yield from _walk(child, guarded=guarded)
+        test = list(_walk(node.test, guarded=True))
+        yield from test
+        # A plain `{% if name %}` (no `not`, no `or`) proves `name` non-empty in its body.
+        proven = tested | ({node.test.name} if isinstance(node.test, nodes.Name) else set())
+        for child in node.body:
+            yield from _walk(child, guarded=guarded, tested=frozenset(proven))
+        for child in (*node.elif_, *node.else_):
+            yield from _walk(child, guarded=guarded, tested=tested)
         return
     for child in node.iter_child_nodes():
-        yield from _walk(child, guarded=guarded)
+        yield from _walk(child, guarded=guarded, tested=tested)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ def template_construct_refused(what: str, line: int | None) -> str:
 
 def template_private_name(name: str) -> str:
     """A placeholder whose name starts with an underscore."""
-    return f"{{{{ {name[:40]} }}}} is not a placeholder: names cannot start with _."
+    return f"{{{{ {name[:40]} }}}} is not a placeholder: it starts with _ or is a Jinja word."
 
 
 def template_constant_too_long(limit: int) -> str:
