@@ -21,7 +21,6 @@ from supportbot.core.errors import ConfigError, PluginError, SupportbotError
 from supportbot.core.logs import configure_logging
 from supportbot.core.reply import Outcome
 from supportbot.core.settings import Settings, SettingsTable, load_settings
-from supportbot.record.knowledge.settings import KNOWLEDGE_TABLE
 
 from . import wording as messages
 from .ops_cli import RESILIENCE_COMMANDS
@@ -383,7 +382,6 @@ def _register_adapters() -> None:
     # The one place that knows every adapter: each adds itself through its `register` hook.
     # Slack's commands import slack-bolt only when they run, so the terminal stays light.
     slack.register(ADAPTERS)
-    ADAPTERS.add_settings_table(KNOWLEDGE_TABLE)  # the record's own table, [knowledge]
     for command in [*RESILIENCE_COMMANDS, *ADAPTERS.commands]:
         cli.add_command(command)
 

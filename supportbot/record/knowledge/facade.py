@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from supportbot.core.errors import UsageError
+from supportbot.core.knowledge_settings import KnowledgeSettings
 from supportbot.core.message import User
-from supportbot.core.settings import Settings
+from supportbot.core.settings import Settings, knowledge_settings
 from supportbot.services.clients import ServiceResult, Services
 from supportbot.storage import Incident, IncidentEvent, Snippet, SnippetConflict, SnippetUse, Store
 
@@ -32,7 +33,6 @@ from .incidents import (
     parse_ref,
 )
 from .notices import NoticePlan, NoticeTally, Progress, audience_of, plan_notice, send_notices
-from .settings import KnowledgeSettings, knowledge_settings
 from .snippets import (
     RenderedSnippet,
     check_key,

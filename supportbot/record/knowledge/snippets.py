@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from supportbot.core.errors import ConfigError
-from supportbot.core.settings import Settings
+from supportbot.core.knowledge_settings import BUNDLED_SNIPPETS
+from supportbot.core.settings import Settings, knowledge_settings
 from supportbot.storage import Snippet, Store
 
 from . import wording as messages
 from .facts import PLACEHOLDERS, MerchantFacts
-from .settings import BUNDLED_SNIPPETS, knowledge_settings
 from .templates import SnippetTemplate, TemplateRefused, compile_snippet
 
 __all__ = [

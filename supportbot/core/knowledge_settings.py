@@ -1,4 +1,5 @@
-"""The `[knowledge]` table of the configuration: snippets, known issues, bulk notices.
+"""The `[knowledge]` table of the configuration: snippets, known issues, bulk notices (the
+record's; declared here, in core, so that every way of loading settings validates it).
 
 In the file::
 
@@ -6,7 +7,8 @@ In the file::
     snippets_file = "snippets.toml"     # seeds the library (relative: next to supportbot.toml)
     notify_approval_over = 25           # a notice to more merchants needs a lead's approval
 
-and in the environment `SUPPORTBOT_KNOWLEDGE__<KEY>`.
+and in the environment `SUPPORTBOT_KNOWLEDGE__<KEY>`. The table is `settings.KNOWLEDGE_TABLE`, read
+with `settings.knowledge_settings(settings)`.
 """
 
 from __future__ import annotations
@@ -15,12 +17,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from supportbot.core.settings import Settings, SettingsTable
-
-__all__ = ["KNOWLEDGE_TABLE", "KnowledgeSettings", "knowledge_settings"]
+__all__ = ["BUNDLED_SNIPPETS", "KnowledgeSettings"]
 
 #: The seed shipped with the checkout (config/snippets.toml), used when none is configured.
-BUNDLED_SNIPPETS = Path(__file__).resolve().parents[3] / "config" / "snippets.toml"
+BUNDLED_SNIPPETS = Path(__file__).resolve().parents[2] / "config" / "snippets.toml"
 
 
 class KnowledgeSettings(BaseModel):
@@ -55,11 +55,3 @@ class KnowledgeSettings(BaseModel):
         description="How long one notice run may take before it stops (what is sent stays "
         "sent; a retry sends the rest)",
     )
-
-
-KNOWLEDGE_TABLE = SettingsTable(name="knowledge", model=KnowledgeSettings)
-
-
-def knowledge_settings(settings: Settings) -> KnowledgeSettings:
-    """The `[knowledge]` table of `settings`, validated (ConfigError when wrong)."""
-    return KNOWLEDGE_TABLE.read(settings)
