@@ -48,10 +48,3 @@ class KnowledgeSettings(BaseModel):
     notify_rate_per_s: float = Field(
         10.0, gt=0, le=1000, description="Sends per second to the notifications service"
     )
-    notify_timeout_s: float = Field(
-        600.0,
-        ge=10,
-        le=3600,
-        description="How long one notice run may take before it stops (what is sent stays "
-        "sent; a retry sends the rest)",
-    )
