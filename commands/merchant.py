@@ -160,15 +160,18 @@ async def merchant(ctx: Context, who: MerchantRef) -> Reply:
         return _pick_list(who, matches, saved)
     found = matches[0]
     ctx.audit_target = found.id
+    banner = ctx.knowledge.banners(found.id)  # the known issues, read meanwhile
     rest, record = await asyncio.gather(
         ctx.gather(*_details(ctx, found.id)), _record(ctx, found.id)
     )
-    return _with_record(_card(found.id, found, *rest), record)
+    card = _with_record(_card(found.id, found, *rest), record)
+    return await _with_banner(ctx, card, banner, found.id, found, rest)
 
 
 async def _by_id(ctx: Context, who: MerchantRef, merchant_id: str, via: str | None = None) -> Reply:
     """The card of a known id: every service and the record at once (one round trip in all)."""
     ctx.audit_target = merchant_id
+    banner = ctx.knowledge.banners(merchant_id)  # the known issues, read meanwhile
     (profile, *rest), record = await asyncio.gather(
         ctx.gather(
             ctx.services.merchants.get(f"/merchants/{merchant_id}").expect(Profile),
@@ -177,16 +180,42 @@ async def _by_id(ctx: Context, who: MerchantRef, merchant_id: str, via: str | No
         _record(ctx, merchant_id),
     )
     if profile.not_found:
+        banner.cancel()
         return _not_found(who)
     if profile.ok:
         card = _with_record(_card(merchant_id, profile.data, *rest), record)
         if via is not None:
             card.text = f"{card.text} · found {via}" if card.text else f"Found {via}"
-        return card
+        return await _with_banner(ctx, card, banner, merchant_id, profile.data, rest)
     # Without the profile nothing says this merchant exists: never an OK card.
     if all(result.not_found for result in rest):
+        banner.cancel()
         return _not_found(who, unconfirmed=True)
-    return _partial_card(merchant_id, *rest)  # no record section: the merchant is unconfirmed
+    card = _partial_card(merchant_id, *rest)  # no record section: the merchant is unconfirmed
+    return await _with_banner(ctx, card, banner, merchant_id, None, rest)
+
+
+async def _with_banner(
+    ctx: Context,
+    card: Reply,
+    banner: Any,
+    merchant_id: str,
+    profile: Profile | None,
+    rest: list[ServiceResult[Any]],
+) -> Reply:
+    """The card with the active known issues that match this merchant at its top."""
+    billing, devices, transactions = rest
+    facts = ctx.knowledge.facts(
+        merchant_id,
+        profile.model_dump() if profile is not None else None,
+        billing.data.model_dump() if billing.ok else None,
+        [d.model_dump() for d in devices.data.devices] if devices.ok else None,
+        [t.model_dump() for t in transactions.data.transactions] if transactions.ok else None,
+    )
+    lines = await banner.lines(facts)
+    if lines:
+        card.sections.insert(0, Section(title="Known issue", items=lines))
+    return card
 
 
 def _details(ctx: Context, merchant_id: str) -> list[Any]:

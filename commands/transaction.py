@@ -12,6 +12,7 @@ from supportbot import (
     Field,
     Outcome,
     Reply,
+    Section,
     TransactionId,
     command,
     format_money,
@@ -97,6 +98,7 @@ async def transaction(ctx: Context, tx: TransactionId) -> Reply:
     merchant_id = data.merchant_id
     ctx.audit_target = str(tx)
     merchant_name = None
+    banner = ctx.knowledge.banners(merchant_id)  # read meanwhile
     if merchant_id:
         merchant = await ctx.call(
             ctx.services.merchants.get(f"/merchants/{merchant_id}").expect(MerchantName)
@@ -105,7 +107,13 @@ async def transaction(ctx: Context, tx: TransactionId) -> Reply:
     resends = resent[0].data.resends if resent and resent[0].ok else []
     latest = resends[-1] if resends else None
     by = await _resent_by(ctx, tx, latest) if latest is not None else None
-    return _card(tx, data, merchant_id, merchant_name, latest, by)
+    card = _card(tx, data, merchant_id, merchant_name, latest, by)
+    # What this card knows of the merchant: its id and this payment's method.
+    facts = ctx.knowledge.facts(merchant_id or "?", None, None, None, [{"method": data.method}])
+    lines = await banner.lines(facts)
+    if lines:
+        card.sections.insert(0, Section(title="Known issue", items=lines))
+    return card
 
 
 async def _resent_by(ctx: Context, tx: TransactionId, resend: Resend) -> str | None:

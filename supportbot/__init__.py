@@ -127,6 +127,9 @@ if TYPE_CHECKING:
         CommandSpec as CommandSpec,
     )
     from .core.registry import (
+        Preview as Preview,
+    )
+    from .core.registry import (
         command as command,
     )
     from .core.reply import (
@@ -211,6 +214,7 @@ _PUBLIC: dict[str, str] = {
     "ParseError": "core.errors",
     "PhoneNumber": "core.argtypes",
     "PluginError": "core.errors",
+    "Preview": "core.registry",
     "RecordDesk": "record.desk",
     "Reply": "core.reply",
     "Rest": "core.argtypes",
@@ -271,6 +275,7 @@ __all__ = [
     "ParseError",
     "PhoneNumber",
     "PluginError",
+    "Preview",
     "RecordDesk",
     "Reply",
     "Rest",

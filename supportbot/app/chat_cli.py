@@ -21,7 +21,9 @@ __all__ = ["DOWN_OPTION", "demo", "exec_", "shell"]
 DOWN_OPTION = click.option(
     "--down",
     multiple=True,
-    type=click.Choice(["merchants", "billing", "devices", "transactions", "receipts"]),
+    type=click.Choice(
+        ["merchants", "billing", "devices", "transactions", "receipts", "notifications"]
+    ),
     help="With the sample services: stop this one, to see how a dead service looks. Repeatable.",
 )
 
@@ -41,7 +43,16 @@ def _open_runtime(
     warn_without_services(settings, demo=demo)
     if down and not demo:
         fail("--down stops sample services; use it with --demo (or `supportbot demo`)")
-    runtime = BotThread(settings, demo=demo, down=down, calls=calls)
+    from supportbot.dispatch.bot import Outlets
+    from supportbot.terminal.run_progress import TerminalProgress
+
+    runtime = BotThread(
+        settings,
+        demo=demo,
+        down=down,
+        calls=calls,
+        outlets=Outlets(progress=TerminalProgress()),
+    )
     try:
         bot = runtime.start()
     except (ConfigError, PluginError) as exc:

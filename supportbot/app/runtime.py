@@ -103,8 +103,10 @@ class BotThread:
         demo: bool = False,
         down: Sequence[str] = (),
         calls: bool = False,
+        outlets: Outlets | None = None,
     ) -> None:
         self._settings = settings
+        self._outlets = outlets
         self._demo = demo
         self._calls = calls
         self._down = tuple(down)
@@ -121,7 +123,13 @@ class BotThread:
 
     async def _open(self) -> Bot:
         return await self._stack.enter_async_context(
-            open_served_bot(self._settings, demo=self._demo, down=self._down, calls=self._calls)
+            open_served_bot(
+                self._settings,
+                demo=self._demo,
+                down=self._down,
+                calls=self._calls,
+                outlets=self._outlets,
+            )
         )
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> Future[T]:

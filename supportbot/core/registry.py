@@ -13,12 +13,22 @@ from .docstrings import read_docstring
 from .errors import DuplicateCommandError
 from .parsing import Param, example_line, params_from_signature, usage_line
 
-__all__ = ["CommandRegistry", "CommandSpec", "command", "spec_of"]
+__all__ = ["CommandRegistry", "CommandSpec", "Preview", "command", "spec_of"]
 
 SPEC_ATTRIBUTE = "__supportbot_command__"
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 Handler = Callable[..., Awaitable[Any]]
 H = TypeVar("H", bound=Handler)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a preview returns when the question needs more than template values: `values` fill
+    the `confirm=` template, and `approval` names a role that must approve this run after its
+    requester confirms, over the command's own `approval` (a bulk notice to many merchants)."""
+
+    values: dict[str, Any]
+    approval: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +108,7 @@ def command(
     and `{name_masked}` gives an argument's masked form. `preview`, an async function taking the
     same arguments as the handler, resolves what the user must see before saying yes: it returns
     more template values (a dict), or a Reply that ends the command before any confirmation
-    (e.g. "no such transaction").
+    (e.g. "no such transaction"), or a `Preview` (values, and a role that must approve this run).
 
     `roles` names the roles that may run it (None: everyone). `approval="lead"` makes every
     run wait, after its requester confirms, for a member of that role other than the requester

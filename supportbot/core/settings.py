@@ -39,6 +39,7 @@ from pydantic_settings import (
 from . import wording as messages
 from .config_paths import anchor_file_paths, bundled_commands_folder, default_data_dir
 from .errors import ConfigError
+from .knowledge_settings import KnowledgeSettings
 from .settings_models import RoleSettings, ServiceSettings
 from .settings_sources import (
     ENV_PREFIX,
@@ -53,10 +54,13 @@ from .settings_sources import (
 
 __all__ = [
     "DEFAULT_CONFIG_PATH",
+    "KNOWLEDGE_TABLE",
+    "KnowledgeSettings",
     "RoleSettings",
     "ServiceSettings",
     "Settings",
     "SettingsTable",
+    "knowledge_settings",
     "load_settings",
 ]
 
@@ -324,6 +328,16 @@ class SettingsTable(Generic[M]):
             raise ConfigError(invalid_configuration(found)) from None
 
 
+#: The support record's own table, `[knowledge]` (snippets, known issues, notices): declared
+#: here so that every load of the settings knows and validates it.
+KNOWLEDGE_TABLE = SettingsTable(name="knowledge", model=KnowledgeSettings)
+
+
+def knowledge_settings(settings: Settings) -> KnowledgeSettings:
+    """The `[knowledge]` table of `settings`, validated (ConfigError naming the key when wrong)."""
+    return KNOWLEDGE_TABLE.read(settings)
+
+
 #: (table, key) of a value read from an old key -> where it was written, and that old key.
 _Moved = dict[tuple[str, str], tuple[str, str]]
 
@@ -413,6 +427,8 @@ def load_settings(
         settings = Settings.model_validate(values)
     except ValidationError as exc:
         found += problems(exc, (), locate, Settings)
+    if tables is not None and KNOWLEDGE_TABLE not in tables:
+        tables = [*tables, KNOWLEDGE_TABLE]
     declared = {table.name: table for table in tables or ()}
     if tables is not None:
         for key, value in values.items():

@@ -28,9 +28,11 @@ from supportbot.core.errors import ConfigError
 from supportbot.core.masking import style_of, use_mask_style
 from supportbot.core.message import Message, User
 from supportbot.core.plugins import PluginFailure, load_plugins
+from supportbot.core.progress import ProgressOutlet
 from supportbot.core.registry import CommandRegistry
 from supportbot.core.reply import Reply
 from supportbot.core.settings import Settings
+from supportbot.record.knowledge.snippets import seed_library
 from supportbot.services.alerts import AlertNotifier, ErrorRateMonitor
 from supportbot.services.clients import Services
 from supportbot.services.metrics import default_metrics
@@ -51,11 +53,14 @@ log = logging.getLogger("supportbot")
 class Outlets:
     """Where the core sends what is not the answer to a message, lent by an adapter when the bot
     is opened: escalations (the log without one), the note to a requester whose request an
-    approver decided (none without one), service alerts (the log without one)."""
+    approver decided (none without one), service alerts (the log without one), the progress
+    of long runs (none without one)."""
 
     escalation_sink: EscalationSink | None = None
     requester_notifier: RequesterNotifier | None = None
     alert_notifier: AlertNotifier | None = None
+    #: Shows the progress of long runs (a bulk notice); none: only the final answer.
+    progress: ProgressOutlet | None = None
 
 
 class Bot:
@@ -150,6 +155,7 @@ class Bot:
             store=self.store,
             commands=self.registry,
             actions=self.actions,
+            progress=self._outlets.progress,
         )
 
 
@@ -199,6 +205,12 @@ async def open_bot(
     for warning in warnings:
         log.warning("%s", warning)
     store = await open_store(settings) if with_store else None
+    if store is not None:
+        try:
+            await seed_library(store, settings)
+        except BaseException:
+            await store.close()
+            raise
     metrics = default_metrics()
     alerts = outlets.alert_notifier if outlets is not None else None
     monitor = ErrorRateMonitor.from_settings(settings, notifier=alerts, metrics=metrics)

@@ -7,13 +7,15 @@ and in tests.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from supportbot.access.roles import allowed_roles
 from supportbot.core.errors import UsageError
 from supportbot.core.message import Message, User
+from supportbot.core.progress import ProgressOutlet, ProgressUpdate
 from supportbot.core.settings import Settings
+from supportbot.record.knowledge.facade import Knowledge
 from supportbot.services.clients import ServiceCall, ServiceResult, Services, gather
 
 from .notes import RunNotes
@@ -53,6 +55,7 @@ class Context:
         actions: ActionDesk | None = None,
         roles: frozenset[str] = frozenset(),
         notes: RunNotes | None = None,
+        progress_outlet: ProgressOutlet | None = None,
     ) -> None:
         self.message = message
         self.spec = spec
@@ -72,6 +75,8 @@ class Context:
         # What the command learns that the audit record needs; the run's notes keep it.
         self._notes = notes if notes is not None else RunNotes()
         self._record: RecordDesk | None = None
+        self._progress_outlet = progress_outlet
+        self._knowledge: Knowledge | None = None
 
     @property
     def audit_target(self) -> str | None:
@@ -150,3 +155,36 @@ class Context:
         """One service call under the command's deadline; see `gather`."""
         (result,) = await self.gather(call)
         return result
+
+    @property
+    def knowledge(self) -> Knowledge:
+        """Snippets, known issues and bulk notices (see `supportbot.record.knowledge`)."""
+        if self._knowledge is None:
+            self._knowledge = Knowledge(
+                store=self.store,
+                services=self.services,
+                gather=self.gather,
+                settings=self.settings,
+                user=self.user,
+                request_id=self.request_id,
+                remaining=self.remaining,
+            )
+        return self._knowledge
+
+    def progress(self, title: str) -> Callable[[int, int], Awaitable[None]]:
+        """A reporter of this run's progress (`await report(done, total)`): shown by the
+        adapter (a bar, or one Slack message edited in place) at most twice a second and at the
+        end; nothing without an adapter that shows progress."""
+        outlet, message, run_id = self._progress_outlet, self.message, self.request_id
+        shown_at = [0.0]
+
+        async def report(done: int, total: int) -> None:
+            if outlet is None:
+                return
+            now = asyncio.get_running_loop().time()
+            if done < total and now - shown_at[0] < 0.5:
+                return
+            shown_at[0] = now
+            await outlet(message, ProgressUpdate(run_id, title, done, total))
+
+        return report

@@ -12,6 +12,7 @@ from .context import Context
 
 if TYPE_CHECKING:
     from supportbot.actions.desk import ActionDesk
+    from supportbot.core.progress import ProgressOutlet
     from supportbot.core.registry import CommandRegistry, CommandSpec
     from supportbot.core.settings import Settings
     from supportbot.services.clients import Services
@@ -58,6 +59,7 @@ def build_context(
     store: Store | None,
     commands: CommandRegistry,
     actions: ActionDesk | None,
+    progress: ProgressOutlet | None = None,
 ) -> Context:
     """The context of one run of `request`; its deadline starts now. It writes what the
     command learns for the audit record into the run's notes."""
@@ -77,6 +79,7 @@ def build_context(
         actions=actions,
         roles=request.roles,
         notes=request.notes,
+        progress_outlet=progress,
     )
 
 

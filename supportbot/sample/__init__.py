@@ -1,4 +1,5 @@
-"""Sample internal services: merchants, billing, devices, transactions and receipts over HTTP.
+"""Sample internal services: merchants, billing, devices, transactions, receipts and notifications
+over HTTP.
 
 supportbot runs without any real service: ``supportbot demo`` starts these on 127.0.0.1 and the
 bot talks to them over real HTTP, as it would to a company's own APIs. The tests and benchmarks
@@ -36,6 +37,13 @@ The HTTP contract (JSON everywhere; errors are ``{"error": "..."}`` with a 4xx/5
   the same key again → the original answer with ``"replayed": true`` and nothing sent; the same
   key for another transaction or address → 409; no email to send to, or a failed or pending
   payment (no receipt exists) → 422. ``GET /receipts/{tx_id}`` → every resend performed.
+- notifications: ``POST /notifications`` with ``{"merchant_id", "channel": "email"|"sms", "to",
+  "subject"?, "text"}`` and a required ``Idempotency-Key`` → 202 ``{"notification_id",
+  "merchant_id", "channel", "to", "at", "replayed"}`` (the same key again: the first answer,
+  nothing sent; with another merchant, channel or address: 422). ``GET /notifications``
+  (``?merchant_id=``) → every notification sent. ``sample.notifications()`` counts them.
+- who has what (for notices): merchants ``GET /merchant-ids?city=|category=|status=``, billing
+  ``GET /accounts?plan=``, devices ``GET /devices?model=`` → ``{"merchant_ids": [...]}``.
 - every service: ``GET /health`` → ``{"status": "ok", "service": name}``
 
 A PIN reset or a refund without an ``Idempotency-Key`` is 400. For both, the same key again gets

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from ._audiences import add_account_audience, add_device_audience, add_merchant_audience
 from ._control import InjectedFailure, ServiceControl
 from ._http import Refused, error, has_control_chars, json_response, shown
 from ._ledger import Ledger
+from ._notifications import add_notification_routes
 from ._pin_resets import add_pin_reset_routes
 from ._records import SampleData
 from ._refunds import add_refund_routes
@@ -28,7 +30,7 @@ if TYPE_CHECKING:  # aiohttp >= 3.9 has these; only the type checker needs them
 __all__ = ["SERVICE_NAMES", "build_app"]
 
 # The order also fixes the ports of `serve_forever`: base_port + index.
-SERVICE_NAMES = ("merchants", "billing", "devices", "transactions", "receipts")
+SERVICE_NAMES = ("merchants", "billing", "devices", "transactions", "receipts", "notifications")
 
 SEARCH_LIMIT = 20
 DEFAULT_TX_LIMIT = 5
@@ -58,11 +60,12 @@ def build_app(
 
     app.router.add_get("/health", health)
     routes = {
-        "merchants": (_merchant_routes, add_pin_reset_routes),
-        "billing": (_billing_routes,),
-        "devices": (_device_routes,),
+        "merchants": (_merchant_routes, add_pin_reset_routes, add_merchant_audience),
+        "billing": (_billing_routes, add_account_audience),
+        "devices": (_device_routes, add_device_audience),
         "transactions": (_transaction_routes, add_refund_routes),
         "receipts": (add_resend_routes,),
+        "notifications": (add_notification_routes,),
     }
     for add_routes in routes[name]:
         add_routes(app.router, data, ledger)

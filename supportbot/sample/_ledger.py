@@ -24,7 +24,10 @@ __all__ = [
     "Answer",
     "Fingerprint",
     "IdempotencyConflict",
+    "IdempotencyConflictText",
     "Ledger",
+    "Notification",
+    "NotificationLog",
     "Operation",
     "PinReset",
     "Refund",
@@ -102,6 +105,8 @@ class Ledger:
     _pin_resets: list[PinReset] = field(default_factory=list)
     _refunds: list[Refund] = field(default_factory=list)
     _refunded: dict[str, int] = field(default_factory=dict)  # by transaction, this run only
+    #: Every notification the notifications service sent.
+    notifications: NotificationLog = field(default_factory=lambda: NotificationLog())
 
     def once(
         self,
@@ -204,6 +209,68 @@ class Ledger:
     def refunds(self, tx_id: str | None = None) -> list[Refund]:
         """The refunds performed (of one transaction, or all), oldest first."""
         return [Refund(**r) for r in self._refunds if tx_id in (None, r["transaction_id"])]
+
+
+class IdempotencyConflictText(ValueError):
+    """A notification key reused for another merchant, channel or address (answered 422)."""
+
+
+class Notification(TypedDict):
+    """One message the notifications service sent."""
+
+    notification_id: str
+    merchant_id: str
+    channel: Literal["email", "sms"]
+    to: str
+    subject: str | None
+    text: str
+    at: str
+    idempotency_key: str
+
+
+@dataclass
+class NotificationLog:
+    """Every notification sent, and the first answer to every key (one per service run)."""
+
+    sent: list[Notification] = field(default_factory=list)
+    _answers: dict[str, tuple[tuple[str, str, str], dict[str, Any]]] = field(default_factory=dict)
+
+    def send_once(self, key: str, wanted: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        """The answer to a send, and whether it is a replay (nothing sent again). A plain
+        function: nothing runs between the key's look-up and its record."""
+        fingerprint = (wanted["merchant_id"], wanted["channel"], wanted["to"])
+        seen = self._answers.get(key)
+        if seen is not None:
+            if seen[0] != fingerprint:
+                raise IdempotencyConflictText(
+                    f"this Idempotency-Key was already used for a notification to "
+                    f"{seen[0][0][:40]}; use a new key for a different message"
+                )
+            return dict(seen[1]), True
+        sent = Notification(
+            notification_id=f"NT-{len(self.sent) + 1:06d}",
+            merchant_id=wanted["merchant_id"],
+            channel=wanted["channel"],
+            to=wanted["to"],
+            subject=wanted.get("subject"),
+            text=wanted["text"],
+            at=datetime.now(UTC).isoformat(timespec="milliseconds"),
+            idempotency_key=key,
+        )
+        self.sent.append(sent)
+        answer: dict[str, Any] = {
+            "notification_id": sent["notification_id"],
+            "merchant_id": sent["merchant_id"],
+            "channel": sent["channel"],
+            "to": sent["to"],
+            "at": sent["at"],
+        }
+        self._answers[key] = (fingerprint, dict(answer))
+        return answer, False
+
+    def of(self, merchant_id: str | None = None) -> list[Notification]:
+        """What was sent (to one merchant, or to all), oldest first."""
+        return [Notification(**n) for n in self.sent if merchant_id in (None, n["merchant_id"])]
 
 
 def _now() -> str:

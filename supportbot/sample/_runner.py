@@ -24,7 +24,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from ._apps import SERVICE_NAMES, build_app
 from ._control import FailureMode, ServiceControl
 from ._data import sample_data
-from ._ledger import Ledger, PinReset, Refund, Resend
+from ._ledger import Ledger, Notification, PinReset, Refund, Resend
 from ._records import SampleData
 
 __all__ = ["SampleServices", "SampleServicesThread", "run_sample_services", "serve_forever"]
@@ -169,6 +169,11 @@ class SampleServices:
         """
         return self._ledger.pin_resets(merchant_id)
 
+    def notifications(self, merchant_id: str | None = None) -> list[Notification]:
+        """The notifications sent so far (to one merchant, or to all), oldest first; a replayed
+        answer (the same Idempotency-Key again) adds nothing."""
+        return self._ledger.notifications.of(merchant_id)
+
     def refunds(self, tx_id: str | None = None) -> list[Refund]:
         """The refunds performed so far (of one transaction, or all), oldest first.
 
@@ -208,10 +213,10 @@ async def serve_forever(
     latency_ms: int = 0,
     on_ready: Callable[[dict[str, str]], None] | None = None,
 ) -> None:
-    """Serve the sample services on ports base_port..base_port+4 until cancelled or SIGTERM.
+    """Serve the sample services on ports base_port..base_port+5 until cancelled or SIGTERM.
 
-    The order is merchants, billing, devices, transactions, receipts. `on_ready` gets the URLs
-    once all five listen (default: log them). Raises OSError if a port is taken.
+    The order is merchants, billing, devices, transactions, receipts, notifications. `on_ready`
+    gets the URLs once all six listen (default: log them). Raises OSError if a port is taken.
     """
     ports = {name: base_port + index for index, name in enumerate(SERVICE_NAMES)}
     async with run_sample_services(latency_ms=latency_ms, host=host, ports=ports) as services:

@@ -35,6 +35,7 @@ from supportbot.dispatch.bot import Outlets
 from ._identity import SlackIdentity, authenticate
 from ._ops_alerts import SlackAlertNotifier, SlackEscalationSink, SlackRequesterNotifier
 from ._outbox import Outbox
+from ._progress import SlackProgress
 from ._settings import slack_settings
 
 __all__ = ["WEB_API_TIMEOUT_S", "SlackConnection", "connect_slack", "retry_handlers"]
@@ -66,7 +67,8 @@ class SlackConnection:
     def outlets(self) -> Outlets:
         """What this connection lends the bot: escalations posted to
         `[slack] engineering_channel` (logged without one), a note to the requester when an
-        approver decides, alerts posted to `ops_channel` (logged without one)."""
+        approver decides, alerts posted to `ops_channel` (logged without one), the progress of
+        long runs as one message edited in place."""
         settings = self.settings
         engineering = slack_settings(settings).engineering_channel
         sink: EscalationSink = (
@@ -77,6 +79,7 @@ class SlackConnection:
             escalation_sink=sink,
             requester_notifier=SlackRequesterNotifier(self.outbox, settings.phone_region),
             alert_notifier=SlackAlertNotifier(self.outbox, ops) if ops else None,
+            progress=SlackProgress(self.outbox),
         )
 
 

@@ -110,12 +110,19 @@ def slash_commands(
     """(name as typed, spec) for every command and alias, by command name then alias; each
     becomes the slash command `slash_name(name)`.
 
+    A sub-command, `incident-open` beside `incident`, is no slash command of its own: Slack
+    sends `/incident open ...`, which the dispatcher routes to it.
+
     Raises ConfigError when Slack could not take them: too many, a name too long, or two that
     became the same slash command (an alias `sb-status` and a command `status`).
     """
+    specs = sorted(commands, key=lambda spec: spec.name)
+    # A sub-command (incident-open) is typed under its family's slash command (/incident open).
+    families = {spec.name for spec in specs}
     pairs = [
         (name, spec)
-        for spec in sorted(commands, key=lambda spec: spec.name)
+        for spec in specs
+        if spec.name.rpartition("-")[0] not in families
         for name in (spec.name, *spec.aliases)
     ]
     slashes = [slash_name(name, prefix) for name, _ in pairs]

@@ -48,6 +48,7 @@ from ._engine import (
     sync_url,
 )
 from ._events import ButtonState, ProcessedEvent
+from ._knowledge_tables import IncidentRow, NoticeRow, SnippetRow
 from ._migrate import alembic_config, current_revision, head_revision, is_up_to_date, upgrade
 from ._models import AuditRecord, Base, UTCDateTime
 from ._record_rows import (
@@ -65,11 +66,26 @@ from ._store import Store, create_store, default_spool_dir
 from .deadlines import database_deadline
 from .errors import StorageUnavailable
 from .health import StorageHealth
+from .incidents import Incident, IncidentEvent, IncidentLink, Incidents, Notice, NoticeClaim
 from .record import RecordStore, timeline_statement
 from .sanitize import sanitized_row
+from .snippets import Snippet, SnippetConflict, Snippets, SnippetUse
 from .writer import WritePolicy, Writer
 
 __all__ = [
+    "Snippets",
+    "SnippetUse",
+    "SnippetRow",
+    "SnippetConflict",
+    "Snippet",
+    "NoticeRow",
+    "NoticeClaim",
+    "Notice",
+    "Incidents",
+    "IncidentRow",
+    "IncidentLink",
+    "IncidentEvent",
+    "Incident",
     "ACTION_CSV_COLUMNS",
     "ActionLedger",
     "ActionRun",

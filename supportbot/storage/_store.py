@@ -17,8 +17,10 @@ from ._delivery_state import ButtonStates, ProcessedEvents
 from ._engine import async_url, make_async_engine, make_writer_engine, safe_url, sqlite_path
 from .faults import DatabaseTarget
 from .health import StorageHealth
+from .incidents import Incidents
 from .reads import Reader
 from .record import RecordStore
+from .snippets import Snippets
 from .spool import Spool
 from .sqlite_file import SqliteFile
 from .writer import WritePolicy, Writer
@@ -56,6 +58,8 @@ class Store:
         self.events = ProcessedEvents(self.read, writer)
         self.button_states = ButtonStates(self.read, writer)
         self.record = RecordStore(self.read, writer)
+        self.snippets = Snippets(self.read, writer)
+        self.incidents = Incidents(self.read, writer)
 
     def health(self) -> StorageHealth:
         """Whether writes reach the database now, and if not, why and what waits in the spool.

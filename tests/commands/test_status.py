@@ -18,9 +18,17 @@ async def test_all_healthy_says_so_with_each_latency(bot: BotTester) -> None:
     reply = await bot.run("/status")
     assert reply.outcome is Outcome.OK
     assert reply.title == "Service health"
-    assert reply.text == "All 6 checks pass."
+    assert reply.text == "All 7 checks pass."
     shown = lines(reply)
-    assert set(shown) == {"merchants", "billing", "devices", "transactions", "receipts", "database"}
+    assert set(shown) == {
+        "merchants",
+        "billing",
+        "devices",
+        "transactions",
+        "receipts",
+        "notifications",
+        "database",
+    }
     assert shown["billing"].startswith("🟢 answers in ") and shown["billing"].endswith(" ms")
     assert shown["database"] == "🟢 answers; writes are committed"
 
@@ -29,7 +37,7 @@ async def test_a_stopped_service_is_named_with_the_reason(bot: BotTester) -> Non
     await bot.sample.stop_service("billing")
     reply = await bot.run("/status")
     assert reply.outcome is Outcome.OK
-    assert reply.text == "1 of 6 checks have problems: billing."
+    assert reply.text == "1 of 7 checks have problems: billing."
     shown = lines(reply)
     assert shown["billing"].startswith("🔴 billing could not be reached")
     assert shown["devices"].startswith("🟢")

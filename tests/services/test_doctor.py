@@ -141,7 +141,7 @@ def test_the_command_names_a_stopped_service_and_exits_non_zero(tmp_path: Path) 
     assert broken.returncode == 1, broken.stderr
     [line] = [row for row in broken.stdout.splitlines() if row.startswith("service billing")]
     assert "FAIL" in line and "billing could not be reached" in line
-    assert "1 of 6 checks have problems: service billing." in broken.stdout
+    assert "1 of 7 checks have problems: service billing." in broken.stdout
 
     healthy = run_cli(tmp_path, "doctor", "--demo", "--json")
     assert healthy.returncode == 0, healthy.stdout + healthy.stderr

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from supportbot.actions.desk import ActionDesk
 from supportbot.actions.unrecorded import unrecorded
 from supportbot.core.masking import mask_text
+from supportbot.core.registry import Preview
 from supportbot.core.reply import Reply
 from supportbot.dispatch.chain import Link, Next, ValidRequest
 from supportbot.dispatch.handler import add_service_warnings, as_reply
@@ -60,12 +62,17 @@ def confirm_link(desk: ActionDesk, region: str) -> Link[ValidRequest]:
             request.notes.error = problem
             return unrecorded(spec.name, problem)
         extra: Mapping[str, Any] = {}
+        asked = spec
         if spec.preview is not None:
             context = request.context
             async with asyncio.timeout_at(context.deadline):
                 previewed = await spec.preview(context, **request.arguments)
             if isinstance(previewed, dict):
                 extra = previewed
+            elif isinstance(previewed, Preview):
+                extra = previewed.values
+                if previewed.approval is not None:
+                    asked = replace(spec, approval=previewed.approval)
             else:
                 # The preview found a reason not to ask at all (no such transaction, ...).
                 reply = as_reply(previewed)
@@ -76,7 +83,7 @@ def confirm_link(desk: ActionDesk, region: str) -> Link[ValidRequest]:
         prompt = confirm_prompt(spec.confirm, spec.name, request.arguments, extra)
         try:
             return await desk.ask(
-                spec=spec,
+                spec=asked,
                 arguments=request.arguments,
                 message=request.message,
                 prompt=mask_text(prompt, region),

@@ -1,0 +1,200 @@
+"""The sentences of snippets, known issues and bulk notices."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Iterable
+
+from supportbot.core.wording import either
+
+# --- snippet templates -----------------------------------------------------------------------
+
+
+def _braces(names: Iterable[str]) -> str:
+    return ", ".join("{{ " + name + " }}" for name in names)
+
+
+def template_construct_refused(what: str, line: int | None) -> str:
+    """A body uses syntax a snippet may not have."""
+    where = f" (line {line})" if line else ""
+    return (
+        f"A snippet cannot use {what}{where}: only text, {{{{ placeholders }}}}, the filters "
+        "default, upper, lower, title, capitalize and trim, and {% if %}. Remove it and save again."
+    )
+
+
+def template_private_name(name: str) -> str:
+    """A placeholder whose name starts with an underscore."""
+    return f"{{{{ {name[:40]} }}}} is not a placeholder: it starts with _ or is a Jinja word."
+
+
+def template_constant_too_long(limit: int) -> str:
+    """A quoted text inside a placeholder is too long."""
+    return f"A quoted text inside {{{{ }}}} is longer than {limit} characters; shorten it."
+
+
+def template_filter_refused(name: str, allowed: Collection[str]) -> str:
+    """A filter outside the whitelist."""
+    return f"The filter {name[:40]!r} is not allowed in a snippet; use {either(sorted(allowed))}."
+
+
+def template_filter_arguments(name: str) -> str:
+    """A filter given something other than quoted text."""
+    return (
+        f"The filter {name[:40]} takes only quoted text, e.g. {{{{ owner_first_name | "
+        'default("there") }}.'
+    )
+
+
+def template_syntax(problem: str, line: int | None) -> str:
+    """Jinja could not read the body."""
+    where = f" on line {line}" if line else ""
+    return f"The snippet body cannot be read{where}: {problem[:200]}. Fix it and save again."
+
+
+def template_failed(problem: str) -> str:
+    """Rendering failed for a reason the checks did not catch (never shown half-filled)."""
+    return f"The snippet could not be filled in ({problem[:200]}); nothing was rendered."
+
+
+def template_output_too_long(length: int, limit: int) -> str:
+    """A body rendered to more than the limit."""
+    return f"The snippet would be {length:,} characters, over the limit of {limit:,}; shorten it."
+
+
+def empty_body() -> str:
+    """A snippet with no text."""
+    return "The snippet body is empty: give the text to send, e.g. Hi {{ owner_first_name }}, ..."
+
+
+def body_too_long(length: int, limit: int) -> str:
+    """A body over the size limit."""
+    return f"The snippet body is {length:,} characters; keep it under {limit:,}."
+
+
+def unknown_placeholders(names: list[str], known: Collection[str]) -> str:
+    """Names that are neither placeholders from the lookup nor values the snippet asks for."""
+    first = names[0]
+    close = difflib.get_close_matches(first, list(known), n=1)
+    hint = f" Did you mean {{{{ {close[0]} }}}}?" if close else ""
+    return (
+        f"Unknown placeholder {_braces(names[:5])}: it is not filled from the lookup and the "
+        f"snippet does not ask for it.{hint} /snippets placeholders lists them."
+    )
+
+
+def empty_placeholders(names: list[str]) -> str:
+    """Placeholders this merchant has no value for, used without a fallback."""
+    shown = _braces(names[:5])
+    one = len(names) == 1
+    return (
+        f"{shown} {'is' if one else 'are'} empty for this merchant and the snippet has no "
+        f"fallback for {'it' if one else 'them'}, so it was not rendered. Give a value "
+        f"({names[0]}=...) or ask a lead to add a fallback, e.g. "
+        f'{{{{ {names[0]} | default("...") }}}}.'
+    )
+
+
+def missing_asks(names: list[str], prompts: dict[str, str]) -> str:
+    """The agent did not type the values the snippet asks for."""
+    parts = [f"{name}=... ({prompts.get(name, 'a value')})" for name in names[:5]]
+    return "This snippet asks you for " + ", ".join(parts) + ": add them after the merchant."
+
+
+# --- snippets: library and commands ----------------------------------------------------------
+
+
+def bad_snippet_key(key: str) -> str:
+    """A key that is not category::name."""
+    return (
+        f"{key[:60]!r} is not a snippet key: use lower-case words with - joined by ::, "
+        "e.g. billing::refund-delayed (2 to 4 parts, up to 120 characters)."
+    )
+
+
+def unknown_snippet(key: str, close: list[str]) -> str:
+    """No snippet with this key."""
+    hint = f" Did you mean {either(close)}?" if close else ""
+    return f"No snippet {key[:120]!r}.{hint} /snippets lists them."
+
+
+def snippet_exists(key: str, version: int) -> str:
+    """/snippet add for a key in use."""
+    return f"{key} already exists (version {version}); change it with /snippet edit {key} <body>."
+
+
+def snippet_changed(key: str, version: int, by: str) -> str:
+    """Two edits raced; this one lost."""
+    return (
+        f"{key} changed while you edited it (now version {version}, by {by}); nothing was "
+        "saved. Look at /snippet show " + key + " and edit again."
+    )
+
+
+def bad_value(word: str) -> str:
+    """An argument after the merchant that is not name=value."""
+    return f"{word[:60]!r} is not name=value: give values the snippet asks for, e.g. days=3."
+
+
+def reserved_key(key: str) -> str:
+    """A snippet key that is a sub-command word."""
+    return f"{key!r} cannot be a snippet key: it is a /snippet sub-command."
+
+
+# --- known issues ----------------------------------------------------------------------------
+
+
+def unknown_incident(ref: str) -> str:
+    """No such known issue."""
+    return f"No known issue {ref[:40]}. /incidents lists the active ones."
+
+
+def bad_incident_ref(ref: str) -> str:
+    """A reference that is not KI-n."""
+    return f"{ref[:40]!r} is not a known issue: write KI-3 (or 3)."
+
+
+def bad_match(text: str, fields: Collection[str]) -> str:
+    """A --match rule that cannot be read."""
+    return (
+        f"{text[:80]!r} is not a match rule: write field=value with a field among "
+        f'{either(sorted(fields))}, e.g. --match device_model="PAX A920".'
+    )
+
+
+def no_audience(command: str) -> str:
+    """An issue opened without anyone it affects."""
+    return (
+        f"Say who is affected: --match field=value, --tag tag, or --merchants M-10001,M-10002. "
+        f"Nothing was opened. Example: {command}"
+    )
+
+
+def bad_status(status: str, allowed: Collection[str]) -> str:
+    """A status that is not part of the flow."""
+    return f"{status[:40]!r} is not a status: use {either(list(allowed))}."
+
+
+def status_unchanged(ref: str, status: str) -> str:
+    """Moving an issue to the status it has."""
+    return f"{ref} is already {status}; nothing changed."
+
+
+def status_raced(ref: str) -> str:
+    """Someone else changed the status at the same time."""
+    return f"{ref} changed status while you were changing it; look at /incidents and try again."
+
+
+def notify_needs_snippet(ref: str) -> str:
+    """/incident notify without --snippet and no linked snippet."""
+    return (
+        f"{ref} has no linked snippet: add --snippet <key>, e.g. /incident notify {ref} "
+        "--snippet outage::card-terminals."
+    )
+
+
+def too_many_to_notify(count: int, limit: int) -> str:
+    """More merchants than one notice run takes."""
+    return (
+        f"{count:,} merchants match, more than one notice run sends ({limit:,}); narrow the rule."
+    )

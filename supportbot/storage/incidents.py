@@ -1,0 +1,383 @@
+"""Known issues (KI-n): the issue, its status history, the contacts linked to it, and the
+ledger of bulk notices sent about it.
+
+Reached as `store.incidents`. Opening, changing status, linking and claiming a notice are jobs of
+the write path, each one conditional statement the database decides: a status moves only from
+the status the caller saw, a link or a notice exists once (primary keys), so two clicks or two
+replicas never record the same thing twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from ._knowledge_tables import IncidentEventRow, IncidentLinkRow, IncidentRow, NoticeRow
+from .changes import Update, insert_statement
+from .reads import Reader
+from .sanitize import clean_text, sanitized_row
+from .writer import Writer
+
+__all__ = ["Incident", "IncidentEvent", "IncidentLink", "Incidents", "Notice", "NoticeClaim"]
+
+INCIDENTS: Table = IncidentRow.__table__  # type: ignore[assignment]
+EVENTS: Table = IncidentEventRow.__table__  # type: ignore[assignment]
+LINKS: Table = IncidentLinkRow.__table__  # type: ignore[assignment]
+NOTICES: Table = NoticeRow.__table__  # type: ignore[assignment]
+#: Statuses that count as active (shown on cards, listed by /incidents).
+RESOLVED = "resolved"
+#: A notice claimed this long ago and still `sending` was left by a run that stopped: another
+#: run may take it over (one send, with the service's timeout, ends well within it).
+NOTICE_LEASE = timedelta(seconds=30)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Incident:
+    """A known issue as stored."""
+
+    id: int
+    title: str
+    summary: str = ""
+    workaround: str = ""
+    snippet_key: str | None = None
+    services: list[str] | None = None
+    tags: list[str] | None = None
+    match: dict[str, Any] | None = None
+    status: str
+    opened_by: str
+    opened_at: datetime
+    updated_at: datetime
+    status_message: dict[str, Any] | None = None
+
+    @property
+    def ref(self) -> str:
+        """How people name it: KI-3."""
+        return f"KI-{self.id}"
+
+    @property
+    def active(self) -> bool:
+        """Whether it still affects customers (anything but resolved)."""
+        return self.status != RESOLVED
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentEvent:
+    """One status change."""
+
+    incident_id: int
+    at: datetime
+    by: str
+    from_status: str | None
+    to_status: str
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentLink:
+    """A merchant or an interaction linked to an issue."""
+
+    incident_id: int
+    kind: str
+    ref: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice:
+    """One notice to one merchant about one issue, with one snippet version."""
+
+    incident_id: int
+    merchant_id: str
+    snippet_key: str
+    snippet_version: int
+    idempotency_key: str
+    channel: str | None = None
+    destination: str | None = None
+    state: str = "sending"
+    detail: str = ""
+    by: str
+    claimed_at: datetime
+    finished_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NoticeClaim:
+    """`won`: this caller sends it; otherwise `notice` says what happened to it before."""
+
+    won: bool
+    notice: Notice
+
+
+def _of(cls: Any, row: Any) -> Any:
+    return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
+
+
+class Incidents:
+    """Tables `incidents`, `incident_events`, `incident_links` and `incident_notices`."""
+
+    def __init__(self, read: Reader, writer: Writer) -> None:
+        self._read = read
+        self._writer = writer
+
+    # --- the issue ---------------------------------------------------------------------------
+
+    async def open(
+        self,
+        *,
+        title: str,
+        by: str,
+        status: str,
+        summary: str = "",
+        workaround: str = "",
+        snippet_key: str | None = None,
+        services: list[str] | None = None,
+        tags: list[str] | None = None,
+        match: dict[str, Any] | None = None,
+    ) -> Incident:
+        """A new issue, its first status recorded as the first event; committed on return."""
+        now = _now()
+        values = sanitized_row(
+            INCIDENTS,
+            {
+                "title": title,
+                "summary": summary,
+                "workaround": workaround,
+                "snippet_key": snippet_key,
+                "services": services or None,
+                "tags": tags or None,
+                "match": match or None,
+                "status": status,
+                "opened_by": by,
+                "opened_at": now,
+                "updated_at": now,
+            },
+        )
+
+        async def add(connection: AsyncConnection) -> int:
+            result = await connection.execute(insert(INCIDENTS).returning(IncidentRow.id), values)
+            new_id = int(result.scalar_one())
+            event = {
+                "incident_id": new_id,
+                "at": now,
+                "by": values["opened_by"],
+                "from_status": None,
+                "to_status": status,
+                "note": "opened",
+            }
+            await connection.execute(insert_statement(EVENTS), event)
+            return new_id
+
+        new_id = await self._writer.run(add)
+        return Incident(id=new_id, **{k: v for k, v in values.items()})
+
+    async def get(self, incident_id: int) -> Incident | None:
+        """The issue KI-`incident_id`, or None."""
+        statement = select(INCIDENTS).where(IncidentRow.id == incident_id)
+
+        async def read(session: AsyncSession) -> Incident | None:
+            row = (await session.execute(statement)).first()
+            return _of(Incident, row) if row is not None else None
+
+        return await self._read(read)
+
+    async def active(self, *, limit: int = 50) -> list[Incident]:
+        """The issues not yet resolved, newest first."""
+        statement = (
+            select(INCIDENTS)
+            .where(IncidentRow.status != RESOLVED)
+            .order_by(IncidentRow.id.desc())
+            .limit(limit)
+        )
+
+        async def read(session: AsyncSession) -> list[Incident]:
+            return [_of(Incident, row) for row in (await session.execute(statement)).all()]
+
+        return await self._read(read)
+
+    async def move(
+        self, incident_id: int, *, from_status: str, to_status: str, by: str, note: str = ""
+    ) -> bool:
+        """Change the status if it still is `from_status` (one of two racing changes wins), and
+        record the change; False when it was not `from_status` any more."""
+        now = _now()
+        change = (
+            update(IncidentRow)
+            .where(IncidentRow.id == incident_id, IncidentRow.status == from_status)
+            .values(status=to_status, updated_at=now)
+        )
+        event = sanitized_row(
+            EVENTS,
+            {
+                "incident_id": incident_id,
+                "at": now,
+                "by": by,
+                "from_status": from_status,
+                "to_status": to_status,
+                "note": note,
+            },
+        )
+
+        async def move(connection: AsyncConnection) -> bool:
+            if getattr(await connection.execute(change), "rowcount", 0) != 1:
+                return False
+            await connection.execute(insert_statement(EVENTS), event)
+            return True
+
+        return await self._writer.run(move)
+
+    async def history(self, incident_id: int) -> list[IncidentEvent]:
+        """Every status change of the issue, oldest first."""
+        statement = (
+            select(EVENTS)
+            .where(IncidentEventRow.incident_id == incident_id)
+            .order_by(IncidentEventRow.at, IncidentEventRow.id)
+        )
+
+        async def read(session: AsyncSession) -> list[IncidentEvent]:
+            return [_of(IncidentEvent, row) for row in (await session.execute(statement)).all()]
+
+        return await self._read(read)
+
+    async def set_status_message(self, incident_id: int, where: dict[str, Any]) -> None:
+        """Remember where the adapter posted the issue's status message (to edit it later)."""
+        await self._writer.write(Update(INCIDENTS, {"id": incident_id}, {"status_message": where}))
+
+    # --- links -------------------------------------------------------------------------------
+
+    async def link(self, incident_id: int, *, kind: str, ref: str, by: str) -> bool:
+        """Link a merchant or an interaction; False when it was linked already."""
+        values = sanitized_row(
+            LINKS,
+            {"incident_id": incident_id, "kind": kind, "ref": ref, "by": by, "at": _now()},
+            keys=("kind", "ref"),
+        )
+
+        async def add(connection: AsyncConnection) -> bool:
+            try:
+                async with connection.begin_nested():
+                    await connection.execute(insert_statement(LINKS), values)
+            except IntegrityError:
+                return False
+            return True
+
+        return await self._writer.run(add)
+
+    async def links(self, incident_id: int, *, kind: str | None = None) -> list[IncidentLink]:
+        """The contacts linked to the issue, oldest first."""
+        statement = select(LINKS).where(IncidentLinkRow.incident_id == incident_id)
+        if kind is not None:
+            statement = statement.where(IncidentLinkRow.kind == kind)
+        statement = statement.order_by(IncidentLinkRow.at)
+
+        async def read(session: AsyncSession) -> list[IncidentLink]:
+            return [_of(IncidentLink, row) for row in (await session.execute(statement)).all()]
+
+        return await self._read(read)
+
+    async def linked_to(self, kind: str, ref: str) -> list[int]:
+        """The issues a merchant or an interaction is linked to."""
+        statement = select(IncidentLinkRow.incident_id).where(
+            IncidentLinkRow.kind == kind, IncidentLinkRow.ref == clean_text(ref)
+        )
+
+        async def read(session: AsyncSession) -> list[int]:
+            return [int(i) for i in (await session.execute(statement)).scalars()]
+
+        return await self._read(read)
+
+    # --- notices -----------------------------------------------------------------------------
+
+    async def claim_notice(self, notice: Notice) -> NoticeClaim:
+        """Claim the right to send `notice` (state `sending`) before anything is sent.
+
+        The first claim of (issue, merchant, snippet, version) wins. A later one wins only to
+        finish a send that never finished: one that `failed`, or one still `sending` after
+        NOTICE_LEASE (its run stopped). It reuses the first claim's idempotency key, so the
+        notifications service answers it as the first, never twice.
+        """
+        values = sanitized_row(
+            NOTICES,
+            {f.name: getattr(notice, f.name) for f in fields(Notice)},
+            keys=("merchant_id", "snippet_key", "idempotency_key"),
+        )
+        pk = (
+            (NoticeRow.incident_id == values["incident_id"])
+            & (NoticeRow.merchant_id == values["merchant_id"])
+            & (NoticeRow.snippet_key == values["snippet_key"])
+            & (NoticeRow.snippet_version == values["snippet_version"])
+        )
+        retake = (
+            update(NoticeRow)
+            .where(
+                pk,
+                (NoticeRow.state == "failed")
+                | (
+                    (NoticeRow.state == "sending")
+                    & (NoticeRow.claimed_at <= values["claimed_at"] - NOTICE_LEASE)
+                ),
+            )
+            .values(
+                state="sending", by=values["by"], claimed_at=values["claimed_at"], finished_at=None
+            )
+        )
+
+        async def claim(connection: AsyncConnection) -> NoticeClaim:
+            try:
+                async with connection.begin_nested():
+                    await connection.execute(insert_statement(NOTICES), values)
+                return NoticeClaim(True, notice)
+            except IntegrityError:
+                pass
+            won = getattr(await connection.execute(retake), "rowcount", 0) == 1
+            row = (await connection.execute(select(NOTICES).where(pk))).one()
+            found: Notice = _of(Notice, row)
+            return NoticeClaim(won or found.claimed_at == notice.claimed_at, found)
+
+        return await self._writer.run(claim)
+
+    async def finish_notice(self, notice: Notice, *, state: str, detail: str = "") -> None:
+        """Record how a claimed notice ended (`sent`, `failed`, `skipped`); durable on return."""
+        where = {
+            "incident_id": notice.incident_id,
+            "merchant_id": clean_text(notice.merchant_id),
+            "snippet_key": clean_text(notice.snippet_key),
+            "snippet_version": notice.snippet_version,
+        }
+        values = {"state": state, "detail": clean_text(detail)[:2000], "finished_at": _now()}
+        await self._writer.write(Update(NOTICES, where, values))
+
+    async def notice_counts(self, incident_id: int) -> dict[str, int]:
+        """How many notices of the issue are in each state (every snippet version)."""
+        statement = (
+            select(NoticeRow.state, func.count())
+            .where(NoticeRow.incident_id == incident_id)
+            .group_by(NoticeRow.state)
+        )
+
+        async def read(session: AsyncSession) -> dict[str, int]:
+            return {str(s): int(n) for s, n in (await session.execute(statement)).all()}
+
+        return await self._read(read)
+
+    async def notices(self, incident_id: int) -> list[Notice]:
+        """Every notice of the issue, in the order they were claimed."""
+        statement = (
+            select(NOTICES)
+            .where(NoticeRow.incident_id == incident_id)
+            .order_by(NoticeRow.claimed_at)
+        )
+
+        async def read(session: AsyncSession) -> list[Notice]:
+            return [_of(Notice, row) for row in (await session.execute(statement)).all()]
+
+        return await self._read(read)
