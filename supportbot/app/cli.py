@@ -21,7 +21,6 @@ from supportbot.core.errors import ConfigError, PluginError, SupportbotError
 from supportbot.core.logs import configure_logging
 from supportbot.core.reply import Outcome
 from supportbot.core.settings import Settings, SettingsTable, load_settings
-from supportbot.record.settings import RECORD_TABLE
 
 from . import wording as messages
 from .ops_cli import RESILIENCE_COMMANDS
@@ -100,6 +99,13 @@ class Env:
                 return settings
             self._settings = settings
         return self._settings
+
+    def web_routes(self, bot: Bot, post_card: Any) -> list[Any]:
+        """What the Slack HTTP server serves beside /slack/events: the incoming-calls webhook,
+        when its shared secret is set (see `supportbot.app.record_demo.calls_routes`)."""
+        from .record_demo import calls_routes
+
+        return calls_routes(bot, post_card)
 
     @asynccontextmanager
     async def open_bot(
@@ -386,7 +392,6 @@ def _register_adapters() -> None:
     # The one place that knows every adapter: each adds itself through its `register` hook.
     # Slack's commands import slack-bolt only when they run, so the terminal stays light.
     slack.register(ADAPTERS)
-    ADAPTERS.add_settings_table(RECORD_TABLE)  # the [record] table: taxonomy and limits
     for command in [*RESILIENCE_COMMANDS, *RECORD_COMMANDS, *ADAPTERS.commands]:
         cli.add_command(command)
 

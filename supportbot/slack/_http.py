@@ -7,7 +7,7 @@ balancer in front of several replicas), `GET /metrics` serves the Prometheus met
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from aiohttp import web
@@ -20,7 +20,10 @@ from . import wording as messages
 from ._app import SlackAdapter
 from ._manifest import EVENTS_PATH
 
-__all__ = ["EVENTS_PATH", "build_web_app", "serve_http"]
+__all__ = ["EVENTS_PATH", "Route", "build_web_app", "serve_http"]
+
+#: Another POST endpoint served beside /slack/events (the incoming-calls webhook): path, handler.
+Route = tuple[str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 
 #: Slack's payloads are small; anything bigger than this is not from Slack.
 MAX_BODY_BYTES = 1024 * 1024
@@ -28,11 +31,13 @@ MAX_BODY_BYTES = 1024 * 1024
 ADAPTER_KEY = web.AppKey("supportbot_slack_adapter", SlackAdapter)
 
 
-def build_web_app(adapter: SlackAdapter) -> web.Application:
-    """The aiohttp application serving `adapter` in HTTP mode."""
+def build_web_app(adapter: SlackAdapter, routes: Sequence[Route] = ()) -> web.Application:
+    """The aiohttp application serving `adapter` in HTTP mode, and `routes` beside it."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[ADAPTER_KEY] = adapter
     app.router.add_post(EVENTS_PATH, _events)
+    for path, handler in routes:
+        app.router.add_post(path, handler)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     app.router.add_get("/metrics", _metrics)
@@ -63,7 +68,11 @@ async def _readyz(request: web.Request) -> web.Response:
 
 @asynccontextmanager
 async def serve_http(
-    adapter: SlackAdapter, *, host: str = "0.0.0.0", port: int = 3000
+    adapter: SlackAdapter,
+    *,
+    host: str = "0.0.0.0",
+    port: int = 3000,
+    routes: Sequence[Route] = (),
 ) -> AsyncIterator[str]:
     """Listen on host:port until the block exits; yields the base URL (port 0 picks a free one).
 
@@ -71,7 +80,7 @@ async def serve_http(
     """
     if not adapter.verifies_signatures:
         raise ConfigError(messages.slack_token_missing("SLACK_SIGNING_SECRET"))
-    runner = web.AppRunner(build_web_app(adapter), access_log=None, handle_signals=False)
+    runner = web.AppRunner(build_web_app(adapter, routes), access_log=None, handle_signals=False)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)
