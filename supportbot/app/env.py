@@ -51,11 +51,9 @@ def registered_adapters() -> Adapters:
     hooks import the adapters' settings models)."""
     if not _REGISTERED:
         # The one place that knows every adapter: each adds itself through its `register` hook.
-        from supportbot.record.settings import RECORD_TABLE
         from supportbot.slack import register as register_slack
 
         adapters = Adapters()
-        adapters.add_settings_table(RECORD_TABLE)  # the [record] table: taxonomy and limits
         register_slack(adapters)
         _REGISTERED.append(adapters)
     return _REGISTERED[0]
@@ -98,6 +96,13 @@ class Env:
                 return settings
             self._settings = settings
         return self._settings
+
+    def web_routes(self, bot: Bot, post_card: Any) -> list[Any]:
+        """What the Slack HTTP server serves beside /slack/events: the incoming-calls webhook,
+        when its shared secret is set (see `supportbot.app.record_demo.calls_routes`)."""
+        from .record_demo import calls_routes
+
+        return calls_routes(bot, post_card)
 
     @asynccontextmanager
     async def open_bot(

@@ -15,17 +15,32 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 
+from supportbot.core.message import User
 from supportbot.dispatch.bot import Bot
 from supportbot.record.calls import sign
 from supportbot.record.history import sample_history, seed_history, today
 from supportbot.record.settings import record_settings
 from supportbot.sample import DEMO_PHONE, UNKNOWN_VALID_PHONE, sample_data
-from supportbot.web.calls import CallsEndpoint, LogCardPoster, serve_calls
+from supportbot.web.calls import (
+    CALLS_PATH,
+    PHONE_SYSTEM,
+    CallsEndpoint,
+    CardPoster,
+    LogCardPoster,
+    serve_calls,
+)
 
-__all__ = ["demo_record", "fake_phone_system", "seed_demo_record", "serve_demo_calls"]
+__all__ = [
+    "calls_routes",
+    "demo_record",
+    "fake_phone_system",
+    "seed_demo_record",
+    "serve_demo_calls",
+]
 
 log = logging.getLogger("supportbot.record")
 
@@ -129,3 +144,19 @@ async def demo_record(bot: Bot, *, calls: bool = False) -> AsyncIterator[None]:
 
 def _echo(line: str) -> None:
     print(f"supportbot: {line}", flush=True)
+
+
+def calls_routes(bot: Bot, post_card: CardPoster) -> list[Any]:
+    """The incoming-calls webhook as a route of another server (Slack's HTTP mode), when the
+    variable `webhook_secret_env` names is set; none (and a log line saying so) otherwise."""
+    settings = record_settings(bot.settings)
+    secret = os.environ.get(settings.webhook_secret_env, "")
+    if not secret:
+        log.info("no incoming-calls webhook: %s is not set", settings.webhook_secret_env)
+        return []
+    agent = PHONE_SYSTEM
+    if settings.on_duty_agent:
+        agent = User(id=settings.on_duty_agent, name=settings.on_duty_agent)
+    endpoint = CallsEndpoint(bot, secret, post_card, agent=agent)
+    log.info("incoming-calls webhook at %s", CALLS_PATH)
+    return [(CALLS_PATH, endpoint.handle)]

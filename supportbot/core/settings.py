@@ -126,6 +126,11 @@ class Settings(BaseSettings):
         None, ge=1, le=65535, description="Serve Prometheus /metrics on this port (off if unset)"
     )
     metrics_host: str = Field("127.0.0.1", description="Address the metrics_port listens on")
+    record: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The support record's [record] table (taxonomy, limits, the incoming-calls "
+        "webhook), validated by supportbot.record at start",
+    )
     ops_channel: str | None = Field(
         None,
         description="Slack channel (id or #name) for early-warning alerts about failing "

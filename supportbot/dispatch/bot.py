@@ -33,6 +33,7 @@ from supportbot.core.registry import CommandRegistry
 from supportbot.core.reply import Reply
 from supportbot.core.settings import Settings
 from supportbot.record.knowledge.snippets import seed_library
+from supportbot.record.settings import record_settings
 from supportbot.services.alerts import AlertNotifier, ErrorRateMonitor
 from supportbot.services.clients import Services
 from supportbot.services.metrics import default_metrics
@@ -199,6 +200,7 @@ async def open_bot(
     use_mask_style(style_of(settings))
     problems = check_roles(registry, settings) + check_channels(registry, settings)
     problems += check_rate_limits(registry, settings)
+    record_settings(settings)  # the [record] table: a ConfigError now, not at the first /tag
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
     warnings = check_command_roles(registry, settings) + check_role_members(settings)

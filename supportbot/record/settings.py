@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from supportbot.core.settings import Settings, SettingsTable
+from supportbot.core.errors import ConfigError
+from supportbot.core.settings import Settings
+from supportbot.core.settings_sources import dotted, invalid_configuration, problems
 
-__all__ = ["RECORD_TABLE", "RecordSettings", "TagGroup", "record_settings"]
+__all__ = ["RecordSettings", "TagGroup", "record_settings"]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
@@ -134,10 +136,11 @@ class RecordSettings(BaseModel):
         return taxonomy
 
 
-#: The table as the application registers it.
-RECORD_TABLE = SettingsTable("record", RecordSettings)
-
-
 def record_settings(settings: Settings) -> RecordSettings:
-    """The `[record]` table of `settings`, validated (ConfigError naming the key and value)."""
-    return RECORD_TABLE.read(settings)
+    """The `[record]` table of `settings` (`Settings.record`), validated: ConfigError naming
+    the key and the value when wrong. The bot checks it once at start (`open_bot`)."""
+    try:
+        return RecordSettings.model_validate(settings.record)
+    except ValidationError as exc:
+        found = problems(exc, ("record",), lambda loc: ("settings", dotted(loc)))
+        raise ConfigError(invalid_configuration(found)) from None

@@ -64,6 +64,7 @@ async def _serve(
     port: int | None,
 ) -> None:
     from ._app import open_slack
+    from ._calls import SlackCardPoster
     from ._connection import connect_slack
     from ._credentials import read_credentials
     from ._http import serve_http
@@ -102,8 +103,12 @@ async def _serve(
                 )
                 click.echo(f"supportbot: health at {url}/healthz and {url}/readyz")
         else:
+            # Beside /slack/events: what the host serves too (the incoming-calls webhook).
+            web_routes = getattr(host, "web_routes", None)
+            poster = SlackCardPoster(slack.outbox, settings)
+            routes = web_routes(bot, poster) if web_routes is not None else ()
             url = await stack.enter_async_context(
-                serve_http(adapter, host=address, port=port or 3000)
+                serve_http(adapter, host=address, port=port or 3000, routes=routes)
             )
             click.echo(messages.slack_connected(identity.user, identity.team, "HTTP mode"))
             click.echo(messages.slack_serving(f"{url}/slack/events"))

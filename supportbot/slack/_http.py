@@ -10,7 +10,7 @@ in its memory.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -25,20 +25,28 @@ from ._app import SlackAdapter
 from ._front_door import MAX_BODY_BYTES, FrontDoor, Refusal, refused
 from ._manifest import EVENTS_PATH
 
-__all__ = ["EVENTS_PATH", "build_web_app", "database_status", "serve_http"]
+__all__ = ["EVENTS_PATH", "Route", "build_web_app", "database_status", "serve_http"]
+
+#: Another POST endpoint served beside /slack/events (the incoming-calls webhook): path, handler.
+Route = tuple[str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 
 ADAPTER_KEY = web.AppKey("supportbot_slack_adapter", SlackAdapter)
 DOOR_KEY = web.AppKey("supportbot_slack_front_door", FrontDoor)
 
 
-def build_web_app(adapter: SlackAdapter, door: FrontDoor | None = None) -> web.Application:
-    """The aiohttp application serving `adapter` in HTTP mode (`door`: its request checks)."""
+def build_web_app(
+    adapter: SlackAdapter, door: FrontDoor | None = None, routes: Sequence[Route] = ()
+) -> web.Application:
+    """The aiohttp application serving `adapter` in HTTP mode (`door`: its request checks), and
+    `routes` beside it."""
     if adapter.signing_secret is None:
         raise ConfigError(messages.slack_token_missing("SLACK_SIGNING_SECRET"))
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[ADAPTER_KEY] = adapter
     app[DOOR_KEY] = door or FrontDoor(adapter.signing_secret)
     app.router.add_post(EVENTS_PATH, _events)
+    for path, handler in routes:
+        app.router.add_post(path, handler)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     app.router.add_get("/metrics", _metrics)
@@ -97,12 +105,15 @@ async def serve_http(
     host: str = "0.0.0.0",
     port: int = 3000,
     door: FrontDoor | None = None,
+    routes: Sequence[Route] = (),
 ) -> AsyncIterator[str]:
     """Listen on host:port until the block exits; yields the base URL (port 0 picks a free one).
 
     The adapter must check signatures (built with a signing secret): over HTTP anyone can post.
     """
-    runner = web.AppRunner(build_web_app(adapter, door), access_log=None, handle_signals=False)
+    runner = web.AppRunner(
+        build_web_app(adapter, door, routes), access_log=None, handle_signals=False
+    )
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)
