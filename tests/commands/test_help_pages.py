@@ -12,6 +12,7 @@ from supportbot import User
 from supportbot.core.errors import UsageError
 from supportbot.core.parsing import bind, parse_command
 from supportbot.core.render import render_text
+from supportbot.dispatch.middleware.resolve import subcommand
 from supportbot.slack import build_manifest
 from supportbot.testing import BotTester
 
@@ -51,7 +52,7 @@ async def test_every_help_page_reads_as_sentences_without_placeholders(
                 assert paragraph.rstrip().endswith(SENTENCE_END), paragraph
         for field in section.fields:
             if field.label == "Example":
-                parsed = parse_command(field.value)
+                parsed = subcommand(bot.bot.registry, parse_command(field.value))
                 assert parsed.name in (spec.name, *spec.aliases)
                 try:
                     bind(parsed.name, spec.params, parsed)

@@ -55,6 +55,9 @@ def fault_settings(data_dir: Path, database_url: str | None = None) -> Settings:
         database_url=database_url or f"sqlite:///{data_dir / 'supportbot.db'}",
         command_timeout_s=DEADLINE_S,
         command_folders=[],
+        # No snippet seed: it writes at start, and a connection opened before the fault keeps
+        # writing through its open file when the file or folder turns read-only afterwards.
+        knowledge={"seed_snippets": False},
     )
 
 
