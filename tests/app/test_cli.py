@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -56,7 +57,9 @@ def test_exec_demo_merchant_prints_the_card_and_exits_0(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Toko Sinar Jaya · M-10001")
     assert "Billing" in result.stdout and "Devices" in result.stdout
-    assert result.stderr == ""
+    # Nothing but the progress of a slow lookup (a loaded machine passes its 0.5 s delay).
+    progress = re.compile(r"Looking up .*…|  \S+ (answered|failed) after [0-9.]+ s")
+    assert [line for line in result.stderr.splitlines() if not progress.fullmatch(line)] == []
 
 
 def test_exec_json_output_is_the_reply(tmp_path: Path) -> None:
