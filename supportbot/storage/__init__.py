@@ -10,6 +10,8 @@ The user gives one URL: `sqlite:///data/supportbot.db` (the default), or
     await store.actions.claim_run(intent)   # the exactly-once ledger of declared actions
     await store.events.claim("event:Ev1", keep_for=timedelta(days=2))   # first claim wins
     await store.button_states.put(id, requester=..., state=json_text, keep_for=timedelta(days=1))
+    await store.leases.acquire("qa-sample", holder, ttl=timedelta(minutes=2))   # one replica
+    await store.stats.commands(since, until)   # runs by command and outcome, p50/p90/p95
 
     store.health()                    # ok, or degraded with the sentence naming the problem
 
@@ -47,13 +49,16 @@ from ._engine import (
     sync_url,
 )
 from ._events import ButtonState, ProcessedEvent
+from ._insight_tables import Lease, ServiceCallRollup
 from ._migrate import alembic_config, current_revision, head_revision, is_up_to_date, upgrade
 from ._models import AuditRecord, Base, UTCDateTime
 from ._store import Store, create_store, default_spool_dir
 from .deadlines import database_deadline
 from .errors import StorageUnavailable
 from .health import StorageHealth
+from .leases import LeaseGrant, Leases
 from .sanitize import sanitized_row
+from .stats import CommandStats, ServiceMinute, ServiceStats, StatsQueries, histogram_quantile
 from .writer import WritePolicy, Writer
 
 __all__ = [
@@ -67,13 +72,21 @@ __all__ = [
     "ButtonState",
     "ButtonStates",
     "Claim",
+    "CommandStats",
     "Escalation",
+    "Lease",
+    "LeaseGrant",
+    "Leases",
     "EscalationEntry",
     "PendingAction",
     "PendingActionRow",
     "ProcessedEvent",
     "ProcessedEvents",
     "RunRecord",
+    "ServiceCallRollup",
+    "ServiceMinute",
+    "ServiceStats",
+    "StatsQueries",
     "StorageHealth",
     "StorageUnavailable",
     "Store",
@@ -87,6 +100,7 @@ __all__ = [
     "database_deadline",
     "default_spool_dir",
     "head_revision",
+    "histogram_quantile",
     "is_up_to_date",
     "make_async_engine",
     "make_sync_engine",

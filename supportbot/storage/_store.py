@@ -17,9 +17,11 @@ from ._delivery_state import ButtonStates, ProcessedEvents
 from ._engine import async_url, make_async_engine, make_writer_engine, safe_url, sqlite_path
 from .faults import DatabaseTarget
 from .health import StorageHealth
+from .leases import Leases
 from .reads import Reader
 from .spool import Spool
 from .sqlite_file import SqliteFile
+from .stats import StatsQueries
 from .writer import WritePolicy, Writer
 
 __all__ = ["Store", "create_store", "default_spool_dir"]
@@ -54,6 +56,8 @@ class Store:
         self.actions = ActionLedger(self.read, writer)
         self.events = ProcessedEvents(self.read, writer)
         self.button_states = ButtonStates(self.read, writer)
+        self.leases = Leases(self.read, writer)
+        self.stats = StatsQueries(self.read, writer)
 
     def health(self) -> StorageHealth:
         """Whether writes reach the database now, and if not, why and what waits in the spool.
