@@ -48,6 +48,9 @@ if TYPE_CHECKING:
     from .core.argtypes import (
         register_arg_type as register_arg_type,
     )
+    from .core.chart import (
+        Chart as Chart,
+    )
     from .core.errors import (
         ArgumentError as ArgumentError,
     )
@@ -120,6 +123,9 @@ if TYPE_CHECKING:
     from .core.message import (
         User as User,
     )
+    from .core.periods import (
+        Period as Period,
+    )
     from .core.registry import (
         CommandRegistry as CommandRegistry,
     )
@@ -171,6 +177,12 @@ if TYPE_CHECKING:
     from .dispatch.help import (
         describe_commands as describe_commands,
     )
+    from .dispatch.insight import (
+        insight_of as insight_of,
+    )
+    from .record.insight import (
+        Insight as Insight,
+    )
     from .services.clients import (
         ServiceCall as ServiceCall,
     )
@@ -187,6 +199,7 @@ _PUBLIC: dict[str, str] = {
     "ArgType": "core.argtypes",
     "ArgumentError": "core.errors",
     "Button": "core.reply",
+    "Chart": "core.chart",
     "Choice": "core.reply",
     "CommandRegistry": "core.registry",
     "CommandSpec": "core.registry",
@@ -203,6 +216,7 @@ _PUBLIC: dict[str, str] = {
     "NotAllowed": "core.errors",
     "Outcome": "core.reply",
     "ParseError": "core.errors",
+    "Period": "core.periods",
     "PhoneNumber": "core.argtypes",
     "PluginError": "core.errors",
     "Reply": "core.reply",
@@ -232,7 +246,9 @@ _PUBLIC: dict[str, str] = {
     "format_money": "core.formatting",
     "format_phone": "core.formatting",
     "format_status": "core.formatting",
+    "Insight": "record.insight",
     "format_when": "core.formatting",
+    "insight_of": "dispatch.insight",
     "load_settings": "core.settings",
     "mask_email": "core.masking",
     "mask_phone": "core.masking",
@@ -245,6 +261,7 @@ __all__ = [
     "ArgType",
     "ArgumentError",
     "Button",
+    "Chart",
     "Choice",
     "CommandRegistry",
     "CommandSpec",
@@ -261,6 +278,7 @@ __all__ = [
     "NotAllowed",
     "Outcome",
     "ParseError",
+    "Period",
     "PhoneNumber",
     "PluginError",
     "Reply",
@@ -290,7 +308,9 @@ __all__ = [
     "format_money",
     "format_phone",
     "format_status",
+    "Insight",
     "format_when",
+    "insight_of",
     "load_settings",
     "mask_email",
     "mask_phone",

@@ -375,6 +375,9 @@ def _register_adapters() -> None:
     # The one place that knows every adapter: each adds itself through its `register` hook.
     # Slack's commands import slack-bolt only when they run, so the terminal stays light.
     slack.register(ADAPTERS)
+    from supportbot.record.stats_settings import STATS_TABLE
+
+    ADAPTERS.add_settings_table(STATS_TABLE)
     for command in [*RESILIENCE_COMMANDS, *ADAPTERS.commands]:
         cli.add_command(command)
 

@@ -15,6 +15,9 @@ from typing import Any, TypeVar
 
 from supportbot.core.settings import ServiceSettings, Settings
 from supportbot.dispatch.bot import Bot, Outlets, open_bot
+from supportbot.record.jobs import scheduled_jobs
+from supportbot.record.scheduler import running_schedule
+from supportbot.record.service_rollup import recording_service_calls
 from supportbot.sample import run_sample_services
 from supportbot.web.metrics import serve_configured_metrics
 
@@ -50,12 +53,16 @@ async def open_served_bot(
 ) -> AsyncIterator[Bot]:
     """`open_bot` (given an adapter's `outlets`), with the sample services first when `demo`,
     and `/metrics` on its own port while the bot is open when `metrics_port` is set (a port taken
-    stops the start: ConfigError)."""
+    stops the start: ConfigError). While it is open, the service calls are written each minute
+    (for `/stats services`) and the scheduled jobs tick, each on one replica."""
     async with AsyncExitStack() as stack:
         if demo:
             settings = await stack.enter_async_context(demo_settings(settings, down=down))
         bot = await stack.enter_async_context(open_bot(settings, outlets=outlets))
         await stack.enter_async_context(serve_configured_metrics(settings, bot.services.metrics))
+        # what /stats services reads, and the jobs one replica runs (QA sample, ...)
+        await stack.enter_async_context(recording_service_calls(bot.services.metrics, bot.store))
+        await stack.enter_async_context(running_schedule(bot.store, scheduled_jobs(bot)))
         yield bot
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 
+from .chart import chart_lines
 from .reply import Reply
 
 __all__ = ["clean_line", "clean_lines", "render_json", "render_text"]
@@ -74,6 +75,8 @@ def render_text(reply: Reply) -> str:
             first, *more = clean_lines(item)
             lines.append(f"{indent}• {first}")
             lines += [f"{indent}  {line}" for line in more]
+    for chart in reply.charts:
+        lines += ["", *(clean_line(line) for line in chart_lines(chart))]
     if reply.choices:
         lines.append("")
         for number, choice in enumerate(reply.choices, start=1):
