@@ -38,6 +38,7 @@ from ._ack import ANSWER_IN_ACK_S, accepted_command, echo, progress
 from ._actions import ActionRunner
 from ._background import Background
 from ._blocks import ACTION_PREFIX, Interactive, SlackMessage, render_reply
+from ._charts import ChartPoster
 from ._connection import SlackConnection
 from ._dedupe import Dedupe, MemoryDedupe, delivery_key
 from ._interactions import (
@@ -97,6 +98,7 @@ class SlackAdapter:
         self._background = Background()
         self._closing = False
         self.actions = ActionRunner(self)
+        self.charts = ChartPoster(connection.client)
         #: Whether requests are checked against the signing secret (HTTP mode must be).
         self.verifies_signatures = signing_secret is not None
         self.app = self._build_app(signing_secret)
@@ -346,7 +348,10 @@ class SlackAdapter:
         shareable_: bool = True,
         thread_ts: str | None = None,
     ) -> SlackMessage:
-        """Render `reply`, storing what its buttons need (their values are only an id)."""
+        """Render `reply`, storing what its buttons need (their values are only an id); its
+        charts are uploaded beside it, in the background."""
+        if reply.charts:
+            self.spawn(self._post_charts(reply, user, channel, public, thread_ts))
         region = self.settings.phone_region
         share = shareable_ and not public and reply.outcome is Outcome.OK and not reply.choices
         share = share and not reply.buttons and bool(reply.sections or reply.text)
@@ -377,6 +382,13 @@ class SlackAdapter:
         return render_reply(
             reply,
             Interactive(interaction.id, share=share, escalate=escalate and not core_escalate),
+        )
+
+    async def _post_charts(
+        self, reply: Reply, user: User, channel: str | None, public: bool, thread_ts: str | None
+    ) -> None:
+        await self.charts.post(
+            reply.charts, user_id=user.id, channel=channel, public=public, thread_ts=thread_ts
         )
 
     async def save_interaction(self, interaction: Interaction) -> None:

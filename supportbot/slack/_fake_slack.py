@@ -22,6 +22,7 @@ from aiohttp import WSMsgType, web
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 
+from ._fake_files import FakeFiles
 from ._fake_payloads import APP_ID, TEAM_ID
 
 __all__ = ["ApiCall", "FakeSlack", "ResponsePost", "SocketAck", "message_problem"]
@@ -110,7 +111,7 @@ def message_problem(body: Mapping[str, Any]) -> str | None:
     return None
 
 
-class FakeSlack:
+class FakeSlack(FakeFiles):
     """Slack on 127.0.0.1 for tests and local runs. Start it with `FakeSlack.start()`.
 
     Point the bot at `api_url` (`api_url` of the `[slack]` table). `calls`, `responses` and `acks`
@@ -154,6 +155,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", fake._api)
         app.router.add_post("/response/{key}", fake._response)
         app.router.add_get("/socket", fake._socket)
+        app.router.add_post("/upload/{file_id}", fake._upload_file)
         fake._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await fake._runner.setup()
         site = web.TCPSite(fake._runner, "127.0.0.1", 0)

@@ -62,6 +62,9 @@ def test_the_public_face_does_not_load_matplotlib() -> None:
     import subprocess
     import sys
 
-    code = "import supportbot, sys; supportbot.Chart; supportbot.Reply; print('matplotlib' in sys.modules)"
+    code = (
+        "import supportbot, sys; supportbot.Chart; supportbot.Reply; "
+        "print('matplotlib' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
