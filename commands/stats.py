@@ -8,24 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from supportbot import Chart, Context, Period, Reply, Section, command, insight_of
+from supportbot import Context, Period, Reply, Section, command, format_duration, insight_of
 
 if TYPE_CHECKING:
     from supportbot import Insight
 
 View = Literal["commands", "services"]
 DEFAULT_PERIOD = {"commands": Period.days(7), "services": Period.days(1)}
-CHART_BARS = 12
-
-
-def duration(ms: float | None, *, estimated: bool = False) -> str:
-    """`320 ms`, `1.4 s`; `~` in front of an estimate; `—` when there is none."""
-    if ms is None:
-        return "—"
-    mark = "~" if estimated else ""
-    if ms < 10:
-        return f"{mark}{ms:.1f} ms"
-    return f"{mark}{ms:,.0f} ms" if ms < 1000 else f"{mark}{ms / 1000:,.1f} s"
 
 
 def plural_runs(count: int) -> str:
@@ -65,29 +54,14 @@ async def _commands(insight: Insight, period: Period) -> Reply:
             title="By command and outcome",
             items=[
                 f"/{row.command or '(not a command)'} {row.outcome}: {plural_runs(row.runs)} · "
-                f"p50 {duration(row.p50_ms)} · p90 {duration(row.p90_ms)} · "
-                f"p95 {duration(row.p95_ms)}"
+                f"p50 {format_duration(row.p50_ms)} · p90 {format_duration(row.p90_ms)} · "
+                f"p95 {format_duration(row.p95_ms)}"
                 for row in report.rows
             ],
         )
     )
     reply.sections.append(Section(title="Time saved", text=report.saved.method))
-    runs: dict[str, int] = {}
-    for row in report.rows:
-        name = f"/{row.command}" if row.command else "(other)"
-        runs[name] = runs.get(name, 0) + row.runs
-    top = sorted(runs.items(), key=lambda item: -item[1])[:CHART_BARS]
-    reply.charts.append(
-        Chart(
-            title=f"Runs by command, last {period.label}",
-            description=f"Bar chart of runs per command in the last {period.label}: "
-            + ", ".join(f"{name} {count:,}" for name, count in top)
-            + ".",
-            labels=[name for name, _ in top],
-            values=[float(count) for _, count in top],
-            unit="runs",
-        )
-    )
+    reply.charts.append(report.chart(f"Runs by command, last {period.label}"))
     reply.footer = (
         "Durations from the audit trail, from the command received to its answer: p50 is the "
         "median, p90/p95 the 90th/95th percentile (nearest rank)."
@@ -108,25 +82,13 @@ async def _services(insight: Insight, period: Period) -> Reply:
         Section(
             items=[
                 f"{row.service}: {row.calls:,} calls · {row.errors:,} errors "
-                f"({row.error_rate:.1%}) · p50 {duration(row.p50_ms, estimated=True)} · "
-                f"p95 {duration(row.p95_ms, estimated=True)}"
+                f"({row.error_rate:.1%}) · p50 {format_duration(row.p50_ms, estimated=True)} · "
+                f"p95 {format_duration(row.p95_ms, estimated=True)}"
                 for row in report.rows
             ]
         )
     )
-    shown = report.rows[:CHART_BARS]
-    reply.charts.append(
-        Chart(
-            title=f"p95 latency by service, last {period.label}",
-            description=f"Bar chart of each service's estimated 95th percentile latency in "
-            f"the last {period.label}: "
-            + ", ".join(f"{row.service} {duration(row.p95_ms)}" for row in shown)
-            + ".",
-            labels=[row.service for row in shown],
-            values=[row.p95_ms or 0.0 for row in shown],
-            unit="ms",
-        )
-    )
+    reply.charts.append(report.chart(f"p95 latency by service, last {period.label}"))
     reply.footer = (
         "Every replica's calls, written each minute. Errors exclude 404s. p50/p95 are estimated "
         "inside the latency histogram's buckets (~), as Prometheus does."

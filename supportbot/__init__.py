@@ -97,6 +97,9 @@ if TYPE_CHECKING:
         UsageError as UsageError,
     )
     from .core.formatting import (
+        format_duration as format_duration,
+    )
+    from .core.formatting import (
         format_money as format_money,
     )
     from .core.formatting import (
@@ -243,6 +246,7 @@ _PUBLIC: dict[str, str] = {
     "command": "core.registry",
     "describe_command": "dispatch.help",
     "describe_commands": "dispatch.help",
+    "format_duration": "core.formatting",
     "format_money": "core.formatting",
     "format_phone": "core.formatting",
     "format_status": "core.formatting",
@@ -305,6 +309,7 @@ __all__ = [
     "command",
     "describe_command",
     "describe_commands",
+    "format_duration",
     "format_money",
     "format_phone",
     "format_status",

@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from supportbot.core.chart import Chart
+from supportbot.core.formatting import format_duration
 from supportbot.core.periods import Period
 from supportbot.core.registry import CommandRegistry
 from supportbot.core.settings import Settings
@@ -22,6 +24,9 @@ from . import wording as messages
 from .stats_settings import StatsSettings, stats_settings
 
 __all__ = ["CommandReport", "Insight", "ServiceReport", "TimeSaved", "time_saved"]
+
+#: The most bars a chart shows (the rest are in the table beside it).
+CHART_BARS = 12
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,27 @@ class CommandReport:
         """Every run in the period."""
         return sum(row.runs for row in self.rows)
 
+    def runs_by_command(self) -> list[tuple[str, int]]:
+        """(`/command`, runs) of every outcome added up, most runs first."""
+        runs: dict[str, int] = {}
+        for row in self.rows:
+            name = f"/{row.command}" if row.command else "(not a command)"
+            runs[name] = runs.get(name, 0) + row.runs
+        return sorted(runs.items(), key=lambda item: (-item[1], item[0]))
+
+    def chart(self, title: str, *, bars: int = CHART_BARS) -> Chart:
+        """A bar chart of runs per command (the `bars` busiest)."""
+        top = self.runs_by_command()[:bars]
+        return Chart(
+            title=title,
+            description=messages.chart_description(
+                "runs per command", [(name, f"{count:,}") for name, count in top]
+            ),
+            labels=[name for name, _ in top],
+            values=[float(count) for _, count in top],
+            unit="runs",
+        )
+
 
 @dataclass(frozen=True)
 class ServiceReport:
@@ -90,6 +116,20 @@ class ServiceReport:
     since: datetime
     until: datetime
     rows: list[ServiceStats]
+
+    def chart(self, title: str, *, bars: int = CHART_BARS) -> Chart:
+        """A bar chart of each service's estimated p95 latency (the `bars` busiest)."""
+        shown = self.rows[:bars]
+        return Chart(
+            title=title,
+            description=messages.chart_description(
+                "each service's estimated 95th percentile latency",
+                [(row.service, format_duration(row.p95_ms)) for row in shown],
+            ),
+            labels=[row.service for row in shown],
+            values=[row.p95_ms or 0.0 for row in shown],
+            unit="ms",
+        )
 
 
 def _utc_now() -> datetime:
@@ -117,15 +157,28 @@ class Insight:
         """The time the stats count back from (a clock tests can set)."""
         return self._now()
 
-    async def commands(self, period: Period) -> CommandReport:
-        """Runs by command and outcome in `period`, with p50/p90/p95, and the time saved."""
-        since, until = period.window(self.now())
+    def today(self) -> tuple[datetime, datetime]:
+        """(since, until) of today so far, from midnight in the team's time zone."""
+        now = self.now()
+        local = now.astimezone(self.config.zone)
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        return midnight.astimezone(UTC), now
+
+    async def commands(
+        self, period: Period, *, window: tuple[datetime, datetime] | None = None
+    ) -> CommandReport:
+        """Runs by command and outcome in `period` (or in `window`, e.g. `today()`), with
+        p50/p90/p95, and the time saved."""
+        since, until = window or period.window(self.now())
         rows = await self.store.stats.commands(since, until)
         saved = time_saved(rows, self.registry, self.config)
         return CommandReport(period, since, until, rows, saved)
 
-    async def services(self, period: Period) -> ServiceReport:
-        """Calls, errors and estimated p50/p90/p95 by service in `period`, every replica's."""
-        since, until = period.window(self.now())
+    async def services(
+        self, period: Period, *, window: tuple[datetime, datetime] | None = None
+    ) -> ServiceReport:
+        """Calls, errors and estimated p50/p90/p95 by service in `period` (or `window`),
+        every replica's."""
+        since, until = window or period.window(self.now())
         rows = await self.store.stats.services(since, until, SERVICE_BUCKETS)
         return ServiceReport(period, since, until, rows)

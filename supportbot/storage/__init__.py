@@ -38,7 +38,7 @@ from __future__ import annotations
 from ._action_tables import ActionRun, Escalation, PendingActionRow
 from ._actions import ActionLedger, Claim, EscalationEntry, PendingAction, RunRecord
 from ._audit import AuditEntry, AuditLog
-from ._csv import ACTION_CSV_COLUMNS, write_csv
+from ._csv import ACTION_CSV_COLUMNS, write_csv, write_table_csv
 from ._delivery_state import ButtonStates, ProcessedEvents
 from ._engine import (
     async_url,
@@ -110,4 +110,5 @@ __all__ = [
     "sync_url",
     "upgrade",
     "write_csv",
+    "write_table_csv",
 ]
