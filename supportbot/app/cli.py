@@ -378,6 +378,9 @@ def _register_adapters() -> None:
     from supportbot.record.stats_settings import STATS_TABLE
 
     ADAPTERS.add_settings_table(STATS_TABLE)
+    from .dashboard_cli import dashboard
+
+    cli.add_command(dashboard)
     for command in [*RESILIENCE_COMMANDS, *ADAPTERS.commands]:
         cli.add_command(command)
 

@@ -38,7 +38,13 @@ def render_png(
         if chart.kind == "bar":
             positions = list(range(len(chart.labels)))
             axes.bar(positions, chart.values, color=BAR_COLOUR)
-            axes.set_xticks(positions, chart.labels, rotation=45 if len(chart.labels) > 12 else 0)
+            crowded = sum(len(label) + 2 for label in chart.labels) > 70
+            axes.set_xticks(
+                positions,
+                chart.labels,
+                rotation=30 if crowded else 0,
+                ha="right" if crowded else "center",
+            )
             axes.set_ylabel(chart.unit)
             axes.spines[["top", "right"]].set_visible(False)
         else:
