@@ -112,6 +112,13 @@ class Env:
             report_loading(bot)
             yield bot
 
+    def web_pages(self, bot: Bot) -> Any:
+        """What Slack's HTTP mode mounts beside /slack/events: the dashboard, when
+        SUPPORTBOT_DASHBOARD_TOKEN is set (None otherwise)."""
+        from .dashboard_cli import dashboard_pages
+
+        return dashboard_pages(bot)
+
 
 pass_env = click.make_pass_decorator(Env)
 

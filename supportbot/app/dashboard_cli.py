@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import signal
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -14,9 +16,33 @@ import click
 from supportbot.core.console import fail
 
 if TYPE_CHECKING:
+    from aiohttp import web
+
+    from supportbot.dispatch.bot import Bot
+
     from .cli import Env
 
-__all__ = ["dashboard"]
+__all__ = ["dashboard", "dashboard_pages"]
+
+log = logging.getLogger("supportbot.web")
+
+
+def dashboard_pages(bot: Bot) -> Callable[[web.Application], None] | None:
+    """Mounts the dashboard on an HTTP server of the bot (Slack's HTTP mode), when
+    SUPPORTBOT_DASHBOARD_TOKEN is set and the bot has a database; None otherwise (logged)."""
+    from supportbot.record.insight import Insight
+    from supportbot.web.dashboard import DASHBOARD_PATH, dashboard_token, mount_dashboard
+
+    token = dashboard_token()
+    if token is None or bot.store is None:
+        log.info("no dashboard at %s: SUPPORTBOT_DASHBOARD_TOKEN is not set", DASHBOARD_PATH)
+        return None
+    insight = Insight(bot.store, bot.settings, bot.registry)
+
+    def mount(app: web.Application) -> None:
+        mount_dashboard(app, insight, token)
+
+    return mount
 
 
 async def _serve(env: Env, *, demo: bool, host: str, port: int, token: str) -> None:

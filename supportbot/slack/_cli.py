@@ -102,8 +102,11 @@ async def _serve(
                 )
                 click.echo(f"supportbot: health at {url}/healthz and {url}/readyz")
         else:
+            # pages that are not Slack's (the dashboard), when the application offers them
+            offer = getattr(host, "web_pages", None)
+            pages = offer(bot) if offer is not None else None
             url = await stack.enter_async_context(
-                serve_http(adapter, host=address, port=port or 3000)
+                serve_http(adapter, host=address, port=port or 3000, pages=pages)
             )
             click.echo(messages.slack_connected(identity.user, identity.team, "HTTP mode"))
             click.echo(messages.slack_serving(f"{url}/slack/events"))

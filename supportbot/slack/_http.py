@@ -7,7 +7,7 @@ balancer in front of several replicas), `GET /metrics` serves the Prometheus met
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from aiohttp import web
@@ -20,7 +20,7 @@ from . import wording as messages
 from ._app import SlackAdapter
 from ._manifest import EVENTS_PATH
 
-__all__ = ["EVENTS_PATH", "build_web_app", "serve_http"]
+__all__ = ["EVENTS_PATH", "MountPages", "build_web_app", "serve_http"]
 
 #: Slack's payloads are small; anything bigger than this is not from Slack.
 MAX_BODY_BYTES = 1024 * 1024
@@ -28,9 +28,15 @@ MAX_BODY_BYTES = 1024 * 1024
 ADAPTER_KEY = web.AppKey("supportbot_slack_adapter", SlackAdapter)
 
 
-def build_web_app(adapter: SlackAdapter) -> web.Application:
-    """The aiohttp application serving `adapter` in HTTP mode."""
+#: Adds pages that are not Slack's to the HTTP server (the dashboard): given by the application.
+MountPages = Callable[[web.Application], None]
+
+
+def build_web_app(adapter: SlackAdapter, pages: MountPages | None = None) -> web.Application:
+    """The aiohttp application serving `adapter` in HTTP mode, with `pages` mounted beside."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
+    if pages is not None:
+        pages(app)
     app[ADAPTER_KEY] = adapter
     app.router.add_post(EVENTS_PATH, _events)
     app.router.add_get("/healthz", _healthz)
@@ -63,7 +69,11 @@ async def _readyz(request: web.Request) -> web.Response:
 
 @asynccontextmanager
 async def serve_http(
-    adapter: SlackAdapter, *, host: str = "0.0.0.0", port: int = 3000
+    adapter: SlackAdapter,
+    *,
+    host: str = "0.0.0.0",
+    port: int = 3000,
+    pages: MountPages | None = None,
 ) -> AsyncIterator[str]:
     """Listen on host:port until the block exits; yields the base URL (port 0 picks a free one).
 
@@ -71,7 +81,7 @@ async def serve_http(
     """
     if not adapter.verifies_signatures:
         raise ConfigError(messages.slack_token_missing("SLACK_SIGNING_SECRET"))
-    runner = web.AppRunner(build_web_app(adapter), access_log=None, handle_signals=False)
+    runner = web.AppRunner(build_web_app(adapter, pages), access_log=None, handle_signals=False)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)
