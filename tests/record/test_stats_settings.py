@@ -1,0 +1,43 @@
+"""The [stats] table: validated with the rest, documented, refused with the reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from supportbot import ConfigError, load_settings
+from supportbot.record.stats_settings import STATS_TABLE, StatsSettings, stats_settings
+from supportbot.slack import SLACK_TABLE
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+CONFIG = Path(__file__).resolve().parents[2] / "config" / "supportbot.toml"
+
+
+def test_every_stats_key_is_documented() -> None:
+    for name in StatsSettings.model_fields:
+        assert f"`{name}`" in README, f"[stats] {name} is missing from README.md"
+
+
+def test_the_shipped_configuration_is_valid() -> None:
+    settings = load_settings(CONFIG, tables=[STATS_TABLE, SLACK_TABLE])
+    assert stats_settings(settings).baseline_minutes == 8.75
+
+
+@pytest.mark.parametrize(
+    ("values", "fragment"),
+    [
+        ({"time_zone": "Mars/Olympus"}, "not a time zone"),
+        ({"bot_minutes": 9, "baseline_minutes": 8}, "less than baseline_minutes"),
+        ({"baseline_minutes": 0}, "greater than 0"),
+    ],
+)
+def test_a_bad_value_names_the_key(values: dict[str, object], fragment: str) -> None:
+    settings = load_settings(None, tables=[STATS_TABLE, SLACK_TABLE]).with_table("stats", values)
+    with pytest.raises(ConfigError, match=fragment):
+        stats_settings(settings)
+
+
+def test_the_dashboard_token_variable_is_not_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUPPORTBOT_DASHBOARD_TOKEN", "x" * 30)
+    load_settings(None, tables=[STATS_TABLE, SLACK_TABLE])  # no "unknown key dashboard_token"
