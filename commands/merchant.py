@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from pydantic import BaseModel
@@ -13,6 +14,8 @@ from supportbot import (
     MerchantRef,
     Outcome,
     Reply,
+    SavedNumber,
+    Section,
     ServiceResult,
     command,
     format_money,
@@ -132,38 +135,58 @@ async def merchant(ctx: Context, who: MerchantRef) -> Reply:
     who: a phone number (0812-3456-7890, +62 812 3456 7890), an email, or a merchant id (M-10001)
     """
     if who.kind == "merchant_id":
-        # The id is known: ask every service at once (one round trip in all).
-        profile, *rest = await ctx.gather(
-            ctx.services.merchants.get(f"/merchants/{who.value}").expect(Profile),
-            *_details(ctx, who.value),
-        )
-        if profile.not_found:
-            return _not_found(who)
-        if profile.ok:
-            return _card(who.value, profile.data, *rest)
-        # Without the profile nothing says this merchant exists: never an OK card.
-        if all(result.not_found for result in rest):
-            return _not_found(who, unconfirmed=True)
-        return _partial_card(who.value, *rest)
+        return await _by_id(ctx, who, who.value)
 
-    # A phone or email: resolve the merchant first, then every other service at once.
-    search = await ctx.call(
-        ctx.services.merchants.get("/merchants", params={who.kind: who.value}).expect(Search)
+    # A phone or email: resolve the merchant first, then every other service at once. A number
+    # the team saved for a merchant (`/alias`) counts as a match too.
+    search, saved = await asyncio.gather(
+        ctx.call(
+            ctx.services.merchants.get("/merchants", params={who.kind: who.value}).expect(Search)
+        ),
+        _saved_number(ctx, who),
     )
-    if not search.ok:
+    if not search.ok and saved is None:
         return Reply(
             outcome=Outcome.ERROR,
             text=f"Could not search merchants by {_kind_label(who)}, "
             "so nothing else was looked up.",
         )
-    matches: list[Profile] = search.data.merchants
+    matches: list[Profile] = search.data.merchants if search.ok else []
+    if saved is not None and all(m.id == saved.merchant_id for m in matches):
+        return await _by_id(ctx, who, saved.merchant_id, via=saved.via)
     if not matches:
         return _not_found(who)
-    if len(matches) > 1:
-        return _pick_list(who, matches)
+    if len(matches) > 1 or saved is not None:
+        return _pick_list(who, matches, saved)
     found = matches[0]
-    rest = await ctx.gather(*_details(ctx, found.id))
-    return _card(found.id, found, *rest)
+    ctx.audit_target = found.id
+    rest, record = await asyncio.gather(
+        ctx.gather(*_details(ctx, found.id)), _record(ctx, found.id)
+    )
+    return _with_record(_card(found.id, found, *rest), record)
+
+
+async def _by_id(ctx: Context, who: MerchantRef, merchant_id: str, via: str | None = None) -> Reply:
+    """The card of a known id: every service and the record at once (one round trip in all)."""
+    ctx.audit_target = merchant_id
+    (profile, *rest), record = await asyncio.gather(
+        ctx.gather(
+            ctx.services.merchants.get(f"/merchants/{merchant_id}").expect(Profile),
+            *_details(ctx, merchant_id),
+        ),
+        _record(ctx, merchant_id),
+    )
+    if profile.not_found:
+        return _not_found(who)
+    if profile.ok:
+        card = _with_record(_card(merchant_id, profile.data, *rest), record)
+        if via is not None:
+            card.text = f"{card.text} · found {via}" if card.text else f"Found {via}"
+        return card
+    # Without the profile nothing says this merchant exists: never an OK card.
+    if all(result.not_found for result in rest):
+        return _not_found(who, unconfirmed=True)
+    return _partial_card(merchant_id, *rest)  # no record section: the merchant is unconfirmed
 
 
 def _details(ctx: Context, merchant_id: str) -> list[Any]:
@@ -189,32 +212,64 @@ def _not_found(who: MerchantRef, *, unconfirmed: bool = False) -> Reply:
         if unconfirmed
         else ""
     )
-    return Reply(
+    reply = Reply(
         outcome=Outcome.NOT_FOUND,
         text=f"No merchant found with the {_kind_label(who)} {_shown(who)}{searched}{caveat}. "
         f"{NOT_FOUND_HINT[who.kind]}",
     )
+    if who.phone is not None:  # offer to save it: the button in Slack, the command anywhere
+        reply.footer = f"If you know whose number it is: /alias {_shown(who)} <merchant id>"
+    return reply
 
 
 def _shown(who: MerchantRef) -> str:
     return who.phone.national if who.phone is not None else who.value
 
 
-def _pick_list(who: MerchantRef, matches: list[Profile]) -> Reply:
+def _pick_list(who: MerchantRef, matches: list[Profile], saved: SavedNumber | None = None) -> Reply:
     hidden = len(matches) - PICK_LIST_LIMIT
-    return Reply(
-        title=f"{len(matches)} merchants match {_shown(who)}",
-        text="Pick one:",
-        choices=[
+    choices = [
+        Choice(
+            label=f"{m.name or '?'} ({m.id})",
+            description=", ".join(filter(None, [m.city, format_status(m.status)])),
+            command=f"/merchant {m.id}",
+        )
+        for m in matches[:PICK_LIST_LIMIT]
+    ]
+    if saved is not None:  # the team's saved number first: someone checked it by hand
+        choices.insert(
+            0,
             Choice(
-                label=f"{m.name or '?'} ({m.id})",
-                description=", ".join(filter(None, [m.city, format_status(m.status)])),
-                command=f"/merchant {m.id}",
-            )
-            for m in matches[:PICK_LIST_LIMIT]
-        ],
+                label=f"{saved.merchant_id} (saved number)",
+                description=saved.via,
+                command=f"/merchant {saved.merchant_id}",
+            ),
+        )
+    return Reply(
+        title=f"{len(matches) + (saved is not None)} merchants match {_shown(who)}",
+        text="Pick one:",
+        choices=choices,
         footer=f"… and {hidden:,} more; search by merchant id." if hidden > 0 else None,
     )
+
+
+# The support record's part of the card (see `ctx.record`): read concurrently with the services.
+
+
+async def _saved_number(ctx: Context, who: MerchantRef) -> SavedNumber | None:
+    if who.phone is None or ctx.store is None:
+        return None
+    return await ctx.record.saved_number(who.value)
+
+
+async def _record(ctx: Context, merchant_id: str) -> Section | None:
+    return await ctx.record.card_section(merchant_id) if ctx.store is not None else None
+
+
+def _with_record(card: Reply, record: Section | None) -> Reply:
+    if record is not None:
+        card.sections.append(record)
+    return card
 
 
 def _and(names: list[str]) -> str:

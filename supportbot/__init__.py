@@ -183,6 +183,12 @@ if TYPE_CHECKING:
     from .dispatch.insight import (
         insight_of as insight_of,
     )
+    from .record.desk import (
+        RecordDesk as RecordDesk,
+    )
+    from .record.desk import (
+        SavedNumber as SavedNumber,
+    )
     from .record.insight import (
         Insight as Insight,
     )
@@ -222,8 +228,10 @@ _PUBLIC: dict[str, str] = {
     "Period": "core.periods",
     "PhoneNumber": "core.argtypes",
     "PluginError": "core.errors",
+    "RecordDesk": "record.desk",
     "Reply": "core.reply",
     "Rest": "core.argtypes",
+    "SavedNumber": "record.desk",
     "Section": "core.reply",
     "ServiceBadResponse": "core.errors",
     "ServiceCall": "services.clients",
@@ -285,8 +293,10 @@ __all__ = [
     "Period",
     "PhoneNumber",
     "PluginError",
+    "RecordDesk",
     "Reply",
     "Rest",
+    "SavedNumber",
     "Section",
     "ServiceBadResponse",
     "ServiceCall",

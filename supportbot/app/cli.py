@@ -21,9 +21,11 @@ from supportbot.core.errors import ConfigError, PluginError, SupportbotError
 from supportbot.core.logs import configure_logging
 from supportbot.core.reply import Outcome
 from supportbot.core.settings import Settings, SettingsTable, load_settings
+from supportbot.record.settings import RECORD_TABLE
 
 from . import wording as messages
 from .ops_cli import RESILIENCE_COMMANDS
+from .record_cli import RECORD_COMMANDS
 
 if TYPE_CHECKING:
     from supportbot.dispatch.bot import Bot, Outlets
@@ -146,7 +148,12 @@ DOWN_OPTION = click.option(
 
 
 def _open_runtime(
-    env: Env, *, demo: bool, latency_ms: int | None = None, down: tuple[str, ...] = ()
+    env: Env,
+    *,
+    demo: bool,
+    latency_ms: int | None = None,
+    down: tuple[str, ...] = (),
+    calls: bool = False,
 ) -> Any:
     from .runtime import BotThread
 
@@ -155,7 +162,7 @@ def _open_runtime(
     warn_without_services(settings, demo=demo)
     if down and not demo:
         fail("--down stops sample services; use it with --demo (or `supportbot demo`)")
-    runtime = BotThread(settings, demo=demo, down=down)
+    runtime = BotThread(settings, demo=demo, down=down, calls=calls)
     try:
         bot = runtime.start()
     except (ConfigError, PluginError) as exc:
@@ -175,10 +182,11 @@ def _chat(
     user: str | None,
     latency_ms: int | None = None,
     down: tuple[str, ...] = (),
+    calls: bool = False,
 ) -> None:
     from supportbot.terminal.session import TerminalSession, terminal_user
 
-    runtime = _open_runtime(env, demo=demo, latency_ms=latency_ms, down=down)
+    runtime = _open_runtime(env, demo=demo, latency_ms=latency_ms, down=down, calls=calls)
     try:
         session = TerminalSession(runtime, terminal_user(user))
         session.repl(history_file=runtime.bot.settings.data_dir / ".supportbot_history")
@@ -190,11 +198,14 @@ def _chat(
 @click.option("--as", "user", metavar="USER", help="Act as this user (default: login name).")
 @click.option("--latency-ms", type=click.IntRange(0, 120_000), help="Slow every sample service.")
 @DOWN_OPTION
+@click.option("--calls", is_flag=True, help="Run a fake phone system that rings the bot.")
 @metrics_port_option
 @pass_env
-def demo(env: Env, user: str | None, latency_ms: int | None, down: tuple[str, ...]) -> None:
+def demo(
+    env: Env, user: str | None, latency_ms: int | None, down: tuple[str, ...], calls: bool
+) -> None:
     """Chat with the bot against the bundled sample services."""
-    _chat(env, demo=True, user=user, latency_ms=latency_ms, down=down)
+    _chat(env, demo=True, user=user, latency_ms=latency_ms, down=down, calls=calls)
 
 
 @cli.command()
@@ -385,10 +396,11 @@ def _register_adapters() -> None:
     from supportbot.record.stats_settings import STATS_TABLE
 
     ADAPTERS.add_settings_table(STATS_TABLE)
+    ADAPTERS.add_settings_table(RECORD_TABLE)  # the [record] table: taxonomy and limits
     from .dashboard_cli import dashboard
 
     cli.add_command(dashboard)
-    for command in [*RESILIENCE_COMMANDS, *ADAPTERS.commands]:
+    for command in [*RESILIENCE_COMMANDS, *RECORD_COMMANDS, *ADAPTERS.commands]:
         cli.add_command(command)
 
 

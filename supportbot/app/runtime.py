@@ -21,6 +21,8 @@ from supportbot.record.service_rollup import recording_service_calls
 from supportbot.sample import run_sample_services
 from supportbot.web.metrics import serve_configured_metrics
 
+from .record_demo import demo_record
+
 __all__ = ["BotThread", "demo_settings", "open_served_bot"]
 
 T = TypeVar("T")
@@ -50,11 +52,14 @@ async def open_served_bot(
     demo: bool = False,
     down: Sequence[str] = (),
     outlets: Outlets | None = None,
+    calls: bool = False,
 ) -> AsyncIterator[Bot]:
     """`open_bot` (given an adapter's `outlets`), with the sample services first when `demo`,
     and `/metrics` on its own port while the bot is open when `metrics_port` is set (a port taken
-    stops the start: ConfigError). While it is open, the service calls are written each minute
-    (for `/stats services`) and the scheduled jobs tick, each on one replica."""
+    stops the start: ConfigError). The demo's record gets a month of sample history (written in
+    the background, so the start does not wait); `calls` adds the fake phone system. While it
+    is open, the service calls are written each minute (for `/stats services`) and the
+    scheduled jobs tick, each on one replica."""
     async with AsyncExitStack() as stack:
         if demo:
             settings = await stack.enter_async_context(demo_settings(settings, down=down))
@@ -63,15 +68,25 @@ async def open_served_bot(
         # what /stats services reads, and the jobs one replica runs (QA sample, ...)
         await stack.enter_async_context(recording_service_calls(bot.services.metrics, bot.store))
         await stack.enter_async_context(running_schedule(bot.store, scheduled_jobs(bot)))
+        if demo:
+            await stack.enter_async_context(demo_record(bot, calls=calls))
         yield bot
 
 
 class BotThread:
     """A Bot living on an event loop in a daemon thread; `call` runs a coroutine there."""
 
-    def __init__(self, settings: Settings, *, demo: bool = False, down: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        demo: bool = False,
+        down: Sequence[str] = (),
+        calls: bool = False,
+    ) -> None:
         self._settings = settings
         self._demo = demo
+        self._calls = calls
         self._down = tuple(down)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
@@ -86,7 +101,7 @@ class BotThread:
 
     async def _open(self) -> Bot:
         return await self._stack.enter_async_context(
-            open_served_bot(self._settings, demo=self._demo, down=self._down)
+            open_served_bot(self._settings, demo=self._demo, down=self._down, calls=self._calls)
         )
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> Future[T]:

@@ -11,6 +11,7 @@ from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
 from supportbot.access.roles import allowed_roles
+from supportbot.core.errors import UsageError
 from supportbot.core.message import Message, User
 from supportbot.core.settings import Settings
 from supportbot.services.clients import ServiceCall, ServiceResult, Services, gather
@@ -20,6 +21,7 @@ from .notes import RunNotes
 if TYPE_CHECKING:
     from supportbot.actions.desk import ActionDesk
     from supportbot.core.registry import CommandRegistry, CommandSpec
+    from supportbot.record.desk import RecordDesk
     from supportbot.storage import Store
 
 __all__ = ["Context"]
@@ -62,6 +64,7 @@ class Context:
         self.roles = roles
         # What the command learns that the audit record needs; the run's notes keep it.
         self._notes = notes if notes is not None else RunNotes()
+        self._record: RecordDesk | None = None
 
     @property
     def audit_target(self) -> str | None:
@@ -72,6 +75,32 @@ class Context:
     @audit_target.setter
     def audit_target(self, target: str | None) -> None:
         self._notes.audit_target = target
+
+    @property
+    def record(self) -> RecordDesk:
+        """The support record for this run: interactions, notes, tags, learnt numbers, the
+        timeline (see `supportbot.record.desk.RecordDesk`). UsageError without a database."""
+        if self._record is None:
+            from supportbot.record import wording as messages
+            from supportbot.record.desk import RecordDesk
+            from supportbot.record.settings import record_settings
+
+            if self.store is None:
+                raise UsageError(messages.record_needs_database())
+
+            def handled() -> None:
+                self._notes.record_handled = True
+
+            self._record = RecordDesk(
+                store=self.store,
+                settings=record_settings(self.settings),
+                user=self.user,
+                request_id=self.request_id,
+                roles=self.roles,
+                region=self.settings.phone_region,
+                on_write=handled,
+            )
+        return self._record
 
     @property
     def service_failures(self) -> list[ServiceResult[Any]]:

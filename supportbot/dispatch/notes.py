@@ -37,6 +37,9 @@ class RunNotes:
     service_failures: list[ServiceResult[Any]] = field(default_factory=list)
     #: The exception that ended the run, if any (for the log and the audit record).
     error: BaseException | None = None
+    #: The command wrote its own lines on the support record (or read the timeline), so the
+    #: record link adds no generic "command" line for it.
+    record_handled: bool = False
 
     @property
     def command_name(self) -> str | None:

@@ -1,18 +1,154 @@
-"""What the support record and its stats say to people: every sentence in one place."""
+"""Every sentence the support record says to a user, in one place."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from supportbot.storage import Interaction
+
     from .insight import TimeSaved
 
-__all__ = [
-    "chart_description",
-    "stats_need_database",
-    "time_saved",
-    "time_saved_method",
-]
+#: What a tag looks like: `group/name`, lower case.
+TAG_SHAPE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}/[a-z0-9][a-z0-9_-]{0,39}")
+
+
+def _quoted(text: str, limit: int = 40) -> str:
+    shown = "".join(c if c.isprintable() else "?" for c in text[:limit])
+    return f"'{shown}…'" if len(text) > limit else f"'{shown}'"
+
+
+def day(moment: datetime) -> str:
+    """`12 Nov` (and the year when it is not this year's)."""
+    return f"{moment.day} {moment:%b}" + (
+        f" {moment.year}" if moment.year != datetime.now(moment.tzinfo).year else ""
+    )
+
+
+def empty_tag() -> str:
+    return "A tag is missing after + or -. Name one from /tags, e.g. +settlement/delayed."
+
+
+def unknown_tag(tag: str, guesses: Sequence[str]) -> str:
+    hint = f" Did you mean {' or '.join(guesses)}?" if guesses else " See /tags for every tag."
+    return f"There is no tag {_quoted(tag)}.{hint} A lead can add it with /tags add."
+
+
+def bad_tag_shape(tag: str) -> str:
+    return (
+        f"{_quoted(tag)} is not a tag name: write group/name in lower case letters, digits, "
+        "- or _ (e.g. payment/ewallet)."
+    )
+
+
+def only_leads_add_tags(roles: Sequence[str]) -> str:
+    return f"Only {', '.join(roles) or 'nobody'} may add tags to the taxonomy; ask a lead."
+
+
+def too_many_tags(count: int, limit: int) -> str:
+    return f"That would be {count} tags; one interaction or merchant takes at most {limit}."
+
+
+def reason_required(reasons: Sequence[str]) -> str:
+    return (
+        "Closing needs a reason tag saying how the contact ended: "
+        + ", ".join(f"#{r}" for r in reasons)
+        + "."
+    )
+
+
+def empty_note() -> str:
+    return "The note is empty: write what happened after the merchant id."
+
+
+def note_too_long(length: int, limit: int) -> str:
+    return f"The note has {length:,} characters; the limit is {limit:,}. Shorten it or split it."
+
+
+def no_such_note(reference: str) -> str:
+    return (
+        f"There is no note {_quoted(reference)}. Note ids look like N-4K2P9Q; the card and "
+        "/timeline show them."
+    )
+
+
+def note_already_retracted(ref: str) -> str:
+    return f"Note {ref} is retracted already."
+
+
+def not_your_note(ref: str, author: str) -> str:
+    return f"Note {ref} is {author}'s: only its author or a lead may retract it."
+
+
+def no_such_interaction(ref: str) -> str:
+    return f"There is no interaction {ref}. Check the id on the card or in /timeline."
+
+
+def nothing_open() -> str:
+    return "You have no open interaction to close. Open one with /log <phone|email|merchant id>."
+
+
+def already_open(ref: str, merchant_id: str | None) -> str:
+    who = f" with {merchant_id}" if merchant_id else " with an unknown contact"
+    return f"You already have interaction {ref} open{who}. Close it with /done first."
+
+
+def unknown_choice(what: str, value: str, choices: Sequence[str]) -> str:
+    return f"{_quoted(value)} is not a {what}: use one of {', '.join(choices)}."
+
+
+def alias_taken(shown: str, owner: str, saved_by: str, saved_at: datetime) -> str:
+    return (
+        f"{shown} is already saved for {owner} (by {saved_by} on {day(saved_at)}). A number "
+        "belongs to one merchant: remove it there first if it moved."
+    )
+
+
+def alias_not_saved(shown: str) -> str:
+    return f"{shown} is not a saved number, so nothing was removed."
+
+
+def opened_summary(interaction: Interaction, agent: str, contact: str) -> str:
+    via = f" from {contact}" if contact else ""
+    return f"{interaction.channel} {interaction.ref} opened by {agent}{via}"
+
+
+def closed_summary(interaction: Interaction, minutes: float) -> str:
+    return f"{interaction.channel} {interaction.ref} closed after {minutes:.0f} min"
+
+
+def record_needs_database() -> str:
+    return (
+        "The support record needs the bot's database, and this bot runs without one. "
+        "Start it with a database (the default SQLite file, or database_url)."
+    )
+
+
+def via_saved_number(who: str, saved_at: datetime) -> str:
+    return f"via a number saved by @{who} on {day(saved_at)}"
+
+
+def not_a_subject(reference: str) -> str:
+    return (
+        f"{_quoted(reference)} is neither a merchant id (M-10001) nor an interaction id (I-7K3QX2)."
+    )
+
+
+def bad_cursor(token: str) -> str:
+    return (
+        f"{_quoted(token)} is not where a timeline page ended; use the Older link of the last "
+        "page, or start again without --older."
+    )
+
+
+def bad_window(text: str) -> str:
+    return f"{_quoted(text)} is not a time window: write 7d, 24h, 30m or 2w (at most a year)."
+
+
+# --- stats -------------------------------------------------------------------------------
 
 
 def _minutes(value: float) -> str:

@@ -12,6 +12,7 @@ The user gives one URL: `sqlite:///data/supportbot.db` (the default), or
     await store.button_states.put(id, requester=..., state=json_text, keep_for=timedelta(days=1))
     await store.leases.acquire("qa-sample", holder, ttl=timedelta(minutes=2))   # one replica
     await store.stats.commands(since, until)   # runs by command and outcome, p50/p90/p95
+    await store.record.timeline("M-10001")   # the support record (see `storage.record`)
 
     store.health()                    # ok, or degraded with the sentence naming the problem
 
@@ -52,11 +53,23 @@ from ._events import ButtonState, ProcessedEvent
 from ._insight_tables import Lease, ServiceCallRollup
 from ._migrate import alembic_config, current_revision, head_revision, is_up_to_date, upgrade
 from ._models import AuditRecord, Base, UTCDateTime
+from ._record_rows import (
+    Alias,
+    AliasConflict,
+    Interaction,
+    Note,
+    TagMark,
+    TimelineCursor,
+    TimelineEvent,
+    TimelinePage,
+)
+from ._record_tables import AliasRow, CustomTagRow, EventRow, InteractionRow, NoteRow, TagRow
 from ._store import Store, create_store, default_spool_dir
 from .deadlines import database_deadline
 from .errors import StorageUnavailable
 from .health import StorageHealth
 from .leases import LeaseGrant, Leases
+from .record import RecordStore, timeline_statement
 from .sanitize import sanitized_row
 from .stats import CommandStats, ServiceMinute, ServiceStats, StatsQueries, histogram_quantile
 from .writer import WritePolicy, Writer
@@ -65,6 +78,9 @@ __all__ = [
     "ACTION_CSV_COLUMNS",
     "ActionLedger",
     "ActionRun",
+    "Alias",
+    "AliasConflict",
+    "AliasRow",
     "AuditEntry",
     "AuditLog",
     "AuditRecord",
@@ -73,15 +89,22 @@ __all__ = [
     "ButtonStates",
     "Claim",
     "CommandStats",
+    "CustomTagRow",
     "Escalation",
     "Lease",
     "LeaseGrant",
     "Leases",
     "EscalationEntry",
+    "EventRow",
+    "Interaction",
+    "InteractionRow",
+    "Note",
+    "NoteRow",
     "PendingAction",
     "PendingActionRow",
     "ProcessedEvent",
     "ProcessedEvents",
+    "RecordStore",
     "RunRecord",
     "ServiceCallRollup",
     "ServiceMinute",
@@ -90,6 +113,11 @@ __all__ = [
     "StorageHealth",
     "StorageUnavailable",
     "Store",
+    "TagMark",
+    "TagRow",
+    "TimelineCursor",
+    "TimelineEvent",
+    "TimelinePage",
     "UTCDateTime",
     "WritePolicy",
     "Writer",
@@ -108,6 +136,7 @@ __all__ = [
     "safe_url",
     "sanitized_row",
     "sync_url",
+    "timeline_statement",
     "upgrade",
     "write_csv",
     "write_table_csv",

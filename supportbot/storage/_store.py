@@ -19,6 +19,7 @@ from .faults import DatabaseTarget
 from .health import StorageHealth
 from .leases import Leases
 from .reads import Reader
+from .record import RecordStore
 from .spool import Spool
 from .sqlite_file import SqliteFile
 from .stats import StatsQueries
@@ -58,6 +59,7 @@ class Store:
         self.button_states = ButtonStates(self.read, writer)
         self.leases = Leases(self.read, writer)
         self.stats = StatsQueries(self.read, writer)
+        self.record = RecordStore(self.read, writer)
 
     def health(self) -> StorageHealth:
         """Whether writes reach the database now, and if not, why and what waits in the spool.

@@ -4,15 +4,42 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from supportbot import User, load_settings
+from supportbot.storage import upgrade
 from supportbot.testing import BotTester
 
 COMMANDS = Path(__file__).resolve().parents[2] / "commands"
+#: People of the record tests: an agent, a lead (in these tests' roles), another agent.
+ANI = User(id="terminal:ani", name="ani")
+LINA = User(id="terminal:lina", name="lina")
+BUDI = User(id="terminal:budi", name="budi")
 
 
 @pytest.fixture
 async def bot() -> AsyncIterator[BotTester]:
     async with BotTester.demo(commands=[COMMANDS]) as tester:
         yield tester
+
+
+@pytest.fixture
+async def record_bot(database_url: str, tmp_path: Path) -> AsyncIterator[BotTester]:
+    """The demo bot on a database of the test's own (SQLite and PostgreSQL), run as ani;
+    lina is a lead."""
+    upgrade(database_url)
+    settings = load_settings(
+        None,
+        data_dir=str(tmp_path),
+        database_url=database_url,
+        roles={"lead": {"members": ["lina"]}},
+    )
+    async with BotTester.demo(commands=[COMMANDS], settings=settings, user=ANI) as tester:
+        yield tester
+
+
+def record_items(reply: Any) -> list[str]:
+    """The lines of a card's "Support record" section."""
+    return [item for s in reply.sections if s.source == "record" for item in s.items]

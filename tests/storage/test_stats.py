@@ -97,7 +97,7 @@ def test_histogram_quantile_interpolates_inside_the_bucket() -> None:
 def test_migration_0007_goes_down_and_up_again(database_url: str) -> None:
     upgrade(database_url)
     config = alembic_config(database_url)
-    command.downgrade(config, "0004")
+    command.downgrade(config, "0005")
     engine = make_sync_engine(database_url)
     try:
         tables = inspect(engine).get_table_names()

@@ -3,8 +3,8 @@
 `default_links` puts them in order, outermost first:
 
 - on every request: `metrics` counts and times every run and tags its log lines; `audit` sees
-  every outcome; `recover` turns errors into replies; `privacy` masks personal data for users
-  whose roles may not see it;
+  every outcome; `record` puts runs about a merchant on its timeline; `recover` turns errors
+  into replies; `privacy` masks personal data for users whose roles may not see it;
 - `resolve` finds the command;
 - on a resolved request: `authorize` refuses what the user's roles (or, for an action, the
   channel) do not allow;
@@ -33,6 +33,7 @@ from .execute import execute_link
 from .metrics import metrics_link
 from .privacy import privacy_link
 from .ratelimit import ratelimit_link
+from .record import record_link
 from .recover import recover_link
 from .resolve import resolve_link
 from .validate import validate_link
@@ -46,6 +47,7 @@ __all__ = [
     "metrics_link",
     "privacy_link",
     "ratelimit_link",
+    "record_link",
     "recover_link",
     "resolve_link",
     "validate_link",
@@ -67,6 +69,7 @@ def default_links(
         outer=(
             metrics_link(metrics),
             audit_link(store.audit if store is not None else None, region),
+            record_link(store, region),
             recover_link(settings.command_timeout_s),
             privacy_link(settings.personal_data_roles, region),
         ),

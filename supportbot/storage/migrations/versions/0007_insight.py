@@ -1,7 +1,7 @@
 """insight: leases for scheduled jobs, per-minute rollups of service calls
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0005 (on this branch, which merged record; after 0006 when the snippets branch lands)
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
