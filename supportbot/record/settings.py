@@ -114,6 +114,11 @@ class RecordSettings(BaseModel):
         description="Slack channel (id) where incoming calls post the caller's card; "
         "without it they go to the log only",
     )
+    on_duty_agent: str | None = Field(
+        None,
+        description="The user (Slack id or terminal name) incoming calls are logged for; "
+        "without it, the phone system itself holds them",
+    )
     webhook_secret_env: str = Field(
         "SUPPORTBOT_CALLS_SECRET",
         description="The environment variable that holds the incoming-contact webhook's "

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from supportbot import ConfigError, load_settings
-from supportbot.record.stats_settings import STATS_TABLE, StatsSettings, stats_settings
-from supportbot.slack import SLACK_TABLE
+from supportbot.app.cli import ADAPTERS
+from supportbot.record.stats_settings import StatsSettings, stats_settings
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 CONFIG = Path(__file__).resolve().parents[2] / "config" / "supportbot.toml"
@@ -20,7 +20,7 @@ def test_every_stats_key_is_documented() -> None:
 
 
 def test_the_shipped_configuration_is_valid() -> None:
-    settings = load_settings(CONFIG, tables=[STATS_TABLE, SLACK_TABLE])
+    settings = load_settings(CONFIG, tables=ADAPTERS.tables)
     assert stats_settings(settings).baseline_minutes == 8.75
 
 
@@ -33,11 +33,11 @@ def test_the_shipped_configuration_is_valid() -> None:
     ],
 )
 def test_a_bad_value_names_the_key(values: dict[str, object], fragment: str) -> None:
-    settings = load_settings(None, tables=[STATS_TABLE, SLACK_TABLE]).with_table("stats", values)
+    settings = load_settings(None, tables=ADAPTERS.tables).with_table("stats", values)
     with pytest.raises(ConfigError, match=fragment):
         stats_settings(settings)
 
 
 def test_the_dashboard_token_variable_is_not_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SUPPORTBOT_DASHBOARD_TOKEN", "x" * 30)
-    load_settings(None, tables=[STATS_TABLE, SLACK_TABLE])  # no "unknown key dashboard_token"
+    load_settings(None, tables=ADAPTERS.tables)  # no "unknown key dashboard_token"
