@@ -8,13 +8,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from supportbot import Context, Period, Reply, Section, command, format_duration, insight_of
+from supportbot import (
+    Context,
+    Period,
+    Reply,
+    Section,
+    UsageError,
+    command,
+    format_duration,
+    insight_of,
+)
 
 if TYPE_CHECKING:
     from supportbot import Insight
 
-View = Literal["commands", "services"]
-DEFAULT_PERIOD = {"commands": Period.days(7), "services": Period.days(1)}
+View = Literal["hours", "tags", "commands", "services"]
+DEFAULT_PERIOD = {
+    "hours": Period.days(30),
+    "tags": Period.days(7),
+    "commands": Period.days(7),
+    "services": Period.days(1),
+}
 
 
 def plural_runs(count: int) -> str:
@@ -24,19 +38,32 @@ def plural_runs(count: int) -> str:
 
 @command(
     "stats",
-    help="The team's numbers: command runs and time saved, internal services",
-    examples=("/stats commands 7d", "/stats services 1d"),
+    help="The team's numbers: contacts by hour and tag, command runs and time saved, services",
+    examples=("/stats hours 30d", "/stats tags 7d", "/stats commands 7d", "/stats services 1d"),
 )
-async def stats(ctx: Context, view: View, period: Period | None = None) -> Reply:
-    """Runs by command and outcome with p50/p95 durations and the time the bot saved
-    (`commands`, default 7d), or calls, errors and p95 by internal service (`services`,
-    default 1d).
+async def stats(
+    ctx: Context, view: View, period: Period | None = None, tag: str | None = None
+) -> Reply:
+    """Contacts by hour of day and weekday (`hours`, default 30d, optionally one #tag's), why
+    people contact us (`tags`, default 7d, against the period before), runs by command and
+    outcome with p50/p95 and the time the bot saved (`commands`, default 7d), or calls,
+    errors and p95 by internal service (`services`, default 1d).
 
-    view: what to count: commands or services
+    view: what to count: hours, tags, commands or services
     period: how far back: 24h, 7d, 30d, 2w (at most 366d)
+    tag: with hours: only contacts with this tag (#payment/failed)
     """
     insight = insight_of(ctx)
     window = period or DEFAULT_PERIOD[view]
+    if tag is not None and view != "hours":
+        raise UsageError(
+            f"A tag ({tag[:40]!r}) narrows /stats hours only.",
+            example="/stats hours 30d #payment/failed",
+        )
+    if view == "hours":
+        return await _hours(insight, window, tag.lstrip("#") if tag else None)
+    if view == "tags":
+        return await _tags(insight, window)
     if view == "services":
         return await _services(insight, window)
     return await _commands(insight, window)
@@ -93,4 +120,55 @@ async def _services(insight: Insight, period: Period) -> Reply:
         "Every replica's calls, written each minute. Errors exclude 404s. p50/p95 are estimated "
         "inside the latency histogram's buckets (~), as Prometheus does."
     )
+    return reply
+
+
+async def _hours(insight: Insight, period: Period, tag: str | None) -> Reply:
+    report = await insight.hours(period, tag)
+    scope = f" tagged {tag}" if tag else ""
+    reply = Reply(title=f"Contacts{scope} by hour, last {period.label}")
+    if not report.total:
+        reply.text = f"No contacts{scope} were logged in the last {period.label}."
+        return reply
+    peak = report.peak_hour
+    assert peak is not None
+    zone = insight.config.time_zone
+    reply.text = (
+        f"{report.total:,} contacts. Busiest hour: {peak:02d}:00-{peak + 1:02d}:00 ({zone}), "
+        f"{report.by_hour[peak]:,} contacts."
+    )
+    reply.sections.append(
+        Section(
+            title=f"By hour of day ({zone})",
+            items=[
+                f"{hour:02d}:00 {count:,}" for hour, count in enumerate(report.by_hour) if count
+            ],
+        )
+    )
+    reply.charts += report.charts()
+    return reply
+
+
+async def _tags(insight: Insight, period: Period) -> Reply:
+    report = await insight.tags(period)
+    reply = Reply(title=f"Why people contacted us, last {period.label}")
+    if not report.rows:
+        reply.text = (
+            f"No tagged contacts in the last {period.label} ({report.contacts:,} contacts)."
+        )
+        return reply
+    rising = [row.tag for row in report.rows if row.sharp_rise]
+    reply.text = f"{report.contacts:,} contacts; tags ranked, against the {period.label} before."
+    if rising:
+        reply.text += " Rising sharply: " + ", ".join(rising) + "."
+    reply.sections.append(
+        Section(
+            items=[
+                f"{row.tag}: {row.count:,} ({row.change} vs {row.previous:,})"
+                + (" ⚠ sharp rise" if row.sharp_rise else "")
+                for row in report.rows
+            ]
+        )
+    )
+    reply.charts.append(report.chart())
     return reply

@@ -21,6 +21,7 @@ from supportbot.services.metrics import SERVICE_BUCKETS
 from supportbot.storage import CommandStats, ServiceStats, Store
 
 from . import wording as messages
+from .contact_insight import HoursReport, TagsReport, contact_hours, contact_tags
 from .stats_settings import StatsSettings, stats_settings
 
 __all__ = ["CommandReport", "Insight", "ServiceReport", "TimeSaved", "time_saved"]
@@ -173,6 +174,14 @@ class Insight:
         rows = await self.store.stats.commands(since, until)
         saved = time_saved(rows, self.registry, self.config)
         return CommandReport(period, since, until, rows, saved)
+
+    async def hours(self, period: Period, tag: str | None = None) -> HoursReport:
+        """Contacts by local hour, and weekday × hour, in `period` (only `tag`'s if given)."""
+        return await contact_hours(self.store, self.config, period, self.now(), tag)
+
+    async def tags(self, period: Period) -> TagsReport:
+        """Tags of the period's contacts, ranked, with the change against the period before."""
+        return await contact_tags(self.store, self.config, period, self.now())
 
     async def services(
         self, period: Period, *, window: tuple[datetime, datetime] | None = None

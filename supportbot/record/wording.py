@@ -191,3 +191,11 @@ def chart_description(what: str, values: list[tuple[str, str]]) -> str:
     if not values:
         return f"Bar chart of {what}: nothing in this period."
     return f"Bar chart of {what}: " + ", ".join(f"{name} {value}" for name, value in values) + "."
+
+
+def heatmap_description(days: list[tuple[str, int]]) -> str:
+    """A weekday × hour heatmap's alt text: the total per day (the table has every cell)."""
+    return (
+        "Heatmap of contacts by weekday (rows) and local hour (columns), darker is more; "
+        "per day: " + ", ".join(f"{day} {count:,}" for day, count in days) + "."
+    )

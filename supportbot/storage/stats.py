@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ._insight_tables import ServiceCallRollup
 from ._models import AuditRecord
 from .changes import Insert
+from .contact_stats import ContactQueries
 from .reads import Reader
 from .sanitize import sanitized_row
 from .writer import Writer
@@ -112,6 +113,8 @@ class StatsQueries:
     def __init__(self, read: Reader, writer: Writer) -> None:
         self._read = read
         self._writer = writer
+        #: Contacts of the support record by hour and by tag.
+        self.contacts = ContactQueries(read)
 
     async def commands(self, since: datetime, until: datetime) -> list[CommandStats]:
         """Runs by command and outcome in [since, until), with p50/p90/p95 durations; most

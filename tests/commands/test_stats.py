@@ -117,3 +117,36 @@ async def test_without_a_database_it_says_how_to_get_one() -> None:
         reply = await bot.run("/stats commands")
     assert reply.outcome is Outcome.REJECTED
     assert "database" in render_text(reply)
+
+
+async def test_tags_rank_with_counts_equal_to_a_direct_count(bot: BotTester) -> None:
+    for tags in ("#payment/failed", "#payment/failed #device/offline", "#payment/failed"):
+        await bot.run(f"/log M-10001 {tags} called in")
+        await bot.run("/done #resolution/solved")
+    reply = await bot.run("/stats tags 7d")
+    store = bot.bot.store
+    assert store is not None
+    from supportbot.storage import TagRow
+
+    async with store.sessions() as session:
+        failed = await session.scalar(
+            select(func.count(func.distinct(TagRow.interaction_ref))).where(
+                TagRow.tag == "payment/failed", TagRow.removed_at.is_(None)
+            )
+        )
+    items = reply.sections[0].items
+    assert items[0].startswith(f"payment/failed: {failed} ") and failed == 3
+    assert any(item.startswith("device/offline: 1 ") for item in items)
+    assert "Rising sharply" not in (reply.text or "")  # 3 < sharp_rise_min
+
+
+async def test_hours_put_each_contact_at_its_local_hour(bot: BotTester) -> None:
+    await bot.run("/log M-10001 #payment/failed called in")
+    reply = await bot.run("/stats hours 30d")
+    local = datetime.now(UTC).astimezone(__import__("zoneinfo").ZoneInfo("Asia/Jakarta"))
+    assert f"Busiest hour: {local.hour:02d}:00" in (reply.text or "")
+    assert [chart.kind for chart in reply.charts] == ["bar", "heatmap"]
+    heatmap = reply.charts[1]
+    assert heatmap.grid[local.weekday()][local.hour] == 1.0
+    tagged = await bot.run("/stats hours 30d #device/offline")
+    assert "No contacts tagged device/offline" in (tagged.text or "")
