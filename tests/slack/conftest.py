@@ -15,6 +15,8 @@ import pytest
 
 from supportbot import Settings, load_settings
 from supportbot.dispatch.bot import Bot, Outlets, open_bot
+from supportbot.record.settings import RECORD_TABLE
+from supportbot.record.stats_settings import STATS_TABLE
 from supportbot.slack import (
     SLACK_TABLE,
     SlackAdapter,
@@ -25,6 +27,8 @@ from supportbot.slack import (
 )
 from supportbot.slack.testing import FakeSlack, SlackSender, SlackSigner
 from supportbot.testing import BotTester
+
+_APP_TABLES = [STATS_TABLE, RECORD_TABLE]
 
 COMMANDS = Path(__file__).resolve().parents[2] / "commands"
 SIGNING_SECRET = "8f742231b10e8888abcd99f1a2b3c4d5"
@@ -43,7 +47,7 @@ class Host:
         self.values = {"command_folders": [str(COMMANDS)], "bundled_commands": False, **values}
 
     def settings(self) -> Settings:
-        return load_settings(self.config, tables=[SLACK_TABLE], **self.values)
+        return load_settings(self.config, tables=[SLACK_TABLE, *_APP_TABLES], **self.values)
 
     def open_bot(
         self, settings: Settings, *, demo: bool, outlets: Outlets | None = None
@@ -57,7 +61,11 @@ def bot_settings(folder: Path, *, slack: dict[str, Any] | None = None, **values:
     table's keys from `slack`."""
     database = f"sqlite:///{folder / 'supportbot.db'}"
     settings = load_settings(
-        None, tables=[SLACK_TABLE], data_dir=str(folder), database_url=database, **values
+        None,
+        tables=[SLACK_TABLE, *_APP_TABLES],
+        data_dir=str(folder),
+        database_url=database,
+        **values,
     )
     return settings.with_table("slack", slack) if slack else settings
 
