@@ -48,6 +48,9 @@ if TYPE_CHECKING:
     from .core.argtypes import (
         register_arg_type as register_arg_type,
     )
+    from .core.chart import (
+        Chart as Chart,
+    )
     from .core.errors import (
         ArgumentError as ArgumentError,
     )
@@ -94,6 +97,9 @@ if TYPE_CHECKING:
         UsageError as UsageError,
     )
     from .core.formatting import (
+        format_duration as format_duration,
+    )
+    from .core.formatting import (
         format_money as format_money,
     )
     from .core.formatting import (
@@ -119,6 +125,9 @@ if TYPE_CHECKING:
     )
     from .core.message import (
         User as User,
+    )
+    from .core.periods import (
+        Period as Period,
     )
     from .core.registry import (
         CommandRegistry as CommandRegistry,
@@ -174,11 +183,17 @@ if TYPE_CHECKING:
     from .dispatch.help import (
         describe_commands as describe_commands,
     )
+    from .dispatch.insight import (
+        insight_of as insight_of,
+    )
     from .record.desk import (
         RecordDesk as RecordDesk,
     )
     from .record.desk import (
         SavedNumber as SavedNumber,
+    )
+    from .record.insight import (
+        Insight as Insight,
     )
     from .services.clients import (
         ServiceCall as ServiceCall,
@@ -196,6 +211,7 @@ _PUBLIC: dict[str, str] = {
     "ArgType": "core.argtypes",
     "ArgumentError": "core.errors",
     "Button": "core.reply",
+    "Chart": "core.chart",
     "Choice": "core.reply",
     "CommandRegistry": "core.registry",
     "CommandSpec": "core.registry",
@@ -212,6 +228,7 @@ _PUBLIC: dict[str, str] = {
     "NotAllowed": "core.errors",
     "Outcome": "core.reply",
     "ParseError": "core.errors",
+    "Period": "core.periods",
     "PhoneNumber": "core.argtypes",
     "PluginError": "core.errors",
     "Preview": "core.registry",
@@ -241,10 +258,13 @@ _PUBLIC: dict[str, str] = {
     "command": "core.registry",
     "describe_command": "dispatch.help",
     "describe_commands": "dispatch.help",
+    "format_duration": "core.formatting",
     "format_money": "core.formatting",
     "format_phone": "core.formatting",
     "format_status": "core.formatting",
+    "Insight": "record.insight",
     "format_when": "core.formatting",
+    "insight_of": "dispatch.insight",
     "load_settings": "core.settings",
     "mask_email": "core.masking",
     "mask_phone": "core.masking",
@@ -257,6 +277,7 @@ __all__ = [
     "ArgType",
     "ArgumentError",
     "Button",
+    "Chart",
     "Choice",
     "CommandRegistry",
     "CommandSpec",
@@ -273,6 +294,7 @@ __all__ = [
     "NotAllowed",
     "Outcome",
     "ParseError",
+    "Period",
     "PhoneNumber",
     "PluginError",
     "Preview",
@@ -302,10 +324,13 @@ __all__ = [
     "command",
     "describe_command",
     "describe_commands",
+    "format_duration",
     "format_money",
     "format_phone",
     "format_status",
+    "Insight",
     "format_when",
+    "insight_of",
     "load_settings",
     "mask_email",
     "mask_phone",

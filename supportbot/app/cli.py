@@ -34,6 +34,11 @@ COMMANDS: tuple[CommandEntry, ...] = (
     ),
     CommandEntry("db", "supportbot.app.db_cli:db", "Database schema commands."),
     CommandEntry(
+        "dashboard",
+        "supportbot.app.dashboard_cli:dashboard",
+        "Serve the read-only web dashboard (sign in with SUPPORTBOT_DASHBOARD_TOKEN).",
+    ),
+    CommandEntry(
         "demo",
         "supportbot.app.chat_cli:demo",
         "Chat with the bot against the bundled sample services.",

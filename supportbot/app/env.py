@@ -104,6 +104,13 @@ class Env:
 
         return calls_routes(bot, post_card)
 
+    def web_pages(self, bot: Bot) -> Any:
+        """What Slack's HTTP mode mounts beside /slack/events too: the dashboard, when
+        SUPPORTBOT_DASHBOARD_TOKEN is set (None otherwise; see `supportbot.app.dashboard_pages`)."""
+        from .dashboard_pages import dashboard_pages
+
+        return dashboard_pages(bot)
+
     @asynccontextmanager
     async def open_bot(
         self, settings: Settings, *, demo: bool = False, outlets: Outlets | None = None

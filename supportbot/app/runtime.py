@@ -17,6 +17,9 @@ import click
 
 from supportbot.core.settings import RoleSettings, ServiceSettings, Settings
 from supportbot.dispatch.bot import Bot, Outlets, open_bot
+from supportbot.record.jobs import scheduled_jobs
+from supportbot.record.scheduler import running_schedule
+from supportbot.record.service_rollup import recording_service_calls
 from supportbot.sample import DEMO_ROLES, run_sample_services
 from supportbot.web.metrics import serve_configured_metrics
 
@@ -82,12 +85,17 @@ async def open_served_bot(
     """`open_bot` (given an adapter's `outlets`), with the sample services first when `demo`,
     and `/metrics` on its own port while the bot is open when `metrics_port` is set (a port taken
     stops the start: ConfigError). The demo's record gets a month of sample history (written in
-    the background, so the start does not wait); `calls` adds the fake phone system."""
+    the background, so the start does not wait); `calls` adds the fake phone system. While it
+    is open, the service calls are written each minute (for `/stats services`) and the
+    scheduled jobs tick, each on one replica."""
     async with AsyncExitStack() as stack:
         if demo:
             settings = await stack.enter_async_context(demo_settings(settings, down=down))
         bot = await stack.enter_async_context(open_bot(settings, outlets=outlets))
         await stack.enter_async_context(serve_configured_metrics(settings, bot.services.metrics))
+        # what /stats services reads, and the jobs one replica runs (QA sample, ...)
+        await stack.enter_async_context(recording_service_calls(bot.services.metrics, bot.store))
+        await stack.enter_async_context(running_schedule(bot.store, scheduled_jobs(bot)))
         if demo:
             await stack.enter_async_context(demo_record(bot, calls=calls))
         yield bot

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-__all__ = ["format_money", "format_phone", "format_status", "format_when"]
+__all__ = ["format_duration", "format_money", "format_phone", "format_status", "format_when"]
 
 
 def format_money(amount: int | float | None, currency: str = "IDR") -> str:
@@ -62,3 +62,14 @@ def _zone(moment: datetime) -> str:
     sign = "+" if seconds >= 0 else "-"
     hours, minutes = divmod(abs(seconds) // 60, 60)
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def format_duration(ms: float | None, *, estimated: bool = False) -> str:
+    """A duration for people: `0.4 ms`, `320 ms`, `1.4 s`; `~` in front of an estimate, `—`
+    when there is none."""
+    if ms is None:
+        return "—"
+    mark = "~" if estimated else ""
+    if ms < 10:
+        return f"{mark}{ms:.1f} ms"
+    return f"{mark}{ms:,.0f} ms" if ms < 1000 else f"{mark}{ms / 1000:,.1f} s"

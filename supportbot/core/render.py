@@ -13,6 +13,7 @@ import re
 import textwrap
 import unicodedata
 
+from .chart import chart_lines
 from .reply import Reply
 
 __all__ = ["clean_line", "clean_lines", "display_width", "render_json", "render_text"]
@@ -131,6 +132,8 @@ def render_text(reply: Reply, width: int = WIDTH) -> str:
             lines += _wrap(f"{indent}• ", f"{indent}  ", head, width)
             for line in rest:
                 lines += _wrap(f"{indent}  ", f"{indent}  ", line, width)
+    for chart in reply.charts:
+        lines += ["", *(clean_line(line) for line in chart_lines(chart))]
     if reply.choices:
         lines.append("")
         lines += _choice_lines(reply)

@@ -9,8 +9,11 @@ from enum import StrEnum
 from pydantic import BaseModel
 from pydantic import Field as ReplyField  # pydantic's; `Field` below is ours
 
+from .chart import Chart
+
 __all__ = [
     "Button",
+    "Chart",
     "Choice",
     "Confirmation",
     "Field",
@@ -112,6 +115,8 @@ class Reply(BaseModel):
     buttons: list[Button] = ReplyField(default_factory=list)
     confirmation: Confirmation | None = None
     footer: str | None = None
+    #: Charts of the answer's numbers: block characters in the terminal, a PNG in Slack.
+    charts: list[Chart] = ReplyField(default_factory=list)
     outcome: Outcome = Outcome.OK
     error_ref: str | None = None
     usage: str | None = None

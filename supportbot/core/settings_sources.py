@@ -60,11 +60,16 @@ def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+#: SUPPORTBOT_* variables that are not keys of the configuration: the file's path, and secrets
+#: read where they are used (never from the file).
+NOT_SETTINGS = frozenset({"SUPPORTBOT_CONFIG", "SUPPORTBOT_DASHBOARD_TOKEN"})
+
+
 def env_overrides() -> dict[str, Any]:
     """SUPPORTBOT_* variables as a nested dict, so they can be merged key by key over the file."""
     values: dict[str, Any] = {}
     for name, raw in os.environ.items():
-        if not name.startswith(ENV_PREFIX) or name == "SUPPORTBOT_CONFIG":
+        if not name.startswith(ENV_PREFIX) or name in NOT_SETTINGS:
             continue
         if name.startswith("SUPPORTBOT_TEST_"):
             continue

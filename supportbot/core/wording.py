@@ -205,6 +205,16 @@ def invalid_choice(choices: Sequence[str]) -> str:
     return "must be one of: " + ", ".join(choices)
 
 
+def invalid_period() -> str:
+    """A stats period that is not a count and a unit."""
+    return "is not a period: give a number and h, d or w, such as 24h, 7d, 30d or 2w"
+
+
+def period_out_of_range(max_days: int) -> str:
+    """A stats period of zero, or longer than the stats keep."""
+    return f"must be at least 1 hour and at most {max_days} days"
+
+
 def invalid_option_value(option: str, reason: str, typed: str = "") -> str:
     """An --option was given a value that is not valid: `--to "x@y" is not a valid email...`."""
     if not typed.strip():

@@ -38,6 +38,7 @@ from ._actions import ActionRunner
 from ._approvals import ApprovalRouter, approvals_channel_problem
 from ._background import Background
 from ._blocks import ACTION_PREFIX, SlackMessage, render_reply
+from ._charts import ChartPoster
 from ._connection import SlackConnection
 from ._dedupe import Dedupe, MemoryDedupe, delivery_key
 from ._interactions import (
@@ -113,6 +114,7 @@ class SlackAdapter:
         self.prefix = self.names.prefix
         self.actions = ActionRunner(self)
         self.approvals = ApprovalRouter(self)
+        self.charts = ChartPoster(connection.client)
 
         #: The secret requests are checked against (HTTP mode needs it; Socket Mode does not).
         self.signing_secret = signing_secret
@@ -414,7 +416,9 @@ class SlackAdapter:
         thread_ts: str | None = None,
     ) -> SlackMessage:
         """Render `reply` for Slack (see `ReplyPreparer.prepare`): masked for a channel or a
-        guest, its buttons' state stored."""
+        guest, its buttons' state stored; its charts uploaded beside it, in the background."""
+        if reply.charts:
+            self.spawn(self.charts.send(reply.charts, user.id, channel, public, thread_ts))
         return await self.replies.prepare(
             reply,
             user=user,

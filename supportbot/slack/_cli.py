@@ -103,12 +103,15 @@ async def _serve(
                 )
                 click.echo(f"supportbot: health at {url}/healthz and {url}/readyz")
         else:
-            # Beside /slack/events: what the host serves too (the incoming-calls webhook).
+            # Beside /slack/events: what the host serves too (the incoming-calls webhook, and
+            # pages that are not Slack's: the dashboard).
             web_routes = getattr(host, "web_routes", None)
             poster = SlackCardPoster(slack.outbox, settings)
             routes = web_routes(bot, poster) if web_routes is not None else ()
+            web_pages = getattr(host, "web_pages", None)
+            pages = web_pages(bot) if web_pages is not None else None
             url = await stack.enter_async_context(
-                serve_http(adapter, host=address, port=port or 3000, routes=routes)
+                serve_http(adapter, host=address, port=port or 3000, routes=routes, pages=pages)
             )
             click.echo(messages.slack_connected(identity.user, identity.team, "HTTP mode"))
             click.echo(messages.slack_serving(f"{url}/slack/events"))

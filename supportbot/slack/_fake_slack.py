@@ -33,6 +33,7 @@ from urllib.parse import parse_qsl
 from aiohttp import WSMsgType, web
 
 from ._fake_checks import message_problem
+from ._fake_files import FakeFiles
 from ._fake_payloads import APP_ID, TEAM_ID
 
 __all__ = ["ApiCall", "FakeSlack", "ResponsePost", "SocketAck", "message_problem"]
@@ -75,7 +76,7 @@ class SocketAck:
     at: float = field(default_factory=time.monotonic)
 
 
-class FakeSlack:
+class FakeSlack(FakeFiles):
     """Slack on 127.0.0.1 for tests and local runs. Start it with `FakeSlack.start()`.
 
     Point the bot at `api_url` (`api_url` of the `[slack]` table). `calls`, `responses` and `acks`
@@ -126,6 +127,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", fake._api)
         app.router.add_post("/response/{kind}/{key}", fake._response)
         app.router.add_get("/socket", fake._socket)
+        app.router.add_post("/upload/{file_id}", fake._upload_file)
         fake._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await fake._runner.setup()
         site = web.TCPSite(fake._runner, "127.0.0.1", 0)

@@ -25,23 +25,31 @@ from ._app import SlackAdapter
 from ._front_door import MAX_BODY_BYTES, FrontDoor, Refusal, refused
 from ._manifest import EVENTS_PATH
 
-__all__ = ["EVENTS_PATH", "Route", "build_web_app", "database_status", "serve_http"]
+__all__ = ["EVENTS_PATH", "MountPages", "Route", "build_web_app", "database_status", "serve_http"]
 
 #: Another POST endpoint served beside /slack/events (the incoming-calls webhook): path, handler.
 Route = tuple[str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
+
+#: Adds pages that are not Slack's to the HTTP server (the dashboard): given by the application.
+MountPages = Callable[[web.Application], None]
 
 ADAPTER_KEY = web.AppKey("supportbot_slack_adapter", SlackAdapter)
 DOOR_KEY = web.AppKey("supportbot_slack_front_door", FrontDoor)
 
 
 def build_web_app(
-    adapter: SlackAdapter, door: FrontDoor | None = None, routes: Sequence[Route] = ()
+    adapter: SlackAdapter,
+    door: FrontDoor | None = None,
+    routes: Sequence[Route] = (),
+    pages: MountPages | None = None,
 ) -> web.Application:
     """The aiohttp application serving `adapter` in HTTP mode (`door`: its request checks), and
-    `routes` beside it."""
+    `routes` and `pages` beside it."""
     if adapter.signing_secret is None:
         raise ConfigError(messages.slack_token_missing("SLACK_SIGNING_SECRET"))
     app = web.Application(client_max_size=MAX_BODY_BYTES)
+    if pages is not None:
+        pages(app)
     app[ADAPTER_KEY] = adapter
     app[DOOR_KEY] = door or FrontDoor(adapter.signing_secret)
     app.router.add_post(EVENTS_PATH, _events)
@@ -106,13 +114,14 @@ async def serve_http(
     port: int = 3000,
     door: FrontDoor | None = None,
     routes: Sequence[Route] = (),
+    pages: MountPages | None = None,
 ) -> AsyncIterator[str]:
     """Listen on host:port until the block exits; yields the base URL (port 0 picks a free one).
 
     The adapter must check signatures (built with a signing secret): over HTTP anyone can post.
     """
     runner = web.AppRunner(
-        build_web_app(adapter, door, routes), access_log=None, handle_signals=False
+        build_web_app(adapter, door, routes, pages), access_log=None, handle_signals=False
     )
     await runner.setup()
     try:

@@ -10,6 +10,8 @@ The user gives one URL: `sqlite:///data/supportbot.db` (the default), or
     await store.actions.claim_run(intent)   # the exactly-once ledger of declared actions
     await store.events.claim("event:Ev1", keep_for=timedelta(days=2))   # first claim wins
     await store.button_states.put(id, requester=..., state=json_text, keep_for=timedelta(days=1))
+    await store.leases.acquire("qa-sample", holder, ttl=timedelta(minutes=2))   # one replica
+    await store.stats.commands(since, until)   # runs by command and outcome, p50/p90/p95
     await store.record.timeline("M-10001")   # the support record (see `storage.record`)
 
     store.health()                    # ok, or degraded with the sentence naming the problem
@@ -37,7 +39,7 @@ from __future__ import annotations
 from ._action_tables import ActionRun, Escalation, PendingActionRow
 from ._actions import ActionLedger, Claim, EscalationEntry, PendingAction, RunRecord
 from ._audit import AuditEntry, AuditLog
-from ._csv import ACTION_CSV_COLUMNS, write_csv
+from ._csv import ACTION_CSV_COLUMNS, write_csv, write_table_csv
 from ._delivery_state import ButtonStates, ProcessedEvents
 from ._engine import (
     async_url,
@@ -48,6 +50,7 @@ from ._engine import (
     sync_url,
 )
 from ._events import ButtonState, ProcessedEvent
+from ._insight_tables import Lease, ServiceCallRollup
 from ._knowledge_tables import IncidentRow, NoticeRow, SnippetRow
 from ._migrate import alembic_config, current_revision, head_revision, is_up_to_date, upgrade
 from ._models import AuditRecord, Base, UTCDateTime
@@ -67,9 +70,11 @@ from .deadlines import database_deadline
 from .errors import StorageUnavailable
 from .health import StorageHealth
 from .incidents import Incident, IncidentEvent, IncidentLink, Incidents, Notice, NoticeClaim
+from .leases import LeaseGrant, Leases
 from .record import RecordStore, timeline_statement
 from .sanitize import sanitized_row
 from .snippets import Snippet, SnippetConflict, Snippets, SnippetUse
+from .stats import CommandStats, ServiceMinute, ServiceStats, StatsQueries, histogram_quantile
 from .writer import WritePolicy, Writer
 
 __all__ = [
@@ -99,8 +104,12 @@ __all__ = [
     "ButtonState",
     "ButtonStates",
     "Claim",
+    "CommandStats",
     "CustomTagRow",
     "Escalation",
+    "Lease",
+    "LeaseGrant",
+    "Leases",
     "EscalationEntry",
     "EventRow",
     "Interaction",
@@ -113,6 +122,10 @@ __all__ = [
     "ProcessedEvents",
     "RecordStore",
     "RunRecord",
+    "ServiceCallRollup",
+    "ServiceMinute",
+    "ServiceStats",
+    "StatsQueries",
     "StorageHealth",
     "StorageUnavailable",
     "Store",
@@ -131,6 +144,7 @@ __all__ = [
     "database_deadline",
     "default_spool_dir",
     "head_revision",
+    "histogram_quantile",
     "is_up_to_date",
     "make_async_engine",
     "make_sync_engine",
@@ -141,4 +155,5 @@ __all__ = [
     "timeline_statement",
     "upgrade",
     "write_csv",
+    "write_table_csv",
 ]

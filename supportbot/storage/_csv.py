@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from ._actions import RunRecord
 from ._audit import AuditEntry
 
-__all__ = ["ACTION_CSV_COLUMNS", "CSV_COLUMNS", "write_csv"]
+__all__ = ["ACTION_CSV_COLUMNS", "CSV_COLUMNS", "write_csv", "write_table_csv"]
 
 CSV_COLUMNS = (
     "at",
@@ -54,6 +54,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # a number is never a formula, even a negative one
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, list):
@@ -80,5 +82,17 @@ def write_csv(
     count = 0
     for entry in entries:
         writer.writerow([_cell(getattr(entry, column)) for column in columns])
+        count += 1
+    return count
+
+
+def write_table_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], file: TextIO) -> int:
+    """Write `header` and `rows` (values of any kind) to `file` as CSV, each cell made safe for
+    a spreadsheet as in `write_csv`; return the number of rows."""
+    writer = csv.writer(file)
+    writer.writerow([_cell(name) for name in header])
+    count = 0
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
         count += 1
     return count

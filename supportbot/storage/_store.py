@@ -18,11 +18,13 @@ from ._engine import async_url, make_async_engine, make_writer_engine, safe_url,
 from .faults import DatabaseTarget
 from .health import StorageHealth
 from .incidents import Incidents
+from .leases import Leases
 from .reads import Reader
 from .record import RecordStore
 from .snippets import Snippets
 from .spool import Spool
 from .sqlite_file import SqliteFile
+from .stats import StatsQueries
 from .writer import WritePolicy, Writer
 
 __all__ = ["Store", "create_store", "default_spool_dir", "spool_folder"]
@@ -57,6 +59,8 @@ class Store:
         self.actions = ActionLedger(self.read, writer)
         self.events = ProcessedEvents(self.read, writer)
         self.button_states = ButtonStates(self.read, writer)
+        self.leases = Leases(self.read, writer)
+        self.stats = StatsQueries(self.read, writer)
         self.record = RecordStore(self.read, writer)
         self.snippets = Snippets(self.read, writer)
         self.incidents = Incidents(self.read, writer)
