@@ -181,15 +181,23 @@ def _panel(panels: list[Panel], name: str) -> Panel:
     return panel
 
 
-async def _chart(request: web.Request) -> web.StreamResponse:
+async def _requested_panel(request: web.Request) -> Panel | web.Response:
+    """The panel a signed-in request names (401 when not signed in, 404 when there is none), or
+    the page saying the numbers cannot be read now."""
     state = _state(request)
     if not state.signed_in(request):
         raise web.HTTPUnauthorized(text=messages.sign_in_help())
     found = await _numbers(state)
     if isinstance(found, web.Response):
         return found
-    name = request.match_info["name"]
-    panel = _panel(found[1], name)
+    return _panel(found[1], request.match_info["name"])
+
+
+async def _chart(request: web.Request) -> web.StreamResponse:
+    panel = await _requested_panel(request)
+    if isinstance(panel, web.Response):
+        return panel
+    state, name = _state(request), panel.id
     if panel.chart is None:
         raise web.HTTPNotFound(text=messages.unknown_export(name[:60]))
     png = state.charts.get(name)
@@ -199,14 +207,10 @@ async def _chart(request: web.Request) -> web.StreamResponse:
 
 
 async def _csv(request: web.Request) -> web.StreamResponse:
-    state = _state(request)
-    if not state.signed_in(request):
-        raise web.HTTPUnauthorized(text=messages.sign_in_help())
-    found = await _numbers(state)
-    if isinstance(found, web.Response):
-        return found
-    name = request.match_info["name"]
-    panel = _panel(found[1], name)
+    panel = await _requested_panel(request)
+    if isinstance(panel, web.Response):
+        return panel
+    name = panel.id
     if panel.table is None:
         raise web.HTTPNotFound(text=messages.unknown_export(name[:60]))
     out = io.StringIO()
