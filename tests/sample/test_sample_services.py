@@ -7,6 +7,7 @@ import hashlib
 import inspect
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -54,13 +55,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port_block(size: int) -> int:
-    """A base port with `size` free ports above it (checked by binding them)."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base: int = probe.getsockname()[1]
-        if base + size > 65535:
-            continue
+    """A base port with `size` free ports above it (checked by binding them).
+
+    The block is drawn below Linux's ephemeral range (32768 and up), so an outgoing connection
+    from another test cannot take one of its ports between this check and the service binding it.
+    """
+    rng = random.Random()
+    for _ in range(200):
+        base = rng.randrange(20000, 32000 - size)
         held = []
         try:
             for port in range(base, base + size):
@@ -805,7 +807,7 @@ async def test_huge_or_malformed_requests_get_400(
 
 
 async def test_serve_forever_uses_fixed_ports_in_service_order() -> None:
-    base = free_port_block(5)
+    base = free_port_block(len(SERVICE_NAMES))
     ready: asyncio.Queue[dict[str, str]] = asyncio.Queue()
     task = asyncio.create_task(serve_forever("127.0.0.1", base, on_ready=ready.put_nowait))
     try:
