@@ -1,10 +1,14 @@
-"""What the benchmarks share: the sample services in a process of their own, memory, percentiles."""
+"""What the benchmarks share: the sample services in a process of their own, a closed loop of
+commands and its result line, memory, percentiles."""
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
 import resource
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -73,3 +77,56 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[index]
+
+
+@dataclass
+class Result:
+    name: str
+    concurrency: int
+    runs: int
+    wall_s: float
+    cpu_s: float
+    latencies_ms: list[float]
+    failures: int
+
+    @property
+    def per_s(self) -> float:
+        return self.runs / self.wall_s
+
+    def line(self) -> str:
+        lat = self.latencies_ms
+        return (
+            f"  {self.name:<10} c={self.concurrency:<4} {self.per_s:8.0f}/s"
+            f"   p50 {percentile(lat, 50):7.2f} ms   p99 {percentile(lat, 99):8.2f} ms"
+            f"   cpu {1000 * self.cpu_s / self.runs:5.2f} ms/cmd   rss {rss_mib():4.0f} MiB"
+            + (f"   FAILED {self.failures}" if self.failures else "")
+        )
+
+
+async def closed_loop(
+    name: str, send: Callable[[], Awaitable[bool]], concurrency: int, seconds: float
+) -> Result:
+    """`concurrency` workers calling `send()` back to back until `seconds` have passed."""
+    latencies: list[float] = []
+    failures = 0
+    stop_at = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal failures
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            ok = await send()
+            latencies.append((time.perf_counter() - started) * 1000)
+            failures += 0 if ok else 1
+
+    cpu, wall = time.process_time(), time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return Result(
+        name,
+        concurrency,
+        len(latencies),
+        time.perf_counter() - wall,
+        time.process_time() - cpu,
+        latencies,
+        failures,
+    )

@@ -25,10 +25,9 @@ import sqlite3
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from _common import SampleProcess, percentile, rss_mib
+from _common import Result, SampleProcess, closed_loop
 
 from supportbot import Message, Outcome, User
 from supportbot.core.settings import ServiceSettings, load_settings
@@ -37,57 +36,6 @@ from supportbot.storage import create_store, upgrade
 
 AGENT = User(id="bench:agent", name="bench")
 COMMANDS = {"help": "/help", "merchant": "/merchant M-10001"}
-
-
-@dataclass
-class Result:
-    name: str
-    concurrency: int
-    runs: int
-    wall_s: float
-    cpu_s: float
-    latencies_ms: list[float]
-    failures: int
-
-    @property
-    def per_s(self) -> float:
-        return self.runs / self.wall_s
-
-    def line(self) -> str:
-        lat = self.latencies_ms
-        return (
-            f"  {self.name:<10} c={self.concurrency:<4} {self.per_s:8.0f}/s"
-            f"   p50 {percentile(lat, 50):7.2f} ms   p99 {percentile(lat, 99):8.2f} ms"
-            f"   cpu {1000 * self.cpu_s / self.runs:5.2f} ms/cmd   rss {rss_mib():4.0f} MiB"
-            + (f"   FAILED {self.failures}" if self.failures else "")
-        )
-
-
-async def closed_loop(name: str, send: object, concurrency: int, seconds: float) -> Result:
-    """`concurrency` workers calling `send()` back to back until `seconds` have passed."""
-    latencies: list[float] = []
-    failures = 0
-    stop_at = time.perf_counter() + seconds
-
-    async def worker() -> None:
-        nonlocal failures
-        while time.perf_counter() < stop_at:
-            started = time.perf_counter()
-            ok = await send()  # type: ignore[operator]
-            latencies.append((time.perf_counter() - started) * 1000)
-            failures += 0 if ok else 1
-
-    cpu, wall = time.process_time(), time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return Result(
-        name,
-        concurrency,
-        len(latencies),
-        time.perf_counter() - wall,
-        time.process_time() - cpu,
-        latencies,
-        failures,
-    )
 
 
 async def floor(path: Path, concurrency: int, seconds: float) -> Result:
