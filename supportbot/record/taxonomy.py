@@ -47,15 +47,13 @@ class Taxonomy:
         shown = tag.strip().lstrip("#+")[:MAX_TAG]
         if not name:
             raise UsageError(messages.empty_tag(), example="/tag M-10001 +settlement/delayed")
-        # A tag without its group ("delayed") or a group alone ("settlement") first; else the
-        # closest names, however far: a suggestion is more use than "see the list".
+        # A tag without its group ("delayed") or a group alone ("settlement") first, then the
+        # names that are close. Far names would mislead: then the answer names the groups.
         guesses = [t for t in self.tags if t.endswith("/" + name) or t.startswith(name + "/")]
         close = difflib.get_close_matches(name[:MAX_TAG], list(self.tags), n=3, cutoff=0.5)
         guesses = list(dict.fromkeys(guesses + close))
-        if not guesses:
-            guesses = difflib.get_close_matches(name[:MAX_TAG], list(self.tags), n=2, cutoff=0.0)
         raise UsageError(
-            messages.unknown_tag(shown, guesses[:3]),
+            messages.unknown_tag(shown, guesses[:3], groups=sorted(self.groups)),
             example="/tags  (lists every tag)",
         )
 

@@ -32,8 +32,17 @@ def empty_tag() -> str:
     return "A tag is missing after + or -. Name one from /tags, e.g. +settlement/delayed."
 
 
-def unknown_tag(tag: str, guesses: Sequence[str]) -> str:
-    hint = f" Did you mean {' or '.join(guesses)}?" if guesses else " See /tags for every tag."
+def unknown_tag(tag: str, guesses: Sequence[str], groups: Sequence[str] = ()) -> str:
+    if guesses:
+        hint = f" Did you mean {' or '.join(guesses)}?"
+    elif groups:
+        example = f"{groups[0]}/…"
+        hint = (
+            f" No tag is close to it. A tag is a group and a name ({example}); the groups are "
+            f"{', '.join(groups)}. /tags lists every tag."
+        )
+    else:
+        hint = " See /tags for every tag."
     return f"There is no tag {_quoted(tag)}.{hint} A lead can add it with /tags add."
 
 
