@@ -1,14 +1,14 @@
 """The record's part of the merchant card: the open interaction, the last notes, the most used
 tags and how many contacts there were in 30 days.
 
-Four small indexed reads, run together, and meant to run concurrently with the card's service
-calls (`asyncio.gather`), so the card costs no extra service latency. When the database cannot
+One read of four small indexed statements in one session (`store.record.card`), meant to run
+concurrently with the card's service calls (`asyncio.gather`), so the card costs no extra
+service latency. When the database cannot
 answer in time, the card says so in this section and shows everything else.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timedelta
 
@@ -31,33 +31,34 @@ async def record_section(
 ) -> Section:
     """The card's "Support record" section for `merchant_id`. Tags of `hide_group` (how
     contacts ended) are not "top tags": they say nothing about what the merchant needs."""
-    record = store.record
     section = Section(title="Support record", source="record")
     try:
-        open_now, notes, tags, contacts = await asyncio.gather(
-            record.open_interactions_of_merchant(merchant_id),
-            record.notes(merchant_id=merchant_id, limit=NOTES_SHOWN),
-            record.top_tags(merchant_id, limit=TAGS_SHOWN, hide_group=hide_group),
-            record.contacts_since(merchant_id, now - timedelta(days=CONTACT_DAYS)),
+        found = await store.record.card(
+            merchant_id,
+            contacts_since=now - timedelta(days=CONTACT_DAYS),
+            notes=NOTES_SHOWN,
+            tags=TAGS_SHOWN,
+            hide_group=hide_group,
         )
     except StorageUnavailable as exc:
         log.warning("the record of %s could not be read: %s", merchant_id, exc)
         section.text = "The support record could not be read just now (the database is slow)."
         return section
     items: list[str] = []
-    for interaction in open_now[:1]:
+    for interaction in found.open_now[:1]:
         minutes = max(0, round((now - interaction.opened_at).total_seconds() / 60))
         items.append(
             f"Open: {interaction.ref} ({interaction.channel}) with "
             f"{interaction.agent_name or interaction.agent_id}, for {minutes} min"
         )
-    for note in notes:
+    for note in found.notes:
         items.append(
             f"Note {note.ref} by {note.author_name or note.author_id} on {day(note.at)}: "
             f"{note.text}"
         )
-    if tags:
-        items.append("Top tags: " + ", ".join(f"#{tag} ({n})" for tag, n in tags))
+    if found.top_tags:
+        items.append("Top tags: " + ", ".join(f"#{tag} ({n})" for tag, n in found.top_tags))
+    contacts = found.contacts
     items.append(
         f"{contacts} contact{'s' if contacts != 1 else ''} in the last {CONTACT_DAYS} days"
     )

@@ -71,13 +71,14 @@ from .errors import StorageUnavailable
 from .health import StorageHealth
 from .incidents import Incident, IncidentEvent, IncidentLink, Incidents, Notice, NoticeClaim
 from .leases import LeaseGrant, Leases
-from .record import RecordStore, timeline_statement
+from .record import CardRecord, RecordStore, timeline_statement
 from .sanitize import sanitized_row
 from .snippets import Snippet, SnippetConflict, Snippets, SnippetUse
 from .stats import CommandStats, ServiceMinute, ServiceStats, StatsQueries, histogram_quantile
 from .writer import WritePolicy, Writer
 
 __all__ = [
+    "CardRecord",
     "Snippets",
     "SnippetUse",
     "SnippetRow",

@@ -19,10 +19,18 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, Table, delete, func, or_, select
+from sqlalchemy import Select, Table, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from ._record_queries import (
+    CardRecord,
+    contacts_since_query,
+    many_query,
+    notes_query,
+    open_of_merchant_query,
+    top_tags_query,
+)
 from ._record_rows import (
     Alias,
     AliasConflict,
@@ -40,7 +48,7 @@ from .reads import Reader
 from .sanitize import clean_text, sanitized_row, stored_as
 from .writer import Writer
 
-__all__ = ["RecordStore", "timeline_statement"]
+__all__ = ["CardRecord", "RecordStore", "timeline_statement"]
 
 INTERACTIONS: Table = InteractionRow.__table__  # type: ignore[assignment]
 TAGS: Table = TagRow.__table__  # type: ignore[assignment]
@@ -143,28 +151,11 @@ class RecordStore:
 
     async def open_interactions_of_merchant(self, merchant_id: str) -> list[Interaction]:
         """Every interaction of the merchant still open, newest first."""
-        statement = (
-            select(InteractionRow)
-            .where(
-                InteractionRow.merchant_id == stored_as(InteractionRow.merchant_id, merchant_id),
-                InteractionRow.closed_at.is_(None),
-            )
-            .order_by(InteractionRow.opened_at.desc())
-            .limit(10)
-        )
-        return await self._many(Interaction, statement)
+        return await self._read(open_of_merchant_query(merchant_id))
 
     async def contacts_since(self, merchant_id: str, since: datetime) -> int:
         """How many interactions of the merchant opened at or after `since`."""
-        statement = select(func.count()).where(
-            InteractionRow.merchant_id == stored_as(InteractionRow.merchant_id, merchant_id),
-            InteractionRow.opened_at >= since,
-        )
-
-        async def read(session: AsyncSession) -> int:
-            return int(await session.scalar(statement) or 0)
-
-        return await self._read(read)
+        return await self._read(contacts_since_query(merchant_id, since))
 
     async def interactions(
         self,
@@ -215,17 +206,10 @@ class RecordStore:
         limit: int = 3,
     ) -> list[Note]:
         """The newest notes on a merchant or an interaction."""
-        statement = select(NoteRow)
-        if merchant_id is not None:
-            statement = statement.where(
-                NoteRow.merchant_id == stored_as(NoteRow.merchant_id, merchant_id)
-            )
-        if interaction_ref is not None:
-            statement = statement.where(NoteRow.interaction_ref == clean_text(interaction_ref))
-        if not include_retracted:
-            statement = statement.where(NoteRow.retracted_at.is_(None))
-        statement = statement.order_by(NoteRow.at.desc(), NoteRow.ref).limit(limit)
-        return await self._many(Note, statement)
+        query = notes_query(
+            merchant_id, interaction_ref, include_retracted=include_retracted, limit=limit
+        )
+        return await self._read(query)
 
     # --- tags --------------------------------------------------------------------------------
 
@@ -285,18 +269,37 @@ class RecordStore:
     ) -> list[tuple[str, int]]:
         """The merchant's most used tags (on it or its interactions), with how often; tags of
         `hide_group` left out."""
-        count = func.count().label("n")
-        statement = select(TagRow.tag, count).where(
-            TagRow.merchant_id == stored_as(TagRow.merchant_id, merchant_id)
+        return await self._read(
+            top_tags_query(merchant_id, since=since, limit=limit, hide_group=hide_group)
         )
-        if since is not None:
-            statement = statement.where(TagRow.added_at >= since)
-        if hide_group:
-            statement = statement.where(TagRow.tag.not_like(f"{hide_group}/%"))
-        statement = statement.group_by(TagRow.tag).order_by(count.desc(), TagRow.tag).limit(limit)
 
-        async def read(session: AsyncSession) -> list[tuple[str, int]]:
-            return [(str(tag), int(n)) for tag, n in (await session.execute(statement)).all()]
+    async def card(
+        self,
+        merchant_id: str,
+        *,
+        contacts_since: datetime,
+        notes: int = 3,
+        tags: int = 3,
+        hide_group: str | None = None,
+    ) -> CardRecord:
+        """What the merchant card shows of the record, in one read (one session, four indexed
+        statements): the open interactions, the newest notes, the top tags, the contacts since
+        `contacts_since`."""
+        queries = (
+            open_of_merchant_query(merchant_id),
+            notes_query(merchant_id, None, include_retracted=False, limit=notes),
+            top_tags_query(merchant_id, since=None, limit=tags, hide_group=hide_group),
+            contacts_since_query(merchant_id, contacts_since),
+        )
+        open_of, notes_of, tags_of, contacts_of = queries
+
+        async def read(session: AsyncSession) -> CardRecord:
+            return CardRecord(
+                open_now=await open_of(session),
+                notes=await notes_of(session),
+                top_tags=await tags_of(session),
+                contacts=await contacts_of(session),
+            )
 
         return await self._read(read)
 
@@ -479,7 +482,4 @@ class RecordStore:
         return await self._read(read)
 
     async def _many(self, cls: type[R], statement: Select[Any]) -> list[R]:
-        async def read(session: AsyncSession) -> list[R]:
-            return [from_row(cls, row) for row in (await session.scalars(statement)).all()]
-
-        return await self._read(read)
+        return await self._read(many_query(cls, statement))
