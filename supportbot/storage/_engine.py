@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from supportbot.core.config_paths import create_private_file
 from supportbot.core.errors import ConfigError
@@ -293,6 +293,23 @@ def make_async_engine(url: str, *, bound_s: float = POSTGRES_STATEMENT_TIMEOUT_S
         max_overflow=10,
         pool_timeout=bound_s,
     )
+
+
+def make_sqlite_read_engine(url: str, *, connections: int) -> Engine:
+    """A synchronous engine for SQLite reads on threads (`local_reads`): the same file, URI and
+    connection settings as `make_async_engine`'s, `connections` pooled connections usable from
+    any thread."""
+    parsed = sync_url(url)
+    _prepare_sqlite_folder(parsed)
+    engine = create_engine(
+        sqlite_uri(parsed),
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        poolclass=QueuePool,
+        pool_size=connections,
+        max_overflow=0,
+    )
+    event.listen(engine, "connect", _sqlite_pragmas(SQLITE_BUSY_TIMEOUT_MS))
+    return engine
 
 
 def make_writer_engine(url: str, *, writers: int, bound_s: float) -> AsyncEngine:

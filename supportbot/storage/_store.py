@@ -14,11 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from ._actions import ActionLedger
 from ._audit import AuditLog
 from ._delivery_state import ButtonStates, ProcessedEvents
-from ._engine import async_url, make_async_engine, make_writer_engine, safe_url, sqlite_path
+from ._engine import (
+    async_url,
+    make_async_engine,
+    make_sqlite_read_engine,
+    make_writer_engine,
+    safe_url,
+    sqlite_path,
+)
 from .faults import DatabaseTarget
 from .health import StorageHealth
 from .incidents import Incidents
 from .leases import Leases
+from .local_reads import READ_THREADS, LocalReads
 from .reads import Reader
 from .record import RecordStore
 from .snippets import Snippets
@@ -49,11 +57,15 @@ class Store:
         writer: Writer,
         *,
         sqlite_file: SqliteFile | None = None,
+        local_reads: LocalReads | None = None,
     ) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.writer = writer
-        self.read = Reader(self.sessions, writer.target, writer.policy.read_timeout_s)
+        self._local_reads = local_reads
+        self.read = Reader(
+            self.sessions, writer.target, writer.policy.read_timeout_s, local=local_reads
+        )
         self._file = sqlite_file
         self.audit = AuditLog(self.read, writer)
         self.actions = ActionLedger(self.read, writer)
@@ -99,6 +111,8 @@ class Store:
             await self.writer.close()
         finally:
             await asyncio.gather(self.engine.dispose(), self.writer.engine.dispose())
+            if self._local_reads is not None:
+                await asyncio.to_thread(self._local_reads.close)
 
     async def __aenter__(self) -> Store:
         return self
@@ -152,9 +166,11 @@ def create_store(
     writers = 1 if sqlite else POSTGRES_WRITERS
     writer_engine = make_writer_engine(url, writers=writers, bound_s=policy.write_timeout_s)
     sqlite_file = SqliteFile(path) if path is not None else None
+    local_reads = None
     if sqlite_file is not None:
-        sqlite_file.guard(engine.sync_engine)
-        sqlite_file.guard(writer_engine.sync_engine)
+        local_reads = LocalReads(make_sqlite_read_engine(url, connections=READ_THREADS))
+        for guarded in (engine.sync_engine, writer_engine.sync_engine, local_reads.engine):
+            sqlite_file.guard(guarded)
     target = DatabaseTarget("SQLite", path) if path is not None else DatabaseTarget("PostgreSQL")
     writer = Writer(
         writer_engine,
@@ -164,4 +180,4 @@ def create_store(
         sqlite_file=sqlite_file,
         writers=writers,
     )
-    return Store(engine, writer, sqlite_file=sqlite_file)
+    return Store(engine, writer, sqlite_file=sqlite_file, local_reads=local_reads)

@@ -9,13 +9,15 @@ replicas never record the same thing twice.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Select, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Session
 
 from ._knowledge_tables import IncidentEventRow, IncidentLinkRow, IncidentRow, NoticeRow
 from .changes import Update, insert_statement
@@ -34,6 +36,11 @@ RESOLVED = "resolved"
 #: A notice claimed this long ago and still `sending` was left by a run that stopped: another
 #: run may take it over (one send, with the service's timeout, ends well within it).
 NOTICE_LEASE = timedelta(seconds=30)
+#: How many active issues a card or /incidents considers (newest first).
+ACTIVE_LIMIT = 50
+#: How long (seconds) a card trusts the active issues it last read: a change made by another
+#: replica reaches its banners within this; one made here, at once.
+ACTIVE_MAX_AGE = 2.0
 
 
 def _now() -> datetime:
@@ -118,6 +125,21 @@ class NoticeClaim:
     notice: Notice
 
 
+def _active_statement(limit: int) -> Select[Any]:
+    return (
+        select(INCIDENTS)
+        .where(IncidentRow.status != RESOLVED)
+        .order_by(IncidentRow.id.desc())
+        .limit(limit)
+    )
+
+
+def _linked_statement(kind: str, ref: str) -> Select[Any]:
+    return select(IncidentLinkRow.incident_id).where(
+        IncidentLinkRow.kind == kind, IncidentLinkRow.ref == clean_text(ref)
+    )
+
+
 def _of(cls: Any, row: Any) -> Any:
     return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
 
@@ -128,6 +150,10 @@ class Incidents:
     def __init__(self, read: Reader, writer: Writer) -> None:
         self._read = read
         self._writer = writer
+        # The active issues, as last read, and when (time.monotonic()): every card asks for
+        # them, and they change a few times a day. Writes through this object drop it; another
+        # replica's change shows within ACTIVE_MAX_AGE.
+        self._active: tuple[float, list[Incident]] | None = None
 
     # --- the issue ---------------------------------------------------------------------------
 
@@ -178,6 +204,7 @@ class Incidents:
             return new_id
 
         new_id = await self._writer.run(add)
+        self._active = None
         return Incident(id=new_id, **{k: v for k, v in values.items()})
 
     async def get(self, incident_id: int) -> Incident | None:
@@ -190,19 +217,38 @@ class Incidents:
 
         return await self._read(read)
 
-    async def active(self, *, limit: int = 50) -> list[Incident]:
+    async def active(self, *, limit: int = ACTIVE_LIMIT) -> list[Incident]:
         """The issues not yet resolved, newest first."""
-        statement = (
-            select(INCIDENTS)
-            .where(IncidentRow.status != RESOLVED)
-            .order_by(IncidentRow.id.desc())
-            .limit(limit)
-        )
+        statement = _active_statement(limit)
 
         async def read(session: AsyncSession) -> list[Incident]:
             return [_of(Incident, row) for row in (await session.execute(statement)).all()]
 
         return await self._read(read)
+
+    async def banner_state(self, merchant_id: str | None) -> tuple[list[Incident], list[int]]:
+        """What a card's banner needs: the active issues (read at most every ACTIVE_MAX_AGE
+        seconds) and the ones `merchant_id` is linked to. No read at all while the cached list
+        is fresh and empty, one read while it is fresh, one session for both otherwise."""
+        cached = self._active
+        fresh = cached is not None and time.monotonic() - cached[0] < ACTIVE_MAX_AGE
+        if fresh and cached is not None:
+            if not cached[1] or merchant_id is None:
+                return cached[1], []
+            return cached[1], await self.linked_to("merchant", merchant_id)
+        links = _linked_statement("merchant", merchant_id) if merchant_id is not None else None
+
+        def read(session: Session) -> tuple[list[Incident], list[int]]:
+            rows = session.execute(_active_statement(ACTIVE_LIMIT)).all()
+            active = [_of(Incident, row) for row in rows]
+            if not active or links is None:
+                return active, []
+            return active, [int(i) for i in session.execute(links).scalars()]
+
+        at = time.monotonic()
+        active, linked = await self._read.sync(read)
+        self._active = (at, active)
+        return active, linked
 
     async def move(
         self, incident_id: int, *, from_status: str, to_status: str, by: str, note: str = ""
@@ -233,7 +279,9 @@ class Incidents:
             await connection.execute(insert_statement(EVENTS), event)
             return True
 
-        return await self._writer.run(move)
+        moved = await self._writer.run(move)
+        self._active = None
+        return moved
 
     async def history(self, incident_id: int) -> list[IncidentEvent]:
         """Every status change of the issue, oldest first."""
@@ -251,6 +299,7 @@ class Incidents:
     async def set_status_message(self, incident_id: int, where: dict[str, Any]) -> None:
         """Remember where the adapter posted the issue's status message (to edit it later)."""
         await self._writer.write(Update(INCIDENTS, {"id": incident_id}, {"status_message": where}))
+        self._active = None
 
     # --- links -------------------------------------------------------------------------------
 
@@ -286,14 +335,12 @@ class Incidents:
 
     async def linked_to(self, kind: str, ref: str) -> list[int]:
         """The issues a merchant or an interaction is linked to."""
-        statement = select(IncidentLinkRow.incident_id).where(
-            IncidentLinkRow.kind == kind, IncidentLinkRow.ref == clean_text(ref)
-        )
+        statement = _linked_statement(kind, ref)
 
-        async def read(session: AsyncSession) -> list[int]:
-            return [int(i) for i in (await session.execute(statement)).scalars()]
+        def read(session: Session) -> list[int]:
+            return [int(i) for i in session.execute(statement).scalars()]
 
-        return await self._read(read)
+        return await self._read.sync(read)
 
     # --- notices -----------------------------------------------------------------------------
 

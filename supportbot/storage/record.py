@@ -21,7 +21,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select, Table, delete, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.orm import Session
 
 from ._record_queries import (
     CardRecord,
@@ -151,11 +152,11 @@ class RecordStore:
 
     async def open_interactions_of_merchant(self, merchant_id: str) -> list[Interaction]:
         """Every interaction of the merchant still open, newest first."""
-        return await self._read(open_of_merchant_query(merchant_id))
+        return await self._read.sync(open_of_merchant_query(merchant_id))
 
     async def contacts_since(self, merchant_id: str, since: datetime) -> int:
         """How many interactions of the merchant opened at or after `since`."""
-        return await self._read(contacts_since_query(merchant_id, since))
+        return await self._read.sync(contacts_since_query(merchant_id, since))
 
     async def interactions(
         self,
@@ -209,7 +210,7 @@ class RecordStore:
         query = notes_query(
             merchant_id, interaction_ref, include_retracted=include_retracted, limit=limit
         )
-        return await self._read(query)
+        return await self._read.sync(query)
 
     # --- tags --------------------------------------------------------------------------------
 
@@ -250,12 +251,10 @@ class RecordStore:
                 .order_by(TagRow.added_at)
             )
 
-            async def read(
-                session: AsyncSession, statement: Any = statement
-            ) -> list[tuple[str, str]]:
-                return [(str(r), str(t)) for r, t in (await session.execute(statement)).all()]
+            def read(session: Session, statement: Any = statement) -> list[tuple[str, str]]:
+                return [(str(r), str(t)) for r, t in session.execute(statement).all()]
 
-            for ref, tag in await self._read(read):
+            for ref, tag in await self._read.sync(read):
                 found.setdefault(ref, []).append(tag)
         return found
 
@@ -269,7 +268,7 @@ class RecordStore:
     ) -> list[tuple[str, int]]:
         """The merchant's most used tags (on it or its interactions), with how often; tags of
         `hide_group` left out."""
-        return await self._read(
+        return await self._read.sync(
             top_tags_query(merchant_id, since=since, limit=limit, hide_group=hide_group)
         )
 
@@ -293,15 +292,15 @@ class RecordStore:
         )
         open_of, notes_of, tags_of, contacts_of = queries
 
-        async def read(session: AsyncSession) -> CardRecord:
+        def read(session: Session) -> CardRecord:
             return CardRecord(
-                open_now=await open_of(session),
-                notes=await notes_of(session),
-                top_tags=await tags_of(session),
-                contacts=await contacts_of(session),
+                open_now=open_of(session),
+                notes=notes_of(session),
+                top_tags=tags_of(session),
+                contacts=contacts_of(session),
             )
 
-        return await self._read(read)
+        return await self._read.sync(read)
 
     async def add_custom_tag(self, tag: str, description: str, *, by: str, at: datetime) -> bool:
         """Add a tag to the taxonomy; False when it was there already (nothing changed)."""
@@ -325,10 +324,10 @@ class RecordStore:
         """The tags leads added: tag -> description."""
         statement = select(CustomTagRow.tag, CustomTagRow.description).order_by(CustomTagRow.tag)
 
-        async def read(session: AsyncSession) -> dict[str, str]:
-            return {str(t): str(d) for t, d in (await session.execute(statement)).all()}
+        def read(session: Session) -> dict[str, str]:
+            return {str(t): str(d) for t, d in session.execute(statement).all()}
 
-        return await self._read(read)
+        return await self._read.sync(read)
 
     # --- aliases -----------------------------------------------------------------------------
 
@@ -452,11 +451,10 @@ class RecordStore:
             merchant_id, before=before, since=since, tag=tag, limit=limit
         )
 
-        async def read(session: AsyncSession) -> list[TimelineEvent]:
-            rows = (await session.scalars(statement)).all()
-            return [from_row(TimelineEvent, row) for row in rows]
+        def read(session: Session) -> list[TimelineEvent]:
+            return [from_row(TimelineEvent, row) for row in session.scalars(statement).all()]
 
-        events = await self._read(read)
+        events = await self._read.sync(read)
         older = None
         if len(events) > limit:
             events = events[:limit]
@@ -475,11 +473,11 @@ class RecordStore:
     # --- reading -----------------------------------------------------------------------------
 
     async def _one(self, cls: type[R], statement: Select[Any]) -> R | None:
-        async def read(session: AsyncSession) -> R | None:
-            row = await session.scalar(statement)
+        def read(session: Session) -> R | None:
+            row = session.scalar(statement)
             return from_row(cls, row) if row is not None else None
 
-        return await self._read(read)
+        return await self._read.sync(read)
 
     async def _many(self, cls: type[R], statement: Select[Any]) -> list[R]:
-        return await self._read(many_query(cls, statement))
+        return await self._read.sync(many_query(cls, statement))

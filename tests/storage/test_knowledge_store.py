@@ -17,9 +17,11 @@ from supportbot.storage import (
     SnippetUse,
     Store,
     alembic_config,
+    create_store,
     make_sync_engine,
     upgrade,
 )
+from supportbot.storage import incidents as incidents_module
 
 KNOWLEDGE_TABLES = {
     "snippets",
@@ -149,6 +151,34 @@ async def test_a_link_exists_once(store: Store) -> None:
     )
     assert sorted(links) == [False, False, True]
     assert await store.incidents.linked_to("merchant", "M-10001") == [opened.id]
+
+
+async def test_the_banner_sees_a_change_made_here_at_once(store: Store) -> None:
+    assert await store.incidents.banner_state("M-10001") == ([], [])
+    opened = await store.incidents.open(title="T", by="lina", status="investigating")
+    await store.incidents.link(opened.id, kind="merchant", ref="M-10001", by="x")
+    active, linked = await store.incidents.banner_state("M-10001")
+    assert [i.id for i in active] == [opened.id] and linked == [opened.id]
+    assert await store.incidents.banner_state("M-20002") == (active, [])
+    await store.incidents.move(opened.id, from_status="investigating", to_status="resolved", by="l")
+    assert await store.incidents.banner_state("M-10001") == ([], [])
+
+
+async def test_the_banner_sees_another_replicas_change_within_its_max_age(
+    database_url: str, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(incidents_module.time, "monotonic", lambda: clock[0])
+    assert await store.incidents.banner_state(None) == ([], [])
+    other = create_store(database_url)
+    try:
+        opened = await other.incidents.open(title="T", by="lina", status="investigating")
+    finally:
+        await other.close()
+    assert await store.incidents.banner_state(None) == ([], [])  # still trusted
+    clock[0] += incidents_module.ACTIVE_MAX_AGE
+    active, _ = await store.incidents.banner_state(None)
+    assert [i.id for i in active] == [opened.id]
 
 
 def notice(merchant: str, at: datetime) -> Notice:

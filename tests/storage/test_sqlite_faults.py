@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,21 @@ async def test_a_deleted_file_is_said_and_its_rows_spool_until_a_restart_replays
     await restarted.audit.record(audit_entry("after"))
     await until_healthy(restarted)
     assert sorted(await audit_ids(restarted)) == ["req-after", "req-during"]
+
+
+async def test_a_card_read_on_a_deleted_file_is_refused_with_the_file_named(
+    tmp_path: Path, open_store: OpenStore
+) -> None:
+    # The card's reads run on plain sqlite3 connections in threads (storage/local_reads.py):
+    # they are guarded and classified as the async engine's are.
+    database = tmp_path / "data" / "supportbot.db"
+    store = open_store(sqlite_url(tmp_path / "data"))
+    database.unlink()
+    since = datetime.now(UTC) - timedelta(days=30)
+    with pytest.raises(StorageUnavailable) as refused:
+        await store.record.card("M-10001", contacts_since=since)
+    assert str(database) in refused.value.problem
+    assert not database.exists()  # the read did not create an empty file in its place
 
 
 def test_a_replaced_file_is_never_written_nor_opened_and_the_process_survives(

@@ -58,12 +58,8 @@ class BannerRead:
             self._task = asyncio.get_running_loop().create_task(self._read(store))
 
     async def _read(self, store: Store) -> tuple[list[Incident], dict[int, bool]]:
-        active = await store.incidents.active()
-        linked: dict[int, bool] = {}
-        if active and self._merchant_id is not None:
-            ids = await store.incidents.linked_to("merchant", self._merchant_id)
-            linked = dict.fromkeys(ids, True)
-        return active, linked
+        active, ids = await store.incidents.banner_state(self._merchant_id)
+        return active, dict.fromkeys(ids, True)
 
     async def lines(self, facts: MerchantFacts | None, *, tags: Sequence[str] = ()) -> list[str]:
         """The banner lines of the active issues matching `facts` (or only the merchant id)."""
