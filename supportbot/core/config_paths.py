@@ -2,9 +2,10 @@
 commands.
 
 - A relative path written in the config file (`data_dir`, `command_folders`, `log_file`, a
-  `sqlite:///` file in `database_url`) is read against the file's own folder, so the bot finds
-  the same files whichever folder it is started from. Paths from the environment or the command
-  line stay relative to the current folder, as a shell user expects.
+  `sqlite:///` file in `database_url`, `snippets_file` in `[knowledge]`) is read against the
+  file's own folder, so the bot finds the same files whichever folder it is started from.
+  Paths from the environment or the command line stay relative to the current folder, as a
+  shell user expects.
 - Without `data_dir`, the data folder is the user's data folder: `$XDG_DATA_HOME/supportbot`, by
   default `~/.local/share/supportbot`. Nothing is written into the current folder.
 - The bundled commands are the package `supportbot_commands` (the checkout's `commands/`
@@ -27,6 +28,8 @@ __all__ = [
 
 BUNDLED_PACKAGE = "supportbot_commands"
 _PATH_KEYS = ("data_dir", "log_file")
+#: Paths inside a nested table: table -> its keys that are paths.
+_TABLE_PATH_KEYS = {"knowledge": ("snippets_file",)}
 _SQLITE_PREFIX = "sqlite:///"
 
 
@@ -57,6 +60,13 @@ def anchor_file_paths(values: dict[str, Any], base: Path) -> dict[str, Any]:
     for key in _PATH_KEYS:
         if key in anchored:
             anchored[key] = _anchored(anchored[key], base)
+    for table, keys in _TABLE_PATH_KEYS.items():
+        nested = anchored.get(table)
+        if isinstance(nested, dict):
+            anchored[table] = {
+                key: _anchored(value, base) if key in keys else value
+                for key, value in nested.items()
+            }
     folders = anchored.get("command_folders")
     if isinstance(folders, list):
         anchored["command_folders"] = [_anchored(folder, base) for folder in folders]

@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["BUNDLED_SNIPPETS", "KnowledgeSettings"]
 
-#: The seed shipped with the checkout (config/snippets.toml), used when none is configured.
-BUNDLED_SNIPPETS = Path(__file__).resolve().parents[2] / "config" / "snippets.toml"
+#: The seed shipped with the package (the demo's dozen snippets), used when none is configured.
+BUNDLED_SNIPPETS = Path(__file__).resolve().parents[1] / "record" / "knowledge" / "snippets.toml"
 
 
 class KnowledgeSettings(BaseModel):
@@ -31,8 +31,9 @@ class KnowledgeSettings(BaseModel):
     snippets_file: Path | None = Field(
         None,
         description="TOML file whose [[snippet]] entries seed the library on start (keys "
-        "already in the database are left alone); default: config/snippets.toml of the "
-        "checkout. Relative paths are read against the current folder",
+        "already in the database are left alone); default: the demo's, "
+        "shipped with the package. A relative path in the config file is read against the "
+        "file's folder",
     )
     seed_snippets: bool = Field(True, description="Seed the library from snippets_file on start")
     notify_approval_over: int = Field(

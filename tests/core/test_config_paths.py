@@ -13,6 +13,7 @@ from supportbot.core.config_paths import (
     bundled_commands_folder,
     default_data_dir,
 )
+from supportbot.core.settings import knowledge_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +48,12 @@ def test_relative_paths_in_the_file_are_read_against_the_files_folder(tmp_path: 
     assert settings.command_folders == [etc / "plugins", Path("/abs/plugins")]
     assert settings.log_file == etc / "logs" / "bot.log"
     assert settings.effective_database_url == f"sqlite:///{etc / 'db' / 'bot.db'}"
+
+
+def test_a_path_in_a_nested_table_is_read_against_the_files_folder_too(tmp_path: Path) -> None:
+    path = _config(tmp_path, '[knowledge]\nsnippets_file = "our-snippets.toml"\n')
+    etc = (tmp_path / "etc").resolve()
+    assert knowledge_settings(load_settings(path)).snippets_file == etc / "our-snippets.toml"
 
 
 def test_paths_from_the_environment_stay_relative_to_where_the_bot_starts(

@@ -1,8 +1,8 @@
 """The snippet library: keys, the seed file, search ranking, and rendering for one merchant.
 
-A key carries its categories, `billing::refund-delayed`. The seed file (`config/snippets.toml`)
-holds `[[snippet]]` entries; each is checked like a lead's edit (a body that would be refused
-then is refused at start, naming the entry).
+A key carries its categories, `billing::refund-delayed`. The seed file (the demo's is
+`snippets.toml` beside this module) holds `[[snippet]]` entries; each is checked like a lead's
+edit (a body that would be refused then is refused at start, naming the entry).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from supportbot import ConfigError
+from supportbot.core.knowledge_settings import BUNDLED_SNIPPETS
 from supportbot.record.knowledge.facts import facts_from_answers
 from supportbot.record.knowledge.snippets import (
     check_key,
@@ -98,7 +99,7 @@ def test_rendering_asks_for_what_the_agent_must_type() -> None:
 
 
 def test_the_bundled_seed_has_a_dozen_valid_snippets() -> None:
-    seeded = load_seed(ROOT / "config" / "snippets.toml")
+    seeded = load_seed(BUNDLED_SNIPPETS)
     assert len(seeded) >= 12
     assert len({s.key for s in seeded}) == len(seeded)
 
