@@ -46,7 +46,6 @@ async def timeline(
             f" --{name} {value}" for name, value in (("tag", wanted), ("since", since)) if value
         )
         next_page = f"/timeline {merchant}{options} --older {page.older.token()}"
-        reply.footer = f"Older: {next_page}"
         reply.choices.append(Choice(label="Older", command=next_page))
     else:
         reply.footer = "The beginning of the record."

@@ -125,18 +125,24 @@ class TimelineEvent:
 
 @dataclass(frozen=True)
 class TimelineCursor:
-    """Where a page of the timeline ended: the next page starts below this event."""
+    """Where a page of the timeline ended: the next page starts below this event.
 
-    at: datetime
+    `at` None: only the event's id is known (a typed `--older 5083`); the page's query reads its
+    time from the event itself."""
+
+    at: datetime | None
     id: int
 
     def token(self) -> str:
-        """The cursor as one word, for an "older" button or command (`<iso time>~42`)."""
-        return f"{self.at.isoformat()}~{self.id}"
+        """The cursor as one short word, for an "older" button or command: the event's id."""
+        return str(self.id)
 
     @classmethod
     def parse(cls, token: str) -> TimelineCursor:
-        """The cursor of `token()`; ValueError when it is not one."""
+        """The cursor of `token()` (or of the older `<iso time>~42` form, which buttons posted
+        before carry); ValueError when it is not one."""
+        if token.isascii() and token.isdigit():
+            return cls(None, int(token))
         at, _, number = token.rpartition("~")
         when = datetime.fromisoformat(at)
         if when.tzinfo is None:

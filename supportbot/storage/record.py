@@ -85,10 +85,13 @@ def timeline_statement(
     if since is not None:
         statement = statement.where(EventRow.at >= since)
     if before is not None:
-        # `at <= x` bounds the index range; the OR only breaks ties within one instant.
+        # `at <= x` bounds the index range; the OR only breaks ties within one instant. A
+        # cursor of an id alone takes its time from the event (one primary-key lookup).
+        at: Any = before.at
+        if at is None:
+            at = select(EventRow.at).where(EventRow.id == before.id).scalar_subquery()
         statement = statement.where(
-            EventRow.at <= before.at,
-            or_(EventRow.at < before.at, EventRow.id < before.id),
+            EventRow.at <= at, or_(EventRow.at < at, EventRow.id < before.id)
         )
     if tag is not None:
         wanted = stored_as(TagRow.tag, tag)

@@ -145,7 +145,12 @@ async def test_the_timeline_pages_newest_first_and_filters_by_tag(store: Store) 
     assert times == sorted(times, reverse=True)
     tagged = await record.timeline("M-10001", tag="settlement/delayed")
     assert [e.event_key for e in tagged.events] == ["tagged"]
-    assert TimelineCursor.parse(first.older.token()) == first.older
+    assert first.older.token() == str(first.older.id)  # short enough to type
+    by_id = await record.timeline("M-10001", before=TimelineCursor.parse(first.older.token()))
+    by_time = await record.timeline("M-10001", before=first.older)
+    assert [e.id for e in by_id.events] == [e.id for e in by_time.events] != []
+    old_form = f"{first.older.at.isoformat()}~{first.older.id}"  # buttons posted before
+    assert TimelineCursor.parse(old_form) == first.older
 
 
 def test_a_timeline_page_is_one_range_scan_of_its_index(database_url: str) -> None:
@@ -156,7 +161,9 @@ def test_a_timeline_page_is_one_range_scan_of_its_index(database_url: str) -> No
     cursor = TimelineCursor(T0, 42)
     try:
         with engine.connect() as connection:
-            for before, tag in ((None, None), (cursor, None), (cursor, "settlement/delayed")):
+            by_id = TimelineCursor(None, 42)
+            shapes = ((None, None), (cursor, None), (cursor, "settlement/delayed"), (by_id, None))
+            for before, tag in shapes:
                 statement = timeline_statement("M-10001", before=before, tag=tag, limit=20)
                 compiled = statement.compile(
                     dialect=connection.dialect, compile_kwargs={"literal_binds": True}
