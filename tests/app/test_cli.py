@@ -62,6 +62,17 @@ def test_exec_demo_merchant_prints_the_card_and_exits_0(tmp_path: Path) -> None:
     assert [line for line in result.stderr.splitlines() if not progress.fullmatch(line)] == []
 
 
+def test_the_first_exec_on_a_new_data_folder_already_sees_the_demo_history(
+    tmp_path: Path,
+) -> None:
+    # The sample month is written before the first command, not beside it (which answered
+    # "Nothing on M-10001's timeline yet" and was cancelled half-way when exec ended).
+    result = supportbot("exec", "--demo", "/timeline M-10001", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Timeline of M-10001"), result.stdout
+    assert "--older " in result.stdout
+
+
 def test_exec_json_output_is_the_reply(tmp_path: Path) -> None:
     result = supportbot("exec", "--demo", "--json", "/merchant sinar@example.id", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
