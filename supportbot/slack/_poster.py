@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from supportbot.core.reply import Reply
 
-from ._blocks import SlackMessage, render_reply, section_block
+from ._blocks import SlackMessage, render_reply
+from ._layout import section_block
 from ._outbox import Outbox
 
 __all__ = ["SlackChannelPoster"]
