@@ -54,7 +54,8 @@ async def test_only_leads_add_tags_to_the_taxonomy(record_bot: BotTester) -> Non
 
 async def test_tags_that_meet_an_active_issue_suggest_the_link(record_bot: BotTester) -> None:
     opened = await record_bot.run(
-        '/incident open "Terminals offline in Bandung" --match city=Bandung --tags device/offline', user=LINA
+        '/incident open "Terminals offline in Bandung" --match city=Bandung --tags device/offline',
+        user=LINA,
     )
     assert opened.outcome is Outcome.OK, opened.text
     logged = await record_bot.run("/log M-10001 terminal will not connect")

@@ -106,11 +106,12 @@ class Bulletins:
         share = done.share
         assert share is not None
         zone = stats_settings(self._settings).zone
-        if not done.picked_now and done.delivered:
-            return messages.share_already(share.interaction_ref, share.claimed_at.astimezone(zone))
-        if done.delivered:
-            return messages.share_posted(share.interaction_ref, done.channel or "")
-        return messages.share_not_posted(done.channel)
+        text = messages.share_posted(share.interaction_ref, done.channel or "")
+        if not done.picked_now:
+            text = messages.share_already(share.interaction_ref, share.claimed_at.astimezone(zone))
+        if not done.delivered:
+            text += " " + messages.share_not_posted(done.channel)
+        return text
 
     def share_nothing(self) -> str:
         """Why nothing was shared today."""

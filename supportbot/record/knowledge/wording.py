@@ -324,10 +324,10 @@ def share_not_posted(channel: str | None) -> str:
     """The share was picked but reached no channel."""
     if channel is None:
         return (
-            "Picked and recorded; no share channel is configured ([knowledge] share_channel), "
-            "so here it is to pass on."
+            "It is recorded but not posted: no share channel is configured ([knowledge] "
+            "share_channel), so here it is to pass on."
         )
     return (
-        f"Picked and recorded, but it could not be posted to {channel} (no Slack connection "
-        "here, or Slack refused it); a Slack replica posts it at its next run."
+        f"It is recorded but could not be posted to {channel} (no Slack connection here, or "
+        "Slack refused it); a Slack replica posts it at its next run."
     )
