@@ -104,6 +104,11 @@ async def log(
     if merchant_id is None:
         reply.outcome = Outcome.OK  # logged, as unknown: the not-found card says what to do
     reply.text = f"{opened}\n{reply.text}" if reply.text else opened
+    suggestions = await ctx.knowledge.link_suggestions(
+        [t.lstrip("#") for t in tags], interaction.ref
+    )
+    if suggestions:
+        reply.section("Known issues with these tags").items += suggestions
     return reply
 
 

@@ -55,9 +55,10 @@ async def snippet(ctx: Context, key: str, who: MerchantRef, values: Rest | None 
     ctx.audit_target = merchant_id
     rendered = await ctx.knowledge.render(key, merchant_id, _words(values))
     used = rendered.snippet
+    counted = f" · counted in {rendered.interaction_ref}" if rendered.interaction_ref else ""
     return Reply(
         text=rendered.text,
-        footer=f"{used.key} v{used.version} for {merchant_id} · copy and send",
+        footer=f"{used.key} v{used.version} for {merchant_id}{counted} · copy and send",
     )
 
 

@@ -32,7 +32,17 @@ async def tag(ctx: Context, about: str, changes: Rest | None = None) -> Reply:
         ctx.audit_target = subject.merchant_id
     where = subject.interaction_ref or subject.merchant_id
     shown = " ".join(("+" if c.add else "-") + c.tag for c in parsed)
-    return Reply(text=f"{where}: {shown} ({added} added, {removed} removed).")
+    reply = Reply(text=f"{where}: {shown} ({added} added, {removed} removed).")
+    if where is not None:
+        await _suggest_links(ctx, reply, [c.tag for c in parsed if c.add], where)
+    return reply
+
+
+async def _suggest_links(ctx: Context, reply: Reply, tags: list[str], target: str) -> None:
+    """Add the known issues these tags concern, with the command that links them."""
+    suggestions = await ctx.knowledge.link_suggestions(tags, target)
+    if suggestions:
+        reply.section("Known issues with these tags").items += suggestions
 
 
 @command(

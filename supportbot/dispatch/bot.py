@@ -28,6 +28,7 @@ from supportbot.core.errors import ConfigError
 from supportbot.core.masking import style_of, use_mask_style
 from supportbot.core.message import Message, User
 from supportbot.core.plugins import PluginFailure, load_plugins
+from supportbot.core.posting import ChannelPoster
 from supportbot.core.progress import ProgressOutlet
 from supportbot.core.registry import CommandRegistry
 from supportbot.core.reply import Reply
@@ -62,6 +63,9 @@ class Outlets:
     alert_notifier: AlertNotifier | None = None
     #: Shows the progress of long runs (a bulk notice); none: only the final answer.
     progress: ProgressOutlet | None = None
+    #: Posts to channels and edits those posts (early warnings, the daily share); none: they
+    #: are recorded and shown to the requester only.
+    poster: ChannelPoster | None = None
 
 
 class Bot:
@@ -126,6 +130,11 @@ class Bot:
             warnings=self.warnings,
         )
 
+    @property
+    def poster(self) -> ChannelPoster | None:
+        """What posts to channels for this bot (the adapter's), if anything."""
+        return self._outlets.poster
+
     def database_health(self) -> StorageHealth | None:
         """Whether the database takes writes now, and what waits in the spool (None without a
         database): what `/status` and the adapters' readiness probes show."""
@@ -157,6 +166,7 @@ class Bot:
             commands=self.registry,
             actions=self.actions,
             progress=self._outlets.progress,
+            poster=self._outlets.poster,
         )
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from supportbot.access.roles import allowed_roles
 from supportbot.core.errors import UsageError
 from supportbot.core.message import Message, User
+from supportbot.core.posting import ChannelPoster
 from supportbot.core.progress import ProgressOutlet, ProgressUpdate
 from supportbot.core.settings import Settings
 from supportbot.record.knowledge.facade import Knowledge
@@ -56,6 +57,7 @@ class Context:
         roles: frozenset[str] = frozenset(),
         notes: RunNotes | None = None,
         progress_outlet: ProgressOutlet | None = None,
+        poster: ChannelPoster | None = None,
     ) -> None:
         self.message = message
         self.spec = spec
@@ -76,6 +78,7 @@ class Context:
         self._notes = notes if notes is not None else RunNotes()
         self._record: RecordDesk | None = None
         self._progress_outlet = progress_outlet
+        self._poster = poster
         self._knowledge: Knowledge | None = None
 
     @property
@@ -168,6 +171,7 @@ class Context:
                 user=self.user,
                 request_id=self.request_id,
                 remaining=self.remaining,
+                poster=self._poster,
             )
         return self._knowledge
 

@@ -25,7 +25,7 @@ from supportbot.storage import StorageUnavailable, Store
 
 from .service_rollup import replica_name
 
-__all__ = ["LeasedJob", "Scheduler", "daily_at", "running_schedule", "weekly_after"]
+__all__ = ["LeasedJob", "Scheduler", "daily_at", "hourly", "running_schedule", "weekly_after"]
 
 log = logging.getLogger("supportbot.schedule")
 
@@ -58,14 +58,19 @@ def weekly_after(weekday: int, *, hour: int, zone: ZoneInfo) -> Callable[[dateti
     return period_of
 
 
-def daily_at(hour: int, *, zone: ZoneInfo) -> Callable[[datetime], str | None]:
-    """Today (local date), due from `hour` local time; None before it."""
+def daily_at(hour: int, *, zone: ZoneInfo, minute: int = 0) -> Callable[[datetime], str | None]:
+    """Today (local date), due from `hour`:`minute` local time; None before it."""
 
     def period_of(now: datetime) -> str | None:
         local = now.astimezone(zone)
-        return local.date().isoformat() if local.hour >= hour else None
+        return local.date().isoformat() if (local.hour, local.minute) >= (hour, minute) else None
 
     return period_of
+
+
+def hourly(now: datetime) -> str:
+    """The current UTC hour (`2026-12-03T06`): a job due once an hour."""
+    return now.astimezone(UTC).strftime("%Y-%m-%dT%H")
 
 
 class Scheduler:

@@ -77,6 +77,10 @@ DEFAULT_TAXONOMY = {
         description="The merchant's own plan and invoices",
         tags={"invoice": "An invoice question", "plan": "Changing plan"},
     ),
+    "privacy": TagGroup(
+        description="What must stay inside the support team",
+        tags={"private": "Never shared outside support (the daily share skips it)"},
+    ),
     "resolution": TagGroup(
         description="How the contact ended (the reason tag /done can require)",
         tags={

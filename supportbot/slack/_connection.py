@@ -35,6 +35,7 @@ from supportbot.dispatch.bot import Outlets
 from ._identity import SlackIdentity, authenticate
 from ._ops_alerts import SlackAlertNotifier, SlackEscalationSink, SlackRequesterNotifier
 from ._outbox import Outbox
+from ._poster import SlackChannelPoster
 from ._progress import SlackProgress
 from ._settings import slack_settings
 
@@ -68,7 +69,8 @@ class SlackConnection:
         """What this connection lends the bot: escalations posted to
         `[slack] engineering_channel` (logged without one), a note to the requester when an
         approver decides, alerts posted to `ops_channel` (logged without one), the progress of
-        long runs as one message edited in place."""
+        long runs as one message edited in place, and posts to channels (early warnings, the daily
+        share) that later edits update."""
         settings = self.settings
         engineering = slack_settings(settings).engineering_channel
         sink: EscalationSink = (
@@ -80,6 +82,7 @@ class SlackConnection:
             requester_notifier=SlackRequesterNotifier(self.outbox, settings.phone_region),
             alert_notifier=SlackAlertNotifier(self.outbox, ops) if ops else None,
             progress=SlackProgress(self.outbox),
+            poster=SlackChannelPoster(self.outbox),
         )
 
 

@@ -66,6 +66,7 @@ from ._record_rows import (
 )
 from ._record_tables import AliasRow, CustomTagRow, EventRow, InteractionRow, NoteRow, TagRow
 from ._store import Store, create_store, default_spool_dir
+from ._warning_tables import DailyShareRow, WarningReportRow, WarningRow
 from .deadlines import database_deadline
 from .errors import StorageUnavailable
 from .health import StorageHealth
@@ -73,12 +74,22 @@ from .incidents import Incident, IncidentEvent, IncidentLink, Incidents, Notice,
 from .leases import LeaseGrant, Leases
 from .record import CardRecord, RecordStore, timeline_statement
 from .sanitize import sanitized_row
+from .shares import DailyShare, Shares
 from .snippets import Snippet, SnippetConflict, Snippets, SnippetUse
 from .stats import CommandStats, ServiceMinute, ServiceStats, StatsQueries, histogram_quantile
+from .warnings import EarlyWarning, WarningReport, Warnings
 from .writer import WritePolicy, Writer
 
 __all__ = [
     "CardRecord",
+    "DailyShare",
+    "DailyShareRow",
+    "EarlyWarning",
+    "Shares",
+    "WarningReport",
+    "WarningReportRow",
+    "WarningRow",
+    "Warnings",
     "Snippets",
     "SnippetUse",
     "SnippetRow",

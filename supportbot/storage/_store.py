@@ -29,10 +29,12 @@ from .leases import Leases
 from .local_reads import READ_THREADS, LocalReads
 from .reads import Reader
 from .record import RecordStore
+from .shares import Shares
 from .snippets import Snippets
 from .spool import Spool
 from .sqlite_file import SqliteFile
 from .stats import StatsQueries
+from .warnings import Warnings
 from .writer import WritePolicy, Writer
 
 __all__ = ["Store", "create_store", "default_spool_dir", "spool_folder"]
@@ -76,6 +78,8 @@ class Store:
         self.record = RecordStore(self.read, writer)
         self.snippets = Snippets(self.read, writer)
         self.incidents = Incidents(self.read, writer)
+        self.warnings = Warnings(self.read, writer)
+        self.shares = Shares(self.read, writer)
 
     def health(self) -> StorageHealth:
         """Whether writes reach the database now, and if not, why and what waits in the spool.

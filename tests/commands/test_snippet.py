@@ -143,3 +143,29 @@ async def test_hostile_or_wrong_input_is_answered_with_what_to_do(
 async def test_the_placeholders_are_listed(bot: BotTester) -> None:
     reply = await bot.run("/snippets placeholders")
     assert "{{ owner_first_name }} — the owner's first name" in reply.sections[0].items
+
+
+async def test_a_use_is_attached_to_the_open_interaction_with_that_merchant(
+    bot: BotTester,
+) -> None:
+    logged = await bot.run(f"/log {DEMO_MERCHANT_ID} asked about a refund")
+    ref = next(w for w in (logged.text or "").split() if w.startswith("I-"))
+    used = await bot.run(f"/snippet greeting::first-reply {DEMO_MERCHANT_ID}")
+    assert used.footer == (
+        f"greeting::first-reply v1 for {DEMO_MERCHANT_ID} · counted in {ref} · copy and send"
+    )
+    # another merchant while the interaction is open: counted, but not in that interaction
+    other = await bot.run("/snippet greeting::first-reply M-10002")
+    assert "counted in" not in (other.footer or "")
+    assert bot.bot.store is not None
+    [attached] = await bot.bot.store.snippets.uses_of_interaction(ref)
+    assert attached.key == "greeting::first-reply" and attached.merchant_id == DEMO_MERCHANT_ID
+    assert await bot.bot.store.snippets.use_counts() == {"greeting::first-reply": 2}
+    await bot.run("/done #resolution/solved")
+    after = await bot.run(f"/snippet greeting::first-reply {DEMO_MERCHANT_ID}")
+    assert "counted in" not in (after.footer or "")  # closed: nothing open to attach to
+    assert len(await bot.bot.store.snippets.uses_of_interaction(ref)) == 1
+    listed = await bot.run("/snippets greeting")
+    assert listed.sections[0].items == [
+        "greeting::first-reply — First reply to a new contact (v1, used 3×)"
+    ]

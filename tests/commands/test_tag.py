@@ -50,3 +50,42 @@ async def test_only_leads_add_tags_to_the_taxonomy(record_bot: BotTester) -> Non
     assert (await record_bot.run("/tag M-10001 +payment/ewallet")).outcome is Outcome.OK
     listed = await record_bot.run("/tags payment")
     assert any("payment/ewallet" in item for s in listed.sections for item in s.items)
+
+
+async def test_tags_that_meet_an_active_issue_suggest_the_link(record_bot: BotTester) -> None:
+    opened = await record_bot.run(
+        '/incident open "Terminals offline in Bandung" --match city=Bandung --tags device/offline',
+        user=LINA,
+    )
+    assert opened.outcome is Outcome.OK, opened.text
+    logged = await record_bot.run("/log M-10001 terminal will not connect")
+    ref = next(w for w in (logged.text or "").split() if w.startswith("I-"))
+    tagged = await record_bot.run(f"/tag {ref} +device/offline")
+    [section] = [s for s in tagged.sections if s.title == "Known issues with these tags"]
+    assert section.items == [
+        "KI-1 Terminals offline in Bandung (investigating) concerns #device/offline: link it "
+        f"with /incident link KI-1 {ref}"
+    ]
+    linked = await record_bot.run(f"/incident link KI-1 {ref}")
+    assert linked.outcome is Outcome.OK, linked.text
+    # linked now, or a tag the issue does not concern: no suggestion
+    again = await record_bot.run(f"/tag {ref} -device/offline +device/offline")
+    assert all(s.title != "Known issues with these tags" for s in again.sections)
+    other = await record_bot.run(f"/tag {ref} +payment/qris")
+    assert all(s.title != "Known issues with these tags" for s in other.sections)
+
+
+async def test_a_logged_contact_with_an_issue_tag_suggests_the_link(
+    record_bot: BotTester,
+) -> None:
+    await record_bot.run('/incident open "QRIS down" --tag payment/qris', user=LINA)
+    logged = await record_bot.run("/log M-10002 #payment/qris QR code not accepted")
+    ref = next(w for w in (logged.text or "").split() if w.startswith("I-"))
+    [section] = [s for s in logged.sections if s.title == "Known issues with these tags"]
+    assert section.items == [
+        f"KI-1 QRIS down (investigating) concerns #payment/qris: link it with "
+        f"/incident link KI-1 {ref}"
+    ]
+    await record_bot.run("/incident status KI-1 resolved", user=LINA)
+    resolved = await record_bot.run(f"/tag {ref} +payment/qris")
+    assert all(s.title != "Known issues with these tags" for s in resolved.sections)

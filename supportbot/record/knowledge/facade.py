@@ -11,17 +11,20 @@ import asyncio
 import difflib
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from supportbot.core.errors import UsageError
 from supportbot.core.knowledge_settings import KnowledgeSettings
 from supportbot.core.message import User
+from supportbot.core.posting import ChannelPoster
 from supportbot.core.settings import Settings, knowledge_settings
 from supportbot.services.clients import ServiceResult, Services
 from supportbot.storage import Incident, IncidentEvent, Snippet, SnippetConflict, SnippetUse, Store
 
 from . import wording as messages
+from .bulletins import Bulletins
 from .facts import PLACEHOLDERS, Gather, MerchantFacts, facts_from_answers, lookup_facts
 from .incidents import (
     STATUSES,
@@ -83,8 +86,9 @@ def _usage(error: Exception) -> UsageError:
     return UsageError(str(error))
 
 
-class Knowledge:
-    """Snippets, known issues and bulk notices for one command run (`ctx.knowledge`)."""
+class Knowledge(Bulletins):
+    """Snippets, known issues, bulk notices, early warnings and the daily share for one command
+    run (`ctx.knowledge`)."""
 
     def __init__(
         self,
@@ -96,6 +100,7 @@ class Knowledge:
         user: User,
         request_id: str,
         remaining: Callable[[], float],
+        poster: ChannelPoster | None = None,
     ) -> None:
         self._store = store
         self._services = services
@@ -104,6 +109,7 @@ class Knowledge:
         self._user = user
         self._request_id = request_id
         self._remaining = remaining
+        self._poster = poster
 
     @property
     def store(self) -> Store:
@@ -199,6 +205,11 @@ class Knowledge:
         profile, facts = await self.lookup(merchant_id)
         if profile.not_found:
             raise UsageError(f"No merchant {merchant_id}; nothing was rendered.")
+        if interaction_id is None:
+            # counted in the agent's open interaction with this merchant, as runs are (`runs`)
+            open_now = await self.store.record.open_interaction_of(self._user.id)
+            if open_now is not None and open_now.merchant_id == merchant_id:
+                interaction_id = open_now.ref
         try:
             rendered = render_snippet(snippet, facts, given, agent_name=self._user.display)
         except TemplateRefused as refused:
@@ -215,7 +226,7 @@ class Knowledge:
                 at=datetime.now(UTC),
             )
         )
-        return rendered
+        return replace(rendered, interaction_ref=interaction_id)
 
     async def save_snippet(
         self,

@@ -147,6 +147,8 @@ class RenderedSnippet:
     snippet: Snippet
     text: str
     merchant_id: str
+    #: The open interaction the use was counted in, if any.
+    interaction_ref: str | None = None
 
 
 def render_snippet(

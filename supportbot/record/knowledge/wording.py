@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
 
+from supportbot.core.formatting import format_when
 from supportbot.core.wording import either
+from supportbot.storage import Incident
 
 # --- snippet templates -----------------------------------------------------------------------
 
@@ -197,4 +200,134 @@ def too_many_to_notify(count: int, limit: int) -> str:
     """More merchants than one notice run takes."""
     return (
         f"{count:,} merchants match, more than one notice run sends ({limit:,}); narrow the rule."
+    )
+
+
+def link_suggestion(incident: Incident, tags: Sequence[str], target: str) -> str:
+    """An active issue that concerns a contact's tags, and how to link the contact to it."""
+    about = " ".join(f"#{t}" for t in tags)
+    return (
+        f"{incident.ref} {incident.title} ({incident.status}) concerns {about}: link it with "
+        f"/incident link {incident.ref} {target}"
+    )
+
+
+# --- early warnings ----------------------------------------------------------------------------
+
+
+def _at(moment: datetime) -> str:
+    return format_when(moment.isoformat())
+
+
+def warning_title(ref: str, tag: str | None) -> str:
+    """The heading of a warning's channel message."""
+    return f":rotating_light: Early warning {ref}" + (f" · #{tag}" if tag else "")
+
+
+def warning_footer(reports: int, by: str, at: datetime) -> str:
+    """Who raised a warning, when, and how many reports it has."""
+    count = "1 report" if reports == 1 else f"{reports:,} reports"
+    return f'{count} · first by {by} at {_at(at)} · add yours with /warn "..." #tag'
+
+
+def warning_report_line(by: str, at: datetime) -> str:
+    """One of the latest reports of a warning."""
+    return f"{by} at {_at(at)}"
+
+
+def warning_empty() -> str:
+    """/warn without what the sender sees."""
+    return 'Say what you see, in quotes: /warn "card terminals offline in Bandung" #device/offline.'
+
+
+def warning_too_long(length: int, limit: int) -> str:
+    """/warn with a text over the limit."""
+    return (
+        f"That warning is {length:,} characters; keep it under {limit:,} (what you see, where, "
+        "since when) and put details in a thread."
+    )
+
+
+def warning_bad_tag(word: str) -> str:
+    """A second argument of /warn that is not a #tag."""
+    return (
+        f"{word[:40]!r} is not a tag: write it as #group/name after the quoted text, e.g. "
+        '/warn "terminals offline" #device/offline (/tags lists them).'
+    )
+
+
+def warning_posted(ref: str, channel: str, mention: str) -> str:
+    """The first report of a warning went out."""
+    who = f", mentioning {mention}" if mention else ""
+    return f"Posted early warning {ref} to {channel}{who}."
+
+
+def warning_added(ref: str, at: datetime, reports: int, edited: bool) -> str:
+    """A report added to the tag's open warning."""
+    shown = " (the message is updated)" if edited else ""
+    return f"Added to the warning posted at {_at(at)} ({ref}), now {reports:,} reports{shown}."
+
+
+def warning_not_posted(channel: str | None) -> str:
+    """Why a warning was recorded but did not reach a channel."""
+    if channel is None:
+        return (
+            "It is recorded, but no early-warning channel is configured: set "
+            "[knowledge] warning_channel so that warnings reach the stakeholders."
+        )
+    return (
+        f"It is recorded, but it could not be posted to {channel} (no Slack connection here, or "
+        "Slack refused it: check the bot is in that channel). Tell the stakeholders directly."
+    )
+
+
+def spike_title(tag: str) -> str:
+    """The heading of the bot's own suggestion of a warning."""
+    return f":chart_with_upwards_trend: Contacts about #{tag} are rising"
+
+
+def spike_text(tag: str, count: int, usual: float, now: datetime) -> str:
+    """What the bot saw, and the command that raises the warning."""
+    return (
+        f"{count:,} contacts tagged #{tag} in the hour to {_at(now)}; usually {usual:.1f} at this "
+        f'hour of the week. If it is one problem, warn the stakeholders: /warn "..." #{tag}'
+    )
+
+
+# --- the daily share ---------------------------------------------------------------------------
+
+
+def share_title(day: str) -> str:
+    """The heading of the daily share."""
+    return f":speech_balloon: A support contact from {day}"
+
+
+def share_nothing(day: str, repeat_days: int) -> str:
+    """No interaction of the day before qualifies."""
+    return (
+        f"Nothing to share from {day}: no interaction closed that day has a note, is not tagged "
+        f"private and is about a merchant not shared in the last {repeat_days} days."
+    )
+
+
+def share_already(ref: str, at: datetime) -> str:
+    """Today's share went out before."""
+    return f"Today's share ({ref}) was picked at {_at(at)}; one a day."
+
+
+def share_posted(ref: str, channel: str) -> str:
+    """The share went out."""
+    return f"Shared {ref} in {channel}."
+
+
+def share_not_posted(channel: str | None) -> str:
+    """The share was picked but reached no channel."""
+    if channel is None:
+        return (
+            "It is recorded but not posted: no share channel is configured ([knowledge] "
+            "share_channel), so here it is to pass on."
+        )
+    return (
+        f"It is recorded but could not be posted to {channel} (no Slack connection here, or "
+        "Slack refused it); a Slack replica posts it at its next run."
     )
