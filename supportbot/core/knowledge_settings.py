@@ -48,3 +48,16 @@ class KnowledgeSettings(BaseModel):
     notify_rate_per_s: float = Field(
         10.0, gt=0, le=1000, description="Sends per second to the notifications service"
     )
+    request_similarity: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="How alike a new feature request's words must be to an open one's with the "
+        "same tag (shared words over all their words) for /request to add it there",
+    )
+    request_notice_snippet: str = Field(
+        "feature::shipped",
+        min_length=1,
+        max_length=120,
+        description="The snippet /request notify sends when no --snippet is given",
+    )

@@ -21,6 +21,7 @@ from .incidents import Incidents
 from .leases import Leases
 from .reads import Reader
 from .record import RecordStore
+from .requests import FeatureRequests
 from .snippets import Snippets
 from .spool import Spool
 from .sqlite_file import SqliteFile
@@ -64,6 +65,7 @@ class Store:
         self.record = RecordStore(self.read, writer)
         self.snippets = Snippets(self.read, writer)
         self.incidents = Incidents(self.read, writer)
+        self.requests = FeatureRequests(self.read, writer)
 
     def health(self) -> StorageHealth:
         """Whether writes reach the database now, and if not, why and what waits in the spool.
