@@ -153,7 +153,7 @@ async def test_a_link_exists_once(store: Store) -> None:
 
 def notice(merchant: str, at: datetime) -> Notice:
     return Notice(
-        incident_id=1,
+        subject_id=1,
         merchant_id=merchant,
         snippet_key="a::b",
         snippet_version=1,
