@@ -46,7 +46,7 @@ async def request(
     new: bool = False,
     to: str | None = None,
 ) -> Reply:
-    """Adds the ask to the open request with the same tag whose words are alike (at least half
+    """Adds the ask to the open request with the same tag whose words are alike (three in five
     the same, by default), or opens R-n. Each merchant counts once per request.
 
     who: the merchant: id (M-10001), phone or email

@@ -49,7 +49,7 @@ class KnowledgeSettings(BaseModel):
         10.0, gt=0, le=1000, description="Sends per second to the notifications service"
     )
     request_similarity: float = Field(
-        0.5,
+        0.6,
         gt=0,
         le=1,
         description="How alike a new feature request's words must be to an open one's with the "

@@ -71,6 +71,8 @@ async def test_the_same_words_under_another_tag_or_unlike_words_open_a_new_reque
     assert (unlike.text or "").startswith("Recorded R-3"), unlike.text
     untagged = await bot.run("/request M-10004 export transactions to Excel")
     assert (untagged.text or "").startswith("Recorded R-4 for M-10004"), untagged.text
+    one_word_of_three = await bot.run("/request M-10005 export invoices to Excel #reports/export")
+    assert (one_word_of_three.text or "").startswith("Recorded R-5"), one_word_of_three.text
 
 
 async def test_new_and_to_skip_the_matching(bot: BotTester) -> None:

@@ -9,7 +9,7 @@ tag (or both none) and their texts are similar:
 - the score is the share of words the two have in common (shared words over all their distinct
   words, the Jaccard index), from 0 to 1;
 - they are similar when the score reaches the threshold (`[knowledge] request_similarity`,
-  0.5 by default: at least half of their words are the same).
+  0.6 by default: three words in five the same, so one word of three differing is not).
 
 The ask is compared with each candidate's title (the words of its first ask). The best score
 wins; a tie goes to the request more merchants asked for, then to the older one.
