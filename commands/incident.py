@@ -18,8 +18,6 @@ from supportbot import (
     Choice,
     Context,
     Field,
-    Outcome,
-    Preview,
     Reply,
     Rest,
     UsageError,
@@ -171,35 +169,7 @@ async def incident_link(ctx: Context, ref: str, target: str) -> Reply:
 
 async def preview_notify(ctx: Context, ref: str, *, snippet: str | None = None) -> Any:
     """The dry run: how many merchants, three samples, who has no contact on file."""
-    plan = await ctx.knowledge.plan_notice(ref, snippet)
-    count = len(plan.ready)
-    incident, used = plan.incident, plan.snippet
-    if count == 0:
-        missing = f" {len(plan.no_contact)} have no contact on file." if plan.no_contact else ""
-        return Reply(
-            outcome=Outcome.NOT_FOUND,
-            text=f"No merchant to notify about {incident.ref}.{missing} Nothing was sent.",
-        )
-    samples = "\n".join(f"• {r.merchant_id}: {r.text}" for r in plan.samples)
-    no_contact = (
-        f"\nNo contact on file (skipped): {', '.join(plan.no_contact[:20])}"
-        if plan.no_contact
-        else ""
-    )
-    problems = (
-        "\nNot notified: " + "; ".join(f"{m} ({why[:80]})" for m, why in plan.problems[:5])
-        if plan.problems
-        else ""
-    )
-    values = {
-        "count": f"{count:,}",
-        "ref": incident.ref,
-        "key": used.key,
-        "version": str(used.version),
-        "details": f"Samples:\n{samples}{no_contact}{problems}",
-    }
-    limit = ctx.knowledge.settings.notify_approval_over
-    return Preview(values=values, approval="lead" if count > limit else None)
+    return ctx.knowledge.notice_preview(await ctx.knowledge.plan_notice(ref, snippet))
 
 
 @command(
@@ -221,25 +191,10 @@ async def incident_notify(ctx: Context, ref: str, *, snippet: str | None = None)
     snippet: the snippet to send (default: the issue's own)
     """
     plan = await ctx.knowledge.plan_notice(ref, snippet)
-    ctx.audit_target = plan.incident.ref
-    title = f"Notifying {len(plan.ready):,} merchants about {plan.incident.ref}"
+    ctx.audit_target = plan.subject.ref
+    title = f"Notifying {len(plan.ready):,} merchants about {plan.subject.ref}"
     tally = await ctx.knowledge.send_notice(plan, ctx.progress(title))
-    failed = (
-        "; failures: " + "; ".join(f"{m}: {why[:80]}" for m, why in tally.failures[:5])
-        if tally.failures
-        else ""
-    )
-    text = (
-        f"{plan.incident.ref}: sent {tally.sent:,}, failed {tally.failed:,}, skipped "
-        f"{tally.skipped:,} (no contact on file), already notified {tally.already:,}{failed}."
-    )
-    if tally.in_flight:
-        text += (
-            f" {tally.in_flight:,} are being sent by another run (or one that stopped under a "
-            "minute ago): run it again in a minute to finish them."
-        )
-    outcome = Outcome.ERROR if tally.failed else Outcome.OK
-    return Reply(outcome=outcome, text=text, footer=f"{plan.snippet.key} v{plan.snippet.version}")
+    return ctx.knowledge.notice_result(plan, tally)
 
 
 @command(

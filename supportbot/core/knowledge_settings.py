@@ -145,3 +145,17 @@ class KnowledgeSettings(BaseModel):
         """`share_at` as (hour, minute)."""
         hour, minute = self.share_at.split(":")
         return int(hour), int(minute)
+
+    request_similarity: float = Field(
+        0.6,
+        gt=0,
+        le=1,
+        description="How alike a new feature request's words must be to an open one's with the "
+        "same tag (shared words over all their words) for /request to add it there",
+    )
+    request_notice_snippet: str = Field(
+        "feature::shipped",
+        min_length=1,
+        max_length=120,
+        description="The snippet /request notify sends when no --snippet is given",
+    )

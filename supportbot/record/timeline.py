@@ -27,6 +27,8 @@ _KIND = {
     "alias_saved": "☎",
     "alias_removed": "☎",
     "command": "🔎",
+    "request": "💡",
+    "notice": "📣",
 }
 
 

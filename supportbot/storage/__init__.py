@@ -13,6 +13,7 @@ The user gives one URL: `sqlite:///data/supportbot.db` (the default), or
     await store.leases.acquire("qa-sample", holder, ttl=timedelta(minutes=2))   # one replica
     await store.stats.commands(since, until)   # runs by command and outcome, p50/p90/p95
     await store.record.timeline("M-10001")   # the support record (see `storage.record`)
+    await store.requests.ranked(tag="reports")   # feature requests by merchants asking
 
     store.health()                    # ok, or degraded with the sentence naming the problem
 
@@ -65,14 +66,17 @@ from ._record_rows import (
     TimelinePage,
 )
 from ._record_tables import AliasRow, CustomTagRow, EventRow, InteractionRow, NoteRow, TagRow
+from ._request_tables import FeatureAskRow, FeatureRequestRow, RequestNoticeRow
 from ._store import Store, create_store, default_spool_dir
 from ._warning_tables import DailyShareRow, WarningReportRow, WarningRow
 from .deadlines import database_deadline
 from .errors import StorageUnavailable
 from .health import StorageHealth
-from .incidents import Incident, IncidentEvent, IncidentLink, Incidents, Notice, NoticeClaim
+from .incidents import Incident, IncidentEvent, IncidentLink, Incidents
 from .leases import LeaseGrant, Leases
+from .notices import Notice, NoticeClaim, NoticeLedger
 from .record import CardRecord, RecordStore, timeline_statement
+from .requests import FeatureAsk, FeatureRequest, FeatureRequests, RecordedAsk
 from .sanitize import sanitized_row
 from .shares import DailyShare, Shares
 from .snippets import Snippet, SnippetConflict, Snippets, SnippetUse
@@ -90,6 +94,13 @@ __all__ = [
     "WarningReportRow",
     "WarningRow",
     "Warnings",
+    "FeatureAsk",
+    "FeatureAskRow",
+    "FeatureRequest",
+    "FeatureRequestRow",
+    "FeatureRequests",
+    "RecordedAsk",
+    "RequestNoticeRow",
     "Snippets",
     "SnippetUse",
     "SnippetRow",
@@ -97,6 +108,7 @@ __all__ = [
     "Snippet",
     "NoticeRow",
     "NoticeClaim",
+    "NoticeLedger",
     "Notice",
     "Incidents",
     "IncidentRow",

@@ -156,7 +156,8 @@ class EventRow(Base):
     merchant_id: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: opened, closed, note, note_retracted, tagged, untagged, alias_saved, alias_removed,
-    #: command (a lookup or an action run for this merchant).
+    #: command (a lookup or an action run for this merchant), request (a feature request the
+    #: merchant asked for), notice (a bulk notice sent, failed or skipped).
     kind: Mapped[str] = mapped_column(String(32))
     actor_id: Mapped[str] = mapped_column(String(200))
     actor_name: Mapped[str] = mapped_column(String(200), default="")

@@ -29,6 +29,7 @@ from .leases import Leases
 from .local_reads import READ_THREADS, LocalReads
 from .reads import Reader
 from .record import RecordStore
+from .requests import FeatureRequests
 from .shares import Shares
 from .snippets import Snippets
 from .spool import Spool
@@ -80,6 +81,7 @@ class Store:
         self.incidents = Incidents(self.read, writer)
         self.warnings = Warnings(self.read, writer)
         self.shares = Shares(self.read, writer)
+        self.requests = FeatureRequests(self.read, writer)
 
     def health(self) -> StorageHealth:
         """Whether writes reach the database now, and if not, why and what waits in the spool.

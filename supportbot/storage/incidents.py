@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, func, insert, select, update
+from sqlalchemy import Select, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Session
 
 from ._knowledge_tables import IncidentEventRow, IncidentLinkRow, IncidentRow, NoticeRow
 from .changes import Update, insert_statement
+from .notices import Notice, NoticeClaim, NoticeLedger
 from .reads import Reader
 from .sanitize import clean_text, sanitized_row
 from .writer import Writer
@@ -33,9 +34,8 @@ LINKS: Table = IncidentLinkRow.__table__  # type: ignore[assignment]
 NOTICES: Table = NoticeRow.__table__  # type: ignore[assignment]
 #: Statuses that count as active (shown on cards, listed by /incidents).
 RESOLVED = "resolved"
-#: A notice claimed this long ago and still `sending` was left by a run that stopped: another
-#: run may take it over (one send, with the service's timeout, ends well within it).
-NOTICE_LEASE = timedelta(seconds=30)
+
+
 #: How many active issues a card or /incidents considers (newest first).
 ACTIVE_LIMIT = 50
 #: How long (seconds) a card trusts the active issues it last read: a change made by another
@@ -99,32 +99,6 @@ class IncidentLink:
     at: datetime
 
 
-@dataclass(frozen=True, kw_only=True)
-class Notice:
-    """One notice to one merchant about one issue, with one snippet version."""
-
-    incident_id: int
-    merchant_id: str
-    snippet_key: str
-    snippet_version: int
-    idempotency_key: str
-    channel: str | None = None
-    destination: str | None = None
-    state: str = "sending"
-    detail: str = ""
-    by: str
-    claimed_at: datetime
-    finished_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class NoticeClaim:
-    """`won`: this caller sends it; otherwise `notice` says what happened to it before."""
-
-    won: bool
-    notice: Notice
-
-
 def _active_statement(limit: int) -> Select[Any]:
     return (
         select(INCIDENTS)
@@ -154,6 +128,8 @@ class Incidents:
         # them, and they change a few times a day. Writes through this object drop it; another
         # replica's change shows within ACTIVE_MAX_AGE.
         self._active: tuple[float, list[Incident]] | None = None
+        #: The ledger of bulk notices about issues (shared rules: `notices.NoticeLedger`).
+        self.notices_ledger = NoticeLedger(read, writer, NOTICES, "incident_id")
 
     # --- the issue ---------------------------------------------------------------------------
 
@@ -345,86 +321,17 @@ class Incidents:
     # --- notices -----------------------------------------------------------------------------
 
     async def claim_notice(self, notice: Notice) -> NoticeClaim:
-        """Claim the right to send `notice` (state `sending`) before anything is sent.
-
-        The first claim of (issue, merchant, snippet, version) wins. A later one wins only to
-        finish a send that never finished: one that `failed`, or one still `sending` after
-        NOTICE_LEASE (its run stopped). It reuses the first claim's idempotency key, so the
-        notifications service answers it as the first, never twice.
-        """
-        values = sanitized_row(
-            NOTICES,
-            {f.name: getattr(notice, f.name) for f in fields(Notice)},
-            keys=("merchant_id", "snippet_key", "idempotency_key"),
-        )
-        pk = (
-            (NoticeRow.incident_id == values["incident_id"])
-            & (NoticeRow.merchant_id == values["merchant_id"])
-            & (NoticeRow.snippet_key == values["snippet_key"])
-            & (NoticeRow.snippet_version == values["snippet_version"])
-        )
-        retake = (
-            update(NoticeRow)
-            .where(
-                pk,
-                (NoticeRow.state == "failed")
-                | (
-                    (NoticeRow.state == "sending")
-                    & (NoticeRow.claimed_at <= values["claimed_at"] - NOTICE_LEASE)
-                ),
-            )
-            .values(
-                state="sending", by=values["by"], claimed_at=values["claimed_at"], finished_at=None
-            )
-        )
-
-        async def claim(connection: AsyncConnection) -> NoticeClaim:
-            try:
-                async with connection.begin_nested():
-                    await connection.execute(insert_statement(NOTICES), values)
-                return NoticeClaim(True, notice)
-            except IntegrityError:
-                pass
-            won = getattr(await connection.execute(retake), "rowcount", 0) == 1
-            row = (await connection.execute(select(NOTICES).where(pk))).one()
-            found: Notice = _of(Notice, row)
-            return NoticeClaim(won or found.claimed_at == notice.claimed_at, found)
-
-        return await self._writer.run(claim)
+        """Claim the right to send a notice about an issue (see `NoticeLedger.claim`)."""
+        return await self.notices_ledger.claim(notice)
 
     async def finish_notice(self, notice: Notice, *, state: str, detail: str = "") -> None:
         """Record how a claimed notice ended (`sent`, `failed`, `skipped`); durable on return."""
-        where = {
-            "incident_id": notice.incident_id,
-            "merchant_id": clean_text(notice.merchant_id),
-            "snippet_key": clean_text(notice.snippet_key),
-            "snippet_version": notice.snippet_version,
-        }
-        values = {"state": state, "detail": clean_text(detail)[:2000], "finished_at": _now()}
-        await self._writer.write(Update(NOTICES, where, values))
+        await self.notices_ledger.finish(notice, state=state, detail=detail)
 
     async def notice_counts(self, incident_id: int) -> dict[str, int]:
         """How many notices of the issue are in each state (every snippet version)."""
-        statement = (
-            select(NoticeRow.state, func.count())
-            .where(NoticeRow.incident_id == incident_id)
-            .group_by(NoticeRow.state)
-        )
-
-        async def read(session: AsyncSession) -> dict[str, int]:
-            return {str(s): int(n) for s, n in (await session.execute(statement)).all()}
-
-        return await self._read(read)
+        return await self.notices_ledger.counts(incident_id)
 
     async def notices(self, incident_id: int) -> list[Notice]:
         """Every notice of the issue, in the order they were claimed."""
-        statement = (
-            select(NOTICES)
-            .where(NoticeRow.incident_id == incident_id)
-            .order_by(NoticeRow.claimed_at)
-        )
-
-        async def read(session: AsyncSession) -> list[Notice]:
-            return [_of(Notice, row) for row in (await session.execute(statement)).all()]
-
-        return await self._read(read)
+        return await self.notices_ledger.all(incident_id)

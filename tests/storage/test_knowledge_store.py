@@ -183,7 +183,7 @@ async def test_the_banner_sees_another_replicas_change_within_its_max_age(
 
 def notice(merchant: str, at: datetime) -> Notice:
     return Notice(
-        incident_id=1,
+        subject_id=1,
         merchant_id=merchant,
         snippet_key="a::b",
         snippet_version=1,

@@ -19,6 +19,8 @@ from supportbot.core.errors import UsageError
 from supportbot.core.knowledge_settings import KnowledgeSettings
 from supportbot.core.message import User
 from supportbot.core.posting import ChannelPoster
+from supportbot.core.registry import Preview
+from supportbot.core.reply import Outcome, Reply
 from supportbot.core.settings import Settings, knowledge_settings
 from supportbot.services.clients import ServiceResult, Services
 from supportbot.storage import Incident, IncidentEvent, Snippet, SnippetConflict, SnippetUse, Store
@@ -35,7 +37,19 @@ from .incidents import (
     parse_merchant_list,
     parse_ref,
 )
-from .notices import NoticePlan, NoticeTally, Progress, audience_of, plan_notice, send_notices
+from .notices import (
+    Audience,
+    NoticePlan,
+    NoticeSubject,
+    NoticeTally,
+    Progress,
+    Sender,
+    audience_of,
+    incident_subject,
+    plan_notice,
+    send_notices,
+)
+from .requests import FeatureRequestDesk
 from .snippets import (
     RenderedSnippet,
     check_key,
@@ -390,17 +404,57 @@ class Knowledge(Bulletins):
             raise UsageError(messages.notify_needs_snippet(incident.ref))
         snippet = await self.snippet(key)
         audience = await audience_of(incident, self.store, self._services, self._gather)
+        return await self.plan_for(
+            incident_subject(incident, self.store),
+            snippet,
+            audience,
+            still_concerned=MatchRule.of(incident).matches,
+        )
+
+    async def plan_for(
+        self,
+        subject: NoticeSubject,
+        snippet: Snippet,
+        audience: Audience,
+        *,
+        still_concerned: Callable[[MerchantFacts], bool] | None = None,
+    ) -> NoticePlan:
+        """The dry run of a notice about any subject (an issue, a shipped request)."""
         limit = self.settings.notify_max
         if len(audience.merchant_ids) > limit:
             raise UsageError(messages.too_many_to_notify(len(audience.merchant_ids), limit))
         return await plan_notice(
-            incident,
+            subject,
             snippet,
             audience,
             services=self._services,
             gather=self._gather,
             agent_name=self._user.display,
+            still_concerned=still_concerned,
         )
+
+    def notice_preview(self, plan: NoticePlan) -> Preview | Reply:
+        """The question before a notice run: `{count}`, `{ref}`, `{key}`, `{version}` and
+        `{details}` (three samples, who has no contact, who could not be rendered) for the
+        command's `confirm=` template, and a lead's approval above `notify_approval_over`; a
+        reply that nothing would be sent when no merchant is ready."""
+        count = len(plan.ready)
+        if count == 0:
+            return Reply(
+                outcome=Outcome.NOT_FOUND,
+                text=messages.nobody_to_notify(plan.subject.ref, len(plan.no_contact)),
+            )
+        values = {
+            "count": f"{count:,}",
+            "ref": plan.subject.ref,
+            "key": plan.snippet.key,
+            "version": str(plan.snippet.version),
+            "details": messages.notice_details(
+                [(r.merchant_id, r.text) for r in plan.samples], plan.no_contact, plan.problems
+            ),
+        }
+        over = count > self.settings.notify_approval_over
+        return Preview(values=values, approval="lead" if over else None)
 
     async def send_notice(self, plan: NoticePlan, progress: Progress | None) -> NoticeTally:
         """Send `plan`, each notice exactly once, at the configured pace."""
@@ -409,8 +463,33 @@ class Knowledge(Bulletins):
             store=self.store,
             services=self._services,
             gather=self._gather,
-            by=self._user.display,
+            by=Sender(self._user.display, self._user.id, self._request_id),
             rate_per_s=self.settings.notify_rate_per_s,
             progress=progress,
             remaining=self._remaining,
         )
+
+    @staticmethod
+    def notice_result(plan: NoticePlan, tally: NoticeTally) -> Reply:
+        """How a notice run ended, in one reply (an error when any send failed)."""
+        text = messages.notice_tally(
+            plan.subject.ref,
+            sent=tally.sent,
+            failed=tally.failed,
+            skipped=tally.skipped,
+            already=tally.already,
+            in_flight=tally.in_flight,
+            failures=tally.failures,
+        )
+        return Reply(
+            outcome=Outcome.ERROR if tally.failed else Outcome.OK,
+            text=text,
+            footer=f"{plan.snippet.key} v{plan.snippet.version}",
+        )
+
+    # --- feature requests --------------------------------------------------------------------
+
+    @property
+    def requests(self) -> FeatureRequestDesk:
+        """Feature requests (R-n): recording asks, ranking, shipping, telling who asked."""
+        return FeatureRequestDesk(self, self.store, self._user, self._request_id)

@@ -53,6 +53,10 @@ PLACEHOLDERS: dict[str, str] = {
     "incident_summary": "in a notice: the customer summary",
     "incident_workaround": "in a notice: the workaround",
     "incident_status": "in a notice: the issue's status",
+    "request_ref": "in a shipped notice: the feature request, R-4",
+    "request_title": "in a shipped notice: what the merchant asked for",
+    "request_tag": "in a shipped notice: the request's tag",
+    "request_note": "in a shipped notice: what product said when it shipped",
 }
 
 #: The merchant fields a known issue's `--match` rule may name (each may have several values:

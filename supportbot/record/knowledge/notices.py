@@ -1,11 +1,15 @@
-"""Bulk notices about a known issue: who gets one, what it says, and sending each exactly once.
+"""Bulk notices: who gets one, what it says, and sending each exactly once.
 
-`plan_notice` is the dry run: the merchants the issue affects (its explicit list, the merchants
-linked to it, and those the services name for each `--match` field), each looked up live, its
-snippet rendered, its contact chosen (email, else the first phone by SMS). `send_notices` sends
-the plan: for each merchant it first claims (issue, merchant, snippet version) in the database
-(`store.incidents.claim_notice`), then calls the notifications service with the claim's
-idempotency key, then records the outcome. A second run, a double click, a restart or another
+A notice is about a subject (`NoticeSubject`): a known issue (KI-n), or a feature request that
+shipped (R-n). Everything below is the same for both; only the audience and the ledger differ.
+
+`plan_notice` is the dry run: the merchants the subject concerns (for an issue its explicit
+list, the merchants linked to it, and those the services name for each `--match` field; for a
+request the merchants who asked), each looked up live, its snippet rendered, its contact chosen
+(email, else the first phone by SMS). `send_notices` sends the plan: for each merchant it first
+claims (subject, merchant, snippet version) in the subject's ledger (`NoticeLedger.claim`),
+then calls the notifications service with the claim's idempotency key, then records the outcome
+and puts it on the merchant's timeline. A second run, a double click, a restart or another
 replica finds the claim and does not send again; a run killed between claim and outcome is
 finished by the next one with the same key, which the service answers without sending twice.
 """
@@ -14,14 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from supportbot.core.masking import mask_email, mask_phone
+from supportbot.core.masking import mask_email, mask_phone, mask_text
 from supportbot.services.clients import ServiceResult, Services
-from supportbot.storage import Incident, Notice, Snippet, Store
+from supportbot.storage import Incident, Notice, NoticeLedger, Snippet, Store, TimelineEvent
 
 from .facts import Gather, MerchantFacts, lookup_facts
 from .incidents import MatchRule
@@ -31,12 +35,15 @@ from .templates import TemplateRefused
 __all__ = [
     "Audience",
     "NoticePlan",
+    "NoticeSubject",
     "NoticeTally",
     "audience_of",
+    "incident_subject",
     "contact_of",
     "notice_key",
     "plan_notice",
     "send_notices",
+    "Sender",
 ]
 
 #: Where each searchable match field is asked: (service, path, query parameter).
@@ -54,11 +61,27 @@ SAMPLES = 3
 Progress = Callable[[int, int], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class NoticeSubject:
+    """What a notice is about: a known issue or a shipped feature request."""
+
+    #: "incident" or "request".
+    kind: str
+    id: int
+    #: How people name it: KI-3, R-4.
+    ref: str
+    title: str
+    #: The placeholders a notice has beside the merchant's (`incident_title`, `request_title`).
+    values: Mapping[str, str | None]
+    #: Where its notices are claimed and recorded.
+    ledger: NoticeLedger
+
+
 @dataclass
 class NoticePlan:
     """What a notice run would do."""
 
-    incident: Incident
+    subject: NoticeSubject
     snippet: Snippet
     ready: list[tuple[MerchantFacts, RenderedSnippet]] = field(default_factory=list)
     #: Merchants with neither an email nor a phone on file.
@@ -144,7 +167,7 @@ def contact_of(facts: MerchantFacts) -> tuple[str, str] | None:
 
 
 def incident_values(incident: Incident) -> dict[str, str | None]:
-    """The placeholders a notice has beside the merchant's."""
+    """The placeholders a notice about an issue has beside the merchant's."""
     return {
         "incident_ref": incident.ref,
         "incident_title": incident.title,
@@ -154,20 +177,34 @@ def incident_values(incident: Incident) -> dict[str, str | None]:
     }
 
 
+def incident_subject(incident: Incident, store: Store) -> NoticeSubject:
+    """A known issue as the subject of a notice."""
+    values = incident_values(incident)
+    return NoticeSubject(
+        "incident",
+        incident.id,
+        incident.ref,
+        incident.title,
+        values,
+        store.incidents.notices_ledger,
+    )
+
+
 async def plan_notice(
-    incident: Incident,
+    subject: NoticeSubject,
     snippet: Snippet,
     audience: Audience,
     *,
     services: Services,
     gather: Gather,
     agent_name: str,
+    still_concerned: Callable[[MerchantFacts], bool] | None = None,
 ) -> NoticePlan:
-    """Look every merchant up and render its notice (the dry run)."""
-    plan = NoticePlan(incident, snippet, unsearchable=list(audience.unsearchable))
-    rule = MatchRule.of(incident)
+    """Look every merchant up and render its notice (the dry run). A merchant a service found
+    (not named outright) is kept only if `still_concerned` says so (an issue's match rule)."""
+    plan = NoticePlan(subject, snippet, unsearchable=list(audience.unsearchable))
     named = set(audience.named)
-    extra = incident_values(incident)
+    extra = dict(subject.values)
     limiter = asyncio.Semaphore(LOOKUPS_AT_ONCE)
 
     async def one(merchant_id: str) -> tuple[str, ServiceResult[Any], MerchantFacts]:
@@ -181,7 +218,8 @@ async def plan_notice(
             why = "no such merchant" if profile.not_found else "the merchants service failed"
             plan.problems.append((merchant_id, why))
             continue
-        if merchant_id not in named and not rule.matches(facts):
+        keep = still_concerned is None or still_concerned(facts)
+        if merchant_id not in named and not keep:
             continue  # found by a search, but another field (or a later change) rules it out
         if contact_of(facts) is None:
             plan.no_contact.append(merchant_id)
@@ -195,10 +233,36 @@ async def plan_notice(
     return plan
 
 
-def notice_key(incident_id: int, merchant_id: str, key: str, version: int) -> str:
-    """The idempotency key of one notice: the same triple, the same key, on every replica."""
-    text = f"notice:{incident_id}:{merchant_id}:{key}:{version}"
+def notice_key(subject: NoticeSubject, merchant_id: str, key: str, version: int) -> str:
+    """The idempotency key of one notice: the same subject, merchant and snippet version, the
+    same key, on every replica (an issue's keys are as they were before requests had any)."""
+    kind = "" if subject.kind == "incident" else f"{subject.kind}:"
+    text = f"notice:{kind}{subject.id}:{merchant_id}:{key}:{version}"
     return hashlib.sha256(text.encode()).hexdigest()[:48]
+
+
+def _notice(
+    subject: NoticeSubject, snippet: Snippet, merchant_id: str, by: str, **more: Any
+) -> Notice:
+    return Notice(
+        subject_id=subject.id,
+        merchant_id=merchant_id,
+        snippet_key=snippet.key,
+        snippet_version=snippet.version,
+        idempotency_key=notice_key(subject, merchant_id, snippet.key, snippet.version),
+        by=by,
+        claimed_at=datetime.now(UTC),
+        **more,
+    )
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who runs a notice: the name kept on each notice, and the timeline's actor and run."""
+
+    name: str
+    user_id: str
+    request_id: str | None = None
 
 
 async def send_notices(
@@ -207,7 +271,7 @@ async def send_notices(
     store: Store,
     services: Services,
     gather: Gather,
-    by: str,
+    by: Sender,
     rate_per_s: float,
     progress: Progress | None = None,
     remaining: Callable[[], float] | None = None,
@@ -216,7 +280,8 @@ async def send_notices(
     docstring); merchants with no contact are recorded as skipped. Stops early, leaving the rest
     for a retry, when `remaining()` (the command's time left) runs out."""
     tally = NoticeTally()
-    incident, snippet = plan.incident, plan.snippet
+    subject, snippet = plan.subject, plan.snippet
+    ledger = subject.ledger
     total = len(plan.ready)
     pause = 1.0 / rate_per_s
     loop = asyncio.get_running_loop()
@@ -227,21 +292,11 @@ async def send_notices(
             tally.failed += total - done + 1
             break
         channel, address = contact_of(facts) or ("email", "")
-        now = datetime.now(UTC)
-        notice = Notice(
-            incident_id=incident.id,
-            merchant_id=facts.merchant_id,
-            snippet_key=snippet.key,
-            snippet_version=snippet.version,
-            idempotency_key=notice_key(
-                incident.id, facts.merchant_id, snippet.key, snippet.version
-            ),
-            channel=channel,
-            destination=mask_email(address) if channel == "email" else mask_phone(address),
-            by=by,
-            claimed_at=now,
+        shown = mask_email(address) if channel == "email" else mask_phone(address)
+        notice = _notice(
+            subject, snippet, facts.merchant_id, by.name, channel=channel, destination=shown
         )
-        claim = await store.incidents.claim_notice(notice)
+        claim = await ledger.claim(notice)
         if not claim.won:
             if claim.notice.state == "sending":
                 tally.in_flight += 1
@@ -252,48 +307,49 @@ async def send_notices(
             if delay > 0:
                 await asyncio.sleep(delay)
             next_at = max(next_at, loop.time()) + pause
-            contact = (channel, address)
-            await _send_one(store, services, gather, claim.notice, contact, rendered, tally)
+            sent = _Send(subject, claim.notice, (channel, address), rendered)
+            await _send_one(store, services, gather, sent, by, tally)
         if progress is not None:
             await progress(done, total)
     for merchant_id in plan.no_contact:
-        notice = Notice(
-            incident_id=incident.id,
-            merchant_id=merchant_id,
-            snippet_key=snippet.key,
-            snippet_version=snippet.version,
-            idempotency_key=notice_key(incident.id, merchant_id, snippet.key, snippet.version),
-            state="skipped",
-            detail="no email or phone on file",
-            by=by,
-            claimed_at=datetime.now(UTC),
-        )
-        claim = await store.incidents.claim_notice(notice)
+        why = "no email or phone on file"
+        notice = _notice(subject, snippet, merchant_id, by.name, state="skipped", detail=why)
+        claim = await ledger.claim(notice)
         if claim.won:
-            await store.incidents.finish_notice(notice, state="skipped", detail=notice.detail)
+            await ledger.finish(notice, state="skipped", detail=why)
+            await _on_timeline(store, subject, notice, by, "skipped", why)
         tally.skipped += 1
     return tally
+
+
+@dataclass(frozen=True)
+class _Send:
+    subject: NoticeSubject
+    notice: Notice
+    contact: tuple[str, str]
+    rendered: RenderedSnippet
 
 
 async def _send_one(
     store: Store,
     services: Services,
     gather: Gather,
-    notice: Notice,
-    contact: tuple[str, str],
-    rendered: RenderedSnippet,
+    send: _Send,
+    by: Sender,
     tally: NoticeTally,
 ) -> None:
-    channel, address = contact
-    incident_ref = f"KI-{notice.incident_id}"
+    channel, address = send.contact
+    notice = send.notice
     body = {
         "merchant_id": notice.merchant_id,
         "channel": channel,
         "to": address,
         "subject": (
-            f"{incident_ref}: {rendered.snippet.title}"[:200] if channel == "email" else None
+            f"{send.subject.ref}: {send.rendered.snippet.title}"[:200]
+            if channel == "email"
+            else None
         ),
-        "text": rendered.text,
+        "text": send.rendered.text,
     }
     (result,) = await gather(
         services.notifications.post(
@@ -308,4 +364,32 @@ async def _send_one(
         detail = str(result.error) if result.error is not None else "failed"
         tally.failures.append((notice.merchant_id, detail))
         state = "failed"
-    await store.incidents.finish_notice(notice, state=state, detail=detail)
+    await send.subject.ledger.finish(notice, state=state, detail=detail)
+    await _on_timeline(store, send.subject, notice, by, state, detail)
+
+
+async def _on_timeline(
+    store: Store, subject: NoticeSubject, notice: Notice, by: Sender, state: str, detail: str
+) -> None:
+    """The notice on the merchant's timeline: once per (notice, outcome), whoever retries."""
+    where = f" by {notice.channel} to {notice.destination}" if notice.destination else ""
+    what = {
+        "sent": f"sent{where}",
+        "failed": f"failed{where}: {detail[:120]}",
+        "skipped": f"not sent: {detail[:120]}",
+    }[state]
+    event = TimelineEvent(
+        event_key=f"notice:{notice.idempotency_key}:{state}",
+        merchant_id=notice.merchant_id,
+        at=datetime.now(UTC),
+        kind="notice",
+        actor_id=by.user_id,
+        actor_name=by.name,
+        request_id=by.request_id,
+        summary=mask_text(
+            f"Notice about {subject.ref} ({subject.title[:80]}) {what}"
+            f" · {notice.snippet_key} v{notice.snippet_version}"
+        ),
+        detail={"subject": subject.kind, "ref": subject.ref, "state": state},
+    )
+    await store.record.add_events(event)

@@ -331,3 +331,114 @@ def share_not_posted(channel: str | None) -> str:
         f"It is recorded but could not be posted to {channel} (no Slack connection here, or "
         "Slack refused it); a Slack replica posts it at its next run."
     )
+
+
+# --- bulk notices (about an issue or a shipped request) --------------------------------------
+
+
+def nobody_to_notify(ref: str, no_contact: int) -> str:
+    """A dry run that finds no merchant ready to notify."""
+    missing = f" {no_contact} have no contact on file." if no_contact else ""
+    return f"No merchant to notify about {ref}.{missing} Nothing was sent."
+
+
+def notice_details(
+    samples: Sequence[tuple[str, str]],
+    no_contact: Sequence[str],
+    problems: Sequence[tuple[str, str]],
+) -> str:
+    """The dry run's body: three rendered samples, who is skipped and who cannot be notified."""
+    text = "Samples:\n" + "\n".join(f"• {merchant}: {body}" for merchant, body in samples)
+    if no_contact:
+        text += f"\nNo contact on file (skipped): {', '.join(no_contact[:20])}"
+    if problems:
+        text += "\nNot notified: " + "; ".join(f"{m} ({why[:80]})" for m, why in problems[:5])
+    return text
+
+
+def notice_tally(
+    ref: str,
+    *,
+    sent: int,
+    failed: int,
+    skipped: int,
+    already: int,
+    in_flight: int,
+    failures: Sequence[tuple[str, str]],
+) -> str:
+    """How a notice run ended."""
+    failed_text = (
+        "; failures: " + "; ".join(f"{m}: {why[:80]}" for m, why in failures[:5])
+        if failures
+        else ""
+    )
+    text = (
+        f"{ref}: sent {sent:,}, failed {failed:,}, skipped {skipped:,} (no contact on file), "
+        f"already notified {already:,}{failed_text}."
+    )
+    if in_flight:
+        text += (
+            f" {in_flight:,} are being sent by another run (or one that stopped under a "
+            "minute ago): run it again in a minute to finish them."
+        )
+    return text
+
+
+# --- feature requests ------------------------------------------------------------------------
+
+
+def bad_request_tag(word: str) -> str:
+    """A #tag that cannot be one."""
+    return (
+        f"{word[:40]!r} is not a tag: write # and letters, digits, - _ / or . (up to 60), "
+        "e.g. #reports/export."
+    )
+
+
+def two_request_tags(first: str, second: str) -> str:
+    """An ask with two different tags."""
+    return f"Give one tag for a request, not #{first} and #{second[:40]}; nothing was recorded."
+
+
+def empty_request() -> str:
+    """An ask with no words to record."""
+    return (
+        "Say what the merchant asked for, e.g. /request M-10001 export transactions to Excel "
+        "#reports/export. Nothing was recorded."
+    )
+
+
+def request_too_long(length: int, limit: int) -> str:
+    """An ask over the size limit."""
+    return f"The request is {length:,} characters; keep it under {limit:,} (a note can hold more)."
+
+
+def bad_request_ref(ref: str) -> str:
+    """A reference that is not R-n."""
+    return f"{ref[:40]!r} is not a feature request: write R-4 (or 4). /requests lists them."
+
+
+def unknown_request(ref: str) -> str:
+    """No such feature request."""
+    return f"No feature request {ref[:40]}. /requests lists the open ones."
+
+
+def request_not_open(ref: str, by: str | None, when: str) -> str:
+    """Adding to, or shipping, a request that shipped already."""
+    return (
+        f"{ref} shipped already ({when} by {by or 'someone'}): nothing changed. To tell the "
+        f"merchants who asked: /request notify {ref}"
+    )
+
+
+def request_still_open(ref: str) -> str:
+    """A notice about a request that has not shipped."""
+    return (
+        f"{ref} has not shipped yet, so nobody was told anything. When it ships: "
+        f"/request shipped {ref}"
+    )
+
+
+def request_raced(ref: str) -> str:
+    """Someone else shipped it at the same moment."""
+    return f"{ref} was marked shipped by someone else just now; /request show {ref} says by whom."
