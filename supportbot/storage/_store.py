@@ -18,6 +18,7 @@ from ._engine import async_url, make_async_engine, make_writer_engine, safe_url,
 from .faults import DatabaseTarget
 from .health import StorageHealth
 from .incidents import Incidents
+from .kpi import KpiStore
 from .leases import Leases
 from .reads import Reader
 from .record import RecordStore
@@ -62,6 +63,7 @@ class Store:
         self.leases = Leases(self.read, writer)
         self.stats = StatsQueries(self.read, writer)
         self.record = RecordStore(self.read, writer)
+        self.kpi = KpiStore(self.read, writer)
         self.snippets = Snippets(self.read, writer)
         self.incidents = Incidents(self.read, writer)
 
