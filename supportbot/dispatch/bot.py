@@ -27,6 +27,7 @@ from supportbot.actions.runs import ConfirmedRun
 from supportbot.core.errors import ConfigError
 from supportbot.core.masking import style_of, use_mask_style
 from supportbot.core.message import Message, User
+from supportbot.core.outlets import LeadsOutlet
 from supportbot.core.plugins import PluginFailure, load_plugins
 from supportbot.core.progress import ProgressOutlet
 from supportbot.core.registry import CommandRegistry
@@ -62,6 +63,8 @@ class Outlets:
     alert_notifier: AlertNotifier | None = None
     #: Shows the progress of long runs (a bulk notice); none: only the final answer.
     progress: ProgressOutlet | None = None
+    #: Tells the support leads what cannot wait (a low CSAT); none: the log.
+    leads: LeadsOutlet | None = None
 
 
 class Bot:
@@ -157,6 +160,7 @@ class Bot:
             commands=self.registry,
             actions=self.actions,
             progress=self._outlets.progress,
+            leads=self._outlets.leads,
         )
 
 

@@ -12,6 +12,7 @@ from .context import Context
 
 if TYPE_CHECKING:
     from supportbot.actions.desk import ActionDesk
+    from supportbot.core.outlets import LeadsOutlet
     from supportbot.core.progress import ProgressOutlet
     from supportbot.core.registry import CommandRegistry, CommandSpec
     from supportbot.core.settings import Settings
@@ -60,6 +61,7 @@ def build_context(
     commands: CommandRegistry,
     actions: ActionDesk | None,
     progress: ProgressOutlet | None = None,
+    leads: LeadsOutlet | None = None,
 ) -> Context:
     """The context of one run of `request`; its deadline starts now. It writes what the
     command learns for the audit record into the run's notes."""
@@ -80,6 +82,7 @@ def build_context(
         roles=request.roles,
         notes=request.notes,
         progress_outlet=progress,
+        leads_outlet=leads,
     )
 
 

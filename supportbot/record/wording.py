@@ -208,3 +208,61 @@ def heatmap_description(days: list[tuple[str, int]]) -> str:
         "Heatmap of contacts by weekday (rows) and local hour (columns), darker is more; "
         "per day: " + ", ".join(f"{day} {count:,}" for day, count in days) + "."
     )
+
+
+# --- KPIs and CSAT ----------------------------------------------------------------------------
+
+
+def bad_csat_score(text: str) -> str:
+    return f"{_quoted(text)} is not a rating: give a whole number from 1 (bad) to 5 (great)."
+
+
+def not_an_interaction(text: str) -> str:
+    return (
+        f"{_quoted(text)} is not an interaction id. Ratings are per interaction: use the "
+        "I-XXXXXX id from the card, /done or /timeline."
+    )
+
+
+def csat_while_open(ref: str) -> str:
+    return f"{ref} is still open. Close it with /done first, then record the customer's rating."
+
+
+def csat_already(ref: str, score: int | None, by: str | None) -> str:
+    who = f" (recorded by {by})" if by else ""
+    return (
+        f"{ref} was already rated {score}/5{who}; one rating per interaction is kept. "
+        "Ask a lead if it was recorded wrongly."
+    )
+
+
+def low_csat_alert(interaction: Interaction, score: int, recorded_by: str) -> str:
+    agent = interaction.agent_name or interaction.agent_id
+    merchant = interaction.merchant_id or "an unknown contact"
+    return (
+        f"Low CSAT: {interaction.ref} ({interaction.channel} with {merchant}, handled by "
+        f"{agent}) was rated {score}/5 (recorded by {recorded_by}). It goes into this week's "
+        "QA sample."
+    )
+
+
+def csat_recorded(ref: str, score: int, alerted: bool) -> str:
+    told = " The leads were told, and it goes into this week's QA sample." if alerted else ""
+    return f"Recorded: the customer rated {ref} {score}/5.{told}"
+
+
+def business_time(seconds: float | None) -> str:
+    """`45 s`, `12 min`, `3 h 05 min` of business time; `—` when there is none."""
+    if seconds is None:
+        return "—"
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def percent(value: float | None) -> str:
+    """`92.5 %`; `—` when there is nothing to count."""
+    return "—" if value is None else f"{value:.1f} %"

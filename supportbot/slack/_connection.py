@@ -29,11 +29,16 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from supportbot.actions.escalation import EscalationSink, LogEscalationSink
-from supportbot.core.settings import Settings
+from supportbot.core.settings import Settings, kpi_settings
 from supportbot.dispatch.bot import Outlets
 
 from ._identity import SlackIdentity, authenticate
-from ._ops_alerts import SlackAlertNotifier, SlackEscalationSink, SlackRequesterNotifier
+from ._ops_alerts import (
+    SlackAlertNotifier,
+    SlackEscalationSink,
+    SlackLeadsOutlet,
+    SlackRequesterNotifier,
+)
 from ._outbox import Outbox
 from ._progress import SlackProgress
 from ._settings import slack_settings
@@ -68,18 +73,21 @@ class SlackConnection:
         """What this connection lends the bot: escalations posted to
         `[slack] engineering_channel` (logged without one), a note to the requester when an
         approver decides, alerts posted to `ops_channel` (logged without one), the progress of
-        long runs as one message edited in place."""
+        long runs as one message edited in place, low CSAT ratings posted to
+        `[kpi] leads_channel` (logged without one)."""
         settings = self.settings
         engineering = slack_settings(settings).engineering_channel
         sink: EscalationSink = (
             SlackEscalationSink(self.outbox, engineering) if engineering else LogEscalationSink()
         )
         ops = settings.ops_channel
+        leads = kpi_settings(settings).leads_channel
         return Outlets(
             escalation_sink=sink,
             requester_notifier=SlackRequesterNotifier(self.outbox, settings.phone_region),
             alert_notifier=SlackAlertNotifier(self.outbox, ops) if ops else None,
             progress=SlackProgress(self.outbox),
+            leads=SlackLeadsOutlet(self.outbox, leads) if leads else None,
         )
 
 
