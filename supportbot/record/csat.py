@@ -2,8 +2,7 @@
 
 The database keeps the first rating only (a conditional write), so a double click or a second
 agent cannot change it. A rating at or below `[kpi] csat_alert_at` is told to the leads at once
-(the leads' outlet: `[kpi] leads_channel` in Slack, the log otherwise); the week's QA sample
-always takes it (`record.qa_sample`).
+(the leads' outlet: `[kpi] leads_channel` in Slack, the log otherwise).
 """
 
 from __future__ import annotations

@@ -16,16 +16,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from supportbot.core.chart import Chart
 from supportbot.storage import Interaction
 
+from . import wording as messages
 from .sla import BREACHED, MET, PENDING, state_at
 
 __all__ = [
     "AgentFigures",
+    "AgentsReport",
     "Csat",
     "KpiFigures",
     "SlaCount",
     "agent_figures",
+    "agents_chart",
     "kpi_figures",
     "nearest_rank",
 ]
@@ -111,6 +115,48 @@ class KpiFigures:
     resolution_sla: SlaCount
     by_channel: dict[str, tuple[SlaCount, SlaCount]]
     csat: Csat
+    answered: int = 0
+    closed: int = 0
+
+    @property
+    def lines(self) -> list[str]:
+        """The headline figures, one sentence each."""
+        first, resolution, csat = self.first_response_sla, self.resolution_sla, self.csat
+        return [
+            messages.first_response_line(
+                self.first_response_p50_s, self.first_response_p90_s, self.answered
+            ),
+            messages.resolution_line(self.resolution_p50_s, self.resolution_p90_s, self.closed),
+            messages.sla_line("first response", *_parts(first)),
+            messages.sla_line("resolution", *_parts(resolution)),
+            messages.csat_line(csat.percent, csat.rated, csat.response_rate, csat.closed),
+        ]
+
+    @property
+    def channel_lines(self) -> list[str]:
+        """SLA % per channel, one line each."""
+        return [
+            messages.channel_sla_line(channel, first.percent, resolution.percent)
+            for channel, (first, resolution) in self.by_channel.items()
+        ]
+
+    def chart(self, title: str) -> Chart:
+        """A bar chart of the first response SLA % per channel."""
+        shown = [(c, first.percent) for c, (first, _) in self.by_channel.items()]
+        return Chart(
+            title=title,
+            description=messages.chart_description(
+                "first response SLA met per channel",
+                [(channel, messages.percent(share)) for channel, share in shown],
+            ),
+            labels=[channel for channel, _ in shown],
+            values=[share or 0.0 for _, share in shown],
+            unit="%",
+        )
+
+
+def _parts(count: SlaCount) -> tuple[int, int, int, float | None]:
+    return count.met, count.breached, count.pending, count.percent
 
 
 def kpi_figures(interactions: Sequence[Interaction], now: datetime) -> KpiFigures:
@@ -136,6 +182,8 @@ def kpi_figures(interactions: Sequence[Interaction], now: datetime) -> KpiFigure
         resolution_sla=resolution_sla,
         by_channel=dict(sorted(by_channel.items())),
         csat=_csat(interactions),
+        answered=len(first),
+        closed=len(resolved),
     )
 
 
@@ -150,6 +198,44 @@ class AgentFigures:
     first_response_p90_s: float | None
     first_response_sla: SlaCount
     csat: Csat
+
+    @property
+    def line(self) -> str:
+        """The agent's figures in one line."""
+        return messages.agent_line(
+            self.agent_name,
+            self.contacts,
+            self.first_response_p50_s,
+            self.first_response_p90_s,
+            self.first_response_sla.percent,
+            self.csat.percent,
+            self.csat.rated,
+        )
+
+
+@dataclass(frozen=True)
+class AgentsReport:
+    """`/stats agents`: the figures of each agent, most contacts first."""
+
+    rows: list[AgentFigures]
+
+    def chart(self, title: str) -> Chart:
+        """A bar chart of each agent's median first response, in minutes."""
+        return agents_chart(self.rows, title)
+
+
+def agents_chart(rows: Sequence[AgentFigures], title: str) -> Chart:
+    """A bar chart of each agent's median first response, in minutes."""
+    return Chart(
+        title=title,
+        description=messages.chart_description(
+            "each agent's median first response (business hours)",
+            [(row.agent_name, messages.business_time(row.first_response_p50_s)) for row in rows],
+        ),
+        labels=[row.agent_name for row in rows],
+        values=[(row.first_response_p50_s or 0.0) / 60 for row in rows],
+        unit="min",
+    )
 
 
 def agent_figures(interactions: Sequence[Interaction], now: datetime) -> list[AgentFigures]:
