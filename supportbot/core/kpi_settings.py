@@ -136,6 +136,11 @@ class QaSettings(BaseModel):
     reviewer_roles: list[str] = Field(
         default_factory=lambda: ["lead"], description="Roles that review (never their own)"
     )
+    reviewers: list[str] = Field(
+        default_factory=list,
+        description="User ids (U0123ABCD, terminal:lina) the sample's reviews are assigned to "
+        "in turn, never the handling agent; empty: any reviewer but that agent takes them",
+    )
     criteria: dict[str, str] = Field(
         default_factory=_default_criteria,
         description="criterion -> what it checks; each scored 1-4 or n/a",
