@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 from supportbot import (
     Context,
+    NotAllowed,
     Period,
     Reply,
     Section,
@@ -22,12 +23,14 @@ from supportbot import (
 if TYPE_CHECKING:
     from supportbot import Insight
 
-View = Literal["hours", "tags", "commands", "services"]
+View = Literal["hours", "tags", "commands", "services", "kpi", "agents"]
 DEFAULT_PERIOD = {
     "hours": Period.days(30),
     "tags": Period.days(7),
     "commands": Period.days(7),
     "services": Period.days(1),
+    "kpi": Period.days(7),
+    "agents": Period.days(7),
 }
 
 
@@ -38,8 +41,16 @@ def plural_runs(count: int) -> str:
 
 @command(
     "stats",
-    help="The team's numbers: contacts by hour and tag, command runs and time saved, services",
-    examples=("/stats hours 30d", "/stats tags 7d", "/stats commands 7d", "/stats services 1d"),
+    help="The team's numbers: contacts by hour and tag, command runs and time saved, services, "
+    "KPIs (first response, SLA %, CSAT) and, for leads, per agent",
+    examples=(
+        "/stats hours 30d",
+        "/stats tags 7d",
+        "/stats commands 7d",
+        "/stats services 1d",
+        "/stats kpi 7d",
+        "/stats agents 7d",
+    ),
 )
 async def stats(
     ctx: Context, view: View, period: Period | None = None, tag: str | None = None
@@ -47,9 +58,10 @@ async def stats(
     """Contacts by hour of day and weekday (`hours`, default 30d, optionally one #tag's), why
     people contact us (`tags`, default 7d, against the period before), runs by command and
     outcome with p50/p95 and the time the bot saved (`commands`, default 7d), or calls,
-    errors and p95 by internal service (`services`, default 1d).
+    errors and p95 by internal service (`services`, default 1d), first response, resolution,
+    SLA % and CSAT (`kpi`, default 7d), or the same per agent (`agents`, leads only).
 
-    view: what to count: hours, tags, commands or services
+    view: what to count: hours, tags, commands, services, kpi or agents
     period: how far back: 24h, 7d, 30d, 2w (at most 366d)
     tag: with hours: only contacts with this tag (#payment/failed)
     """
@@ -66,6 +78,14 @@ async def stats(
         return await _tags(insight, window)
     if view == "services":
         return await _services(insight, window)
+    if view == "kpi":
+        return await _kpi(insight, window)
+    if view == "agents":
+        if not ctx.record.is_lead:
+            raise NotAllowed(
+                "stats agents", ctx.record.settings.tag_editor_roles, ctx.settings.access_help
+            )
+        return await _agents(insight, window)
     return await _commands(insight, window)
 
 
@@ -171,4 +191,32 @@ async def _tags(insight: Insight, period: Period) -> Reply:
         )
     )
     reply.charts.append(report.chart())
+    return reply
+
+
+async def _kpi(insight: Insight, period: Period) -> Reply:
+    figures = await insight.kpis(period)
+    reply = Reply(title=f"Support KPIs, last {period.label}")
+    if not figures.contacts:
+        reply.text = f"No interactions were opened in the last {period.label}."
+        return reply
+    reply.text = f"{figures.contacts:,} interactions opened in the last {period.label}."
+    reply.sections.append(Section(items=figures.lines))
+    reply.sections.append(Section(title="SLA met by channel", items=figures.channel_lines))
+    reply.charts.append(figures.chart(f"First response SLA by channel, last {period.label}"))
+    reply.footer = insight.kpi_method
+    return reply
+
+
+async def _agents(insight: Insight, period: Period) -> Reply:
+    report = await insight.agents(period)
+    rows = report.rows
+    reply = Reply(title=f"Agents, last {period.label}")
+    if not rows:
+        reply.text = f"No interactions were opened in the last {period.label}."
+        return reply
+    reply.text = f"{len(rows):,} agents handled {sum(r.contacts for r in rows):,} interactions."
+    reply.sections.append(Section(items=[row.line for row in rows]))
+    reply.charts.append(report.chart(f"Median first response by agent, {period.label}"))
+    reply.footer = insight.kpi_method
     return reply

@@ -20,10 +20,12 @@ from typing import Any
 import httpx
 
 from supportbot.core.message import User
+from supportbot.core.settings import kpi_settings
 from supportbot.dispatch.bot import Bot
 from supportbot.record.calls import sign
 from supportbot.record.history import sample_history, seed_history, today
 from supportbot.record.settings import record_settings
+from supportbot.record.sla import SlaClock
 from supportbot.sample import DEMO_PHONE, UNKNOWN_VALID_PHONE, sample_data
 from supportbot.web.calls import (
     CALLS_PATH,
@@ -53,7 +55,8 @@ async def seed_demo_record(bot: Bot) -> bool:
     if bot.store is None:
         return False
     merchants = sorted(sample_data().merchants)
-    history = sample_history(merchants, end=today())
+    clock = SlaClock.of(kpi_settings(bot.settings))
+    history = sample_history(merchants, end=today(), clock=clock)
     seeded = await seed_history(bot.store, history)
     if seeded:
         log.info("seeded %d sample interactions", len(history.interactions))

@@ -40,6 +40,7 @@ from . import wording as messages
 from .config_paths import anchor_file_paths, bundled_commands_folder, default_data_dir
 from .errors import ConfigError
 from .knowledge_settings import KnowledgeSettings
+from .kpi_settings import KpiSettings
 from .settings_models import RoleSettings, ServiceSettings
 from .settings_sources import (
     ENV_PREFIX,
@@ -67,6 +68,9 @@ __all__ = [
     "knowledge_settings",
     "load_settings",
     "stats_settings",
+    "kpi_settings",
+    "KPI_TABLE",
+    "KpiSettings",
 ]
 
 DEFAULT_CONFIG_PATH = Path("config/supportbot.toml")
@@ -358,9 +362,18 @@ def stats_settings(settings: Settings) -> StatsSettings:
     return STATS_TABLE.read(settings)
 
 
+#: The KPIs' own table, `[kpi]` (business hours, SLA targets, CSAT alerts, the QA review).
+KPI_TABLE = SettingsTable(name="kpi", model=KpiSettings)
+
+
+def kpi_settings(settings: Settings) -> KpiSettings:
+    """The `[kpi]` table of `settings`, validated (ConfigError naming the key and value)."""
+    return KPI_TABLE.read(settings)
+
+
 #: The tables of the core's own layers: every load of the settings that is given tables knows
 #: these too.
-CORE_TABLES = (KNOWLEDGE_TABLE, STATS_TABLE)
+CORE_TABLES = (KNOWLEDGE_TABLE, STATS_TABLE, KPI_TABLE)
 
 
 #: (table, key) of a value read from an old key -> where it was written, and that old key.

@@ -27,6 +27,7 @@ from supportbot.actions.runs import ConfirmedRun
 from supportbot.core.errors import ConfigError
 from supportbot.core.masking import style_of, use_mask_style
 from supportbot.core.message import Message, User
+from supportbot.core.outlets import LeadsOutlet
 from supportbot.core.plugins import PluginFailure, load_plugins
 from supportbot.core.posting import ChannelPoster
 from supportbot.core.progress import ProgressOutlet
@@ -66,6 +67,8 @@ class Outlets:
     #: Posts to channels and edits those posts (early warnings, the daily share); none: they
     #: are recorded and shown to the requester only.
     poster: ChannelPoster | None = None
+    #: Tells the support leads what cannot wait (a low CSAT); none: the log.
+    leads: LeadsOutlet | None = None
 
 
 class Bot:
@@ -167,6 +170,7 @@ class Bot:
             actions=self.actions,
             progress=self._outlets.progress,
             poster=self._outlets.poster,
+            leads=self._outlets.leads,
         )
 
 

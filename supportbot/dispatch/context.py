@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 from supportbot.access.roles import allowed_roles
 from supportbot.core.errors import UsageError
 from supportbot.core.message import Message, User
+from supportbot.core.outlets import LeadsOutlet, LogLeadsOutlet
 from supportbot.core.posting import ChannelPoster
 from supportbot.core.progress import ProgressOutlet, ProgressUpdate
-from supportbot.core.settings import Settings
+from supportbot.core.settings import Settings, kpi_settings
 from supportbot.record.knowledge.facade import Knowledge
 from supportbot.services.clients import ServiceCall, ServiceResult, Services, gather
 
@@ -58,6 +59,7 @@ class Context:
         notes: RunNotes | None = None,
         progress_outlet: ProgressOutlet | None = None,
         poster: ChannelPoster | None = None,
+        leads_outlet: LeadsOutlet | None = None,
     ) -> None:
         self.message = message
         self.spec = spec
@@ -79,6 +81,8 @@ class Context:
         self._record: RecordDesk | None = None
         self._progress_outlet = progress_outlet
         self._poster = poster
+        #: Where a low CSAT rating is told (the log without an adapter's outlet).
+        self.leads_outlet: LeadsOutlet = leads_outlet or LogLeadsOutlet()
         self._knowledge: Knowledge | None = None
 
     @property
@@ -99,9 +103,12 @@ class Context:
             from supportbot.record import wording as messages
             from supportbot.record.desk import RecordDesk
             from supportbot.record.settings import record_settings
+            from supportbot.record.sla import SlaClock
 
             if self.store is None:
                 raise UsageError(messages.record_needs_database())
+
+            kpi = kpi_settings(self.settings)
 
             def handled() -> None:
                 self._notes.record_handled = True
@@ -114,6 +121,9 @@ class Context:
                 roles=self.roles,
                 region=self.settings.phone_region,
                 on_write=handled,
+                clock=SlaClock.of(kpi),
+                tell_leads=self.leads_outlet.post,
+                csat_alert_at=kpi.csat_alert_at,
             )
         return self._record
 

@@ -12,6 +12,7 @@ from .context import Context
 
 if TYPE_CHECKING:
     from supportbot.actions.desk import ActionDesk
+    from supportbot.core.outlets import LeadsOutlet
     from supportbot.core.posting import ChannelPoster
     from supportbot.core.progress import ProgressOutlet
     from supportbot.core.registry import CommandRegistry, CommandSpec
@@ -62,6 +63,7 @@ def build_context(
     actions: ActionDesk | None,
     progress: ProgressOutlet | None = None,
     poster: ChannelPoster | None = None,
+    leads: LeadsOutlet | None = None,
 ) -> Context:
     """The context of one run of `request`; its deadline starts now. It writes what the
     command learns for the audit record into the run's notes."""
@@ -83,6 +85,7 @@ def build_context(
         notes=request.notes,
         progress_outlet=progress,
         poster=poster,
+        leads_outlet=leads,
     )
 
 

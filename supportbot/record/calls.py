@@ -25,12 +25,14 @@ import hmac
 import json
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl
 
 from supportbot.core.argtypes import PhoneNumber
 from supportbot.storage import Interaction, Store
+
+from .sla import SlaClock
 
 __all__ = [
     "IncomingContact",
@@ -178,9 +180,12 @@ def parse_contact(content_type: str, body: bytes, region: str = "ID") -> Incomin
     return IncomingContact(phone, external_id, status, channel, duration)
 
 
-async def note_status(store: Store, contact: IncomingContact, *, by: str) -> Interaction | None:
+async def note_status(
+    store: Store, contact: IncomingContact, *, by: str, clock: SlaClock | None = None
+) -> Interaction | None:
     """A later event of a known contact: answered marks its first reply; ended logs its duration
-    (and closes it when nobody but the phone system holds it). None when it is not known."""
+    (and closes it when nobody but the phone system holds it), with the SLA clocks of `clock`.
+    None when it is not known."""
     found = await store.record.interaction_by_external_id(contact.external_id)
     if found is None:
         return None
@@ -188,6 +193,8 @@ async def note_status(store: Store, contact: IncomingContact, *, by: str) -> Int
     values: dict[str, object] = {}
     if contact.answered and found.first_reply_at is None:
         values["first_reply_at"] = now
+        if clock is not None:
+            values.update(clock.on_first_reply(found, now))
     if contact.ended:
         if contact.duration_s is not None:
             values["duration_s"] = contact.duration_s
@@ -199,6 +206,10 @@ async def note_status(store: Store, contact: IncomingContact, *, by: str) -> Int
                 if not found.first_reply_at and not contact.duration_s
                 else "resolved",
             )
+            if clock is not None:
+                reply_at = values.get("first_reply_at", found.first_reply_at)
+                current = replace(found, first_reply_at=reply_at)  # type: ignore[arg-type]
+                values.update(clock.on_close(current, now))
     if values:
         await store.record.update_interaction(found.ref, **values)
     return found

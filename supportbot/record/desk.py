@@ -1,16 +1,16 @@
-"""The support record as one command run uses it (`ctx.record`): open and close interactions,
-notes, tags and learnt numbers, each written with its timeline events and the run's request id.
+"""The support record as one command run uses it (`ctx.record`): open and close interactions
+(with their SLA clocks), notes, tags, learnt numbers and CSAT ratings, each written with its
+timeline events and the run's request id.
 
 A desk is bound to the person running the command, so every write says who did it, and to the
 run's request id, so the audit trail and the record point at each other. What the user may do
-(retract another's note, add a tag to the taxonomy) is checked here, with a sentence that says
-who may.
+(retract another's note, add a tag to the taxonomy) is checked here, saying who may.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
@@ -34,8 +34,10 @@ from supportbot.storage import (
 
 from . import wording as messages
 from .card import record_section
+from .csat import Rating, rate_interaction
 from .refs import INTERACTION, NOTE, new_ref, normalized_ref
 from .settings import RecordSettings
+from .sla import SlaClock
 from .taxonomy import TagChange, Taxonomy, parse_tag_changes
 from .timeline import parse_window, timeline_line
 
@@ -88,8 +90,9 @@ class RecordDesk:
     #: Called on the first write: the run's own events replace the generic "command" line.
     on_write: Callable[[], None] = lambda: None
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-
-    # --- helpers -------------------------------------------------------------------------
+    clock: SlaClock | None = None
+    tell_leads: Callable[[str], Awaitable[None]] | None = None
+    csat_alert_at: int = 2
 
     def _event(
         self,
@@ -133,8 +136,6 @@ class RecordDesk:
         if len(text) > limit:
             raise UsageError(messages.note_too_long(len(text), limit))
         return text
-
-    # --- interactions --------------------------------------------------------------------
 
     async def open_interaction(self) -> Interaction | None:
         """The user's open interaction, if any."""
@@ -203,6 +204,7 @@ class RecordDesk:
             source=source,
             external_id=external_id,
             request_id=self.request_id,
+            **(self.clock.on_open(channel, at) if self.clock else {}),
         )
         subject = Subject(merchant_id, interaction)
         shown = mask_text(contact or "", self.region) if contact_kind != "merchant_id" else ""
@@ -290,16 +292,19 @@ class RecordDesk:
             values["mood"] = mood
         if duration_s is not None:
             values["duration_s"] = duration_s
+        values.update(self.clock.on_close(found, at) if self.clock else {})
         minutes = (at - found.opened_at).total_seconds() / 60
         event = self._event(subject, "closed", messages.closed_summary(found, minutes), at=at)
         await self.store.record.update_interaction(found.ref, event, **values)
         return replace(found, **values)  # type: ignore[arg-type]
 
+    async def rate(self, reference: str, score: str) -> Rating:
+        """Record the customer's 1-5 rating of a closed interaction (see `record.csat`)."""
+        return await rate_interaction(self, reference, score)
+
     async def set_merchant(self, interaction: Interaction, merchant_id: str) -> None:
         """Put an interaction opened for an unknown contact on the merchant it turned out to be."""
         await self.store.record.update_interaction(interaction.ref, merchant_id=merchant_id)
-
-    # --- notes ---------------------------------------------------------------------------
 
     async def note(self, subject: Subject, text: str) -> Note:
         """Add a note (checked: not empty, not too long)."""
@@ -343,8 +348,6 @@ class RecordDesk:
             )
         await self.store.record.retract_note(note.ref, by=self.user.id, at=at, events=events)
         return replace(note, retracted_at=at, retracted_by=self.user.id)
-
-    # --- tags ----------------------------------------------------------------------------
 
     def _check_tag_count(self, count: int) -> None:
         limit = self.settings.max_tags_per_interaction
@@ -397,8 +400,6 @@ class RecordDesk:
             name, description.strip()[:500], by=self.user.id, at=self.now()
         )
 
-    # --- aliases -------------------------------------------------------------------------
-
     async def save_alias(self, phone: str, merchant_id: str, shown: str) -> bool:
         """Save the number (E.164) for the merchant; False when it was already. UsageError
         naming the owner when another merchant has it."""
@@ -438,8 +439,6 @@ class RecordDesk:
     async def alias(self, phone: str) -> Alias | None:
         """The saved owner of the number (E.164), if any."""
         return await self.store.record.alias(phone)
-
-    # --- reading -------------------------------------------------------------------------
 
     async def timeline(
         self,

@@ -14,13 +14,14 @@ calls, some email; most contacts solved in minutes, a few followed up or escalat
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from supportbot.core.masking import mask_text
 from supportbot.storage import Interaction, Note, Store, TagMark, TimelineEvent
 
 from .refs import ALPHABET
+from .sla import SlaClock
 
 __all__ = ["SampleHistory", "sample_history", "seed_history"]
 
@@ -104,9 +105,15 @@ def _ref(rng: random.Random, prefix: str) -> str:
 
 
 def sample_history(
-    merchant_ids: list[str], *, end: datetime, days: int = 30, seed: int = SEED
+    merchant_ids: list[str],
+    *,
+    end: datetime,
+    days: int = 30,
+    seed: int = SEED,
+    clock: SlaClock | None = None,
 ) -> SampleHistory:
-    """`days` of history before `end` for these merchants (the first ones get more contacts)."""
+    """`days` of history before `end` for these merchants (the first ones get more contacts);
+    with `clock`, each interaction carries its SLA clocks and some a CSAT rating."""
     rng = random.Random(seed)
     history = SampleHistory()
     start_day = (end - timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -123,7 +130,26 @@ def sample_history(
                 continue
             n += 1
             _one_contact(rng, history, rng.choices(merchant_ids, weights=weights)[0], opened, n)
+    if clock is not None:
+        history.interactions = [with_kpis(i, clock) for i in history.interactions]
     return history
+
+
+#: Ratings of the sample's rated contacts, 5 first, and the share of contacts that rate.
+CSAT_WEIGHTS = (45, 27, 12, 9, 7)
+CSAT_RESPONSE = 0.45
+
+
+def with_kpis(interaction: Interaction, clock: SlaClock) -> Interaction:
+    """The interaction with its SLA clocks recorded, and (for a share) a CSAT rating drawn
+    from its id, so the rows stay the same whatever else the seed draws."""
+    values = clock.backfill(interaction)
+    rng = random.Random(f"csat:{interaction.ref}")
+    if interaction.closed_at is not None and rng.random() < CSAT_RESPONSE:
+        values["csat"] = rng.choices((5, 4, 3, 2, 1), weights=CSAT_WEIGHTS)[0]
+        values["csat_at"] = interaction.closed_at + timedelta(minutes=rng.randint(1, 120))
+        values["csat_by"] = interaction.agent_id
+    return replace(interaction, **values)
 
 
 def _one_contact(

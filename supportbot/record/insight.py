@@ -4,6 +4,7 @@ Home show, computed once here so every place shows the same numbers.
     insight = Insight(store, settings, registry)
     report = await insight.commands(Period.days(7))     # runs by command/outcome, time saved
     services = await insight.services(Period.days(1))   # calls, errors, p95 by service
+    kpis = await insight.kpis(Period.days(7))           # first response, SLA %, CSAT
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from supportbot.core.chart import Chart
 from supportbot.core.formatting import format_duration
 from supportbot.core.periods import Period
 from supportbot.core.registry import CommandRegistry
-from supportbot.core.settings import Settings, StatsSettings, stats_settings
+from supportbot.core.settings import Settings, StatsSettings, kpi_settings, stats_settings
 from supportbot.services.metrics import SERVICE_BUCKETS
 from supportbot.storage import CommandStats, ServiceStats, Store
 
 from . import wording as messages
 from .contact_insight import HoursReport, TagsReport, contact_hours, contact_tags
+from .kpi import AgentsReport, KpiFigures, agent_figures, kpi_figures
 
 __all__ = ["CommandReport", "Insight", "ServiceReport", "TimeSaved", "time_saved"]
 
@@ -151,6 +153,7 @@ class Insight:
         self.settings = settings
         self.registry = registry
         self.config = stats_settings(settings)
+        self.kpi_config = kpi_settings(settings)
         self._now = now
 
     def now(self) -> datetime:
@@ -181,6 +184,25 @@ class Insight:
     async def tags(self, period: Period) -> TagsReport:
         """Tags of the period's contacts, ranked, with the change against the period before."""
         return await contact_tags(self.store, self.config, period, self.now())
+
+    async def kpis(
+        self, period: Period, *, window: tuple[datetime, datetime] | None = None
+    ) -> KpiFigures:
+        """First response, resolution, SLA % and CSAT of the interactions opened in `period`
+        (or `window`), as they stand now."""
+        since, until = window or period.window(self.now())
+        return kpi_figures(await self.store.kpi.interactions(since, until), self.now())
+
+    @property
+    def kpi_method(self) -> str:
+        """How the KPIs are made, in a few sentences (shown next to them)."""
+        return messages.kpi_method(self.kpi_config.business_hours.time_zone)
+
+    async def agents(self, period: Period) -> AgentsReport:
+        """Contacts, first response and CSAT per agent, of the interactions opened in `period`."""
+        since, until = period.window(self.now())
+        rows = await self.store.kpi.interactions(since, until)
+        return AgentsReport(agent_figures(rows, self.now()))
 
     async def services(
         self, period: Period, *, window: tuple[datetime, datetime] | None = None

@@ -7,25 +7,35 @@
 
 Both post through the adapter's poster, so only a bot that has one (Slack) schedules them: a
 terminal sharing the database must not take the lease and leave the day unposted.
+
+- `qa-sample`: each week, on `[kpi.qa] weekday` at `hour`, the QA sample of the week that
+  ended (see `qa_sample`); every bot with a database schedules it.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
+from supportbot.core.kpi_settings import WEEKDAYS
 from supportbot.core.posting import ChannelPoster
-from supportbot.core.settings import Settings, knowledge_settings, stats_settings
+from supportbot.core.settings import Settings, knowledge_settings, kpi_settings, stats_settings
 from supportbot.storage import Store
 
 from .knowledge.share import share_day
 from .knowledge.warnings import spike_suggestions
-from .scheduler import LeasedJob, daily_at, hourly
+from .qa_sample import draw_week
+from .scheduler import LeasedJob, daily_at, hourly, weekly_after
+from .service_rollup import replica_name
 
 __all__ = ["SCHEDULE_NAME", "daily_share_job", "scheduled_jobs", "warning_suggestion_job"]
 
 #: Who the record says ran a scheduled share.
 SCHEDULE_NAME = "the daily schedule"
+
+log = logging.getLogger("supportbot.schedule")
 
 
 class _Bot(Protocol):
@@ -75,10 +85,23 @@ def warning_suggestion_job(
 
 
 def scheduled_jobs(bot: _Bot) -> list[LeasedJob]:
-    """The jobs `bot` schedules (none without a database, or without a poster)."""
-    if bot.store is None or bot.poster is None:
+    """The jobs `bot` schedules (none without a database): the weekly QA sample, drawn on
+    `[kpi.qa] weekday` at `hour` (business time zone) for the week that ended; with a poster
+    (Slack), the daily share and the early-warning suggestions."""
+    store = bot.store
+    if store is None:
         return []
-    return [
-        daily_share_job(bot.store, bot.poster, bot.settings),
-        warning_suggestion_job(bot.store, bot.poster, bot.settings),
-    ]
+    kpi = kpi_settings(bot.settings)
+    zone = ZoneInfo(kpi.business_hours.time_zone)
+    holder = replica_name()
+
+    async def draw(week: str) -> None:
+        sample, reviews = await draw_week(store, kpi, week, by=holder)
+        log.info("QA sample of %s: %d reviews (seed %d)", week, len(reviews), sample.seed)
+
+    due = weekly_after(WEEKDAYS.index(kpi.qa.weekday), hour=kpi.qa.hour, zone=zone)
+    jobs = [LeasedJob("qa-sample", period_of=due, run=draw)]
+    if bot.poster is not None:
+        jobs.append(daily_share_job(store, bot.poster, bot.settings))
+        jobs.append(warning_suggestion_job(store, bot.poster, bot.settings))
+    return jobs

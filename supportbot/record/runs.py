@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 
 from supportbot.storage import Store, TimelineEvent
 
+from .sla import SlaClock
+
 __all__ = ["RunOnRecord", "merchant_of_target", "record_run"]
 
 _MERCHANT_ID = re.compile(r"M-\d{1,12}")
@@ -34,11 +36,14 @@ class RunOnRecord:
     outcome: str
 
 
-async def record_run(store: Store, run: RunOnRecord) -> str | None:
+async def record_run(
+    store: Store, run: RunOnRecord, *, clock: SlaClock | None = None
+) -> str | None:
     """Put `run` on its merchant's timeline; the interaction it was attached to, if any.
 
     The first run attached to an interaction marks its first reply (the agent had an answer
-    to give), unless the phone system said when the call was answered.
+    to give), unless the phone system said when the call was answered; `clock` then records
+    the first response's business time and SLA.
     """
     record = store.record
     now = datetime.now(UTC)
@@ -60,7 +65,8 @@ async def record_run(store: Store, run: RunOnRecord) -> str | None:
         detail={"command": run.command, "outcome": run.outcome},
     )
     if attached is not None and attached.first_reply_at is None:
-        await record.update_interaction(attached.ref, event, first_reply_at=now)
+        sla = clock.on_first_reply(attached, now) if clock is not None else {}
+        await record.update_interaction(attached.ref, event, first_reply_at=now, **sla)
     else:
         await record.add_events(event)
     return attached.ref if attached is not None else None

@@ -208,3 +208,116 @@ def heatmap_description(days: list[tuple[str, int]]) -> str:
         "Heatmap of contacts by weekday (rows) and local hour (columns), darker is more; "
         "per day: " + ", ".join(f"{day} {count:,}" for day, count in days) + "."
     )
+
+
+# --- KPIs and CSAT ----------------------------------------------------------------------------
+
+
+def bad_csat_score(text: str) -> str:
+    return f"{_quoted(text)} is not a rating: give a whole number from 1 (bad) to 5 (great)."
+
+
+def not_an_interaction(text: str) -> str:
+    return (
+        f"{_quoted(text)} is not an interaction id. Ratings are per interaction: use the "
+        "I-XXXXXX id from the card, /done or /timeline."
+    )
+
+
+def csat_while_open(ref: str) -> str:
+    return f"{ref} is still open. Close it with /done first, then record the customer's rating."
+
+
+def csat_already(ref: str, score: int | None, by: str | None) -> str:
+    who = f" (recorded by {by})" if by else ""
+    return (
+        f"{ref} was already rated {score}/5{who}; one rating per interaction is kept. "
+        "Ask a lead if it was recorded wrongly."
+    )
+
+
+def low_csat_alert(interaction: Interaction, score: int, recorded_by: str) -> str:
+    agent = interaction.agent_name or interaction.agent_id
+    merchant = interaction.merchant_id or "an unknown contact"
+    return (
+        f"Low CSAT: {interaction.ref} ({interaction.channel} with {merchant}, handled by "
+        f"{agent}) was rated {score}/5 (recorded by {recorded_by}). Worth a look in this "
+        "week's review."
+    )
+
+
+def csat_recorded(ref: str, score: int, alerted: bool) -> str:
+    told = " It is low, so the leads were told." if alerted else ""
+    return f"Recorded: the customer rated {ref} {score}/5.{told}"
+
+
+def business_time(seconds: float | None) -> str:
+    """`45 s`, `12 min`, `3 h 05 min` of business time; `—` when there is none."""
+    if seconds is None:
+        return "—"
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def percent(value: float | None) -> str:
+    """`92.5 %`; `—` when there is nothing to count."""
+    return "—" if value is None else f"{value:.1f} %"
+
+
+def sla_line(what: str, met: int, breached: int, pending: int, share: float | None) -> str:
+    running = f", {pending:,} running" if pending else ""
+    return f"SLA {what}: {percent(share)} met ({met:,} met, {breached:,} breached{running})"
+
+
+def first_response_line(p50: float | None, p90: float | None, answered: int) -> str:
+    return (
+        f"First response (business hours): p50 {business_time(p50)} · "
+        f"p90 {business_time(p90)} ({answered:,} answered)"
+    )
+
+
+def resolution_line(p50: float | None, p90: float | None, closed: int) -> str:
+    return (
+        f"Resolution (business hours): p50 {business_time(p50)} · p90 {business_time(p90)} "
+        f"({closed:,} closed)"
+    )
+
+
+def csat_line(share: float | None, rated: int, response: float | None, closed: int) -> str:
+    return (
+        f"CSAT: {percent(share)} rated 4 or 5, of {rated:,} rating{'' if rated == 1 else 's'} "
+        f"· response rate {percent(response)} of {closed:,} closed"
+    )
+
+
+def channel_sla_line(channel: str, first: float | None, resolution: float | None) -> str:
+    return f"{channel}: first response {percent(first)} · resolution {percent(resolution)}"
+
+
+def agent_line(
+    name: str,
+    contacts: int,
+    p50: float | None,
+    p90: float | None,
+    sla: float | None,
+    csat: float | None,
+    rated: int,
+) -> str:
+    return (
+        f"{name}: {contacts:,} contact{'' if contacts == 1 else 's'} · first response p50 "
+        f"{business_time(p50)}, p90 {business_time(p90)}, SLA {percent(sla)} · CSAT "
+        f"{percent(csat)} of {rated:,} rating{'' if rated == 1 else 's'}"
+    )
+
+
+def kpi_method(zone: str) -> str:
+    return (
+        f"Times are business hours ({zone}, [kpi.business_hours]) from open to the first agent "
+        "reply, and to close; p50 is the median, p90 the 90th percentile (nearest rank). SLA % "
+        "is met out of met + breached against each channel's [kpi.sla] target; a running clock "
+        "past its target counts as breached. CSAT is the share of ratings that are 4 or 5."
+    )

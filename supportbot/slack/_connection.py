@@ -29,11 +29,16 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from supportbot.actions.escalation import EscalationSink, LogEscalationSink
-from supportbot.core.settings import Settings
+from supportbot.core.settings import Settings, kpi_settings
 from supportbot.dispatch.bot import Outlets
 
 from ._identity import SlackIdentity, authenticate
-from ._ops_alerts import SlackAlertNotifier, SlackEscalationSink, SlackRequesterNotifier
+from ._ops_alerts import (
+    SlackAlertNotifier,
+    SlackEscalationSink,
+    SlackLeadsOutlet,
+    SlackRequesterNotifier,
+)
 from ._outbox import Outbox
 from ._poster import SlackChannelPoster
 from ._progress import SlackProgress
@@ -69,20 +74,23 @@ class SlackConnection:
         """What this connection lends the bot: escalations posted to
         `[slack] engineering_channel` (logged without one), a note to the requester when an
         approver decides, alerts posted to `ops_channel` (logged without one), the progress of
-        long runs as one message edited in place, and posts to channels (early warnings, the daily
-        share) that later edits update."""
+        long runs as one message edited in place, posts to channels (early warnings, the daily
+        share) that later edits update, and low CSAT ratings posted to `[kpi] leads_channel`
+        (logged without one)."""
         settings = self.settings
         engineering = slack_settings(settings).engineering_channel
         sink: EscalationSink = (
             SlackEscalationSink(self.outbox, engineering) if engineering else LogEscalationSink()
         )
         ops = settings.ops_channel
+        leads = kpi_settings(settings).leads_channel
         return Outlets(
             escalation_sink=sink,
             requester_notifier=SlackRequesterNotifier(self.outbox, settings.phone_region),
             alert_notifier=SlackAlertNotifier(self.outbox, ops) if ops else None,
             progress=SlackProgress(self.outbox),
             poster=SlackChannelPoster(self.outbox),
+            leads=SlackLeadsOutlet(self.outbox, leads) if leads else None,
         )
 
 

@@ -1,6 +1,6 @@
 """What the Slack adapter lends the core to reach people outside a reply (`Outlets`):
-early-warning alerts to `ops_channel`, escalations to `slack_engineering_channel`, and the note
-to a requester whose request an approver decided.
+early-warning alerts to `ops_channel`, low CSAT ratings to `[kpi] leads_channel`, escalations
+to `slack_engineering_channel`, and the note to a requester whose request an approver decided.
 
 The core decides what and when; this only delivers. A post that fails is logged (by the outbox;
 an alert also falls back to the log itself), so nothing is lost silently.
@@ -11,6 +11,7 @@ from __future__ import annotations
 from supportbot.actions import wording as action_messages
 from supportbot.core.masking import mask_reply
 from supportbot.core.message import User
+from supportbot.core.outlets import LogLeadsOutlet
 from supportbot.core.reply import Outcome, Reply
 from supportbot.services.alerts import Alert, LogNotifier
 from supportbot.storage import PendingAction
@@ -19,7 +20,12 @@ from . import wording as messages
 from ._blocks import render_reply
 from ._outbox import Outbox
 
-__all__ = ["SlackAlertNotifier", "SlackEscalationSink", "SlackRequesterNotifier"]
+__all__ = [
+    "SlackAlertNotifier",
+    "SlackEscalationSink",
+    "SlackLeadsOutlet",
+    "SlackRequesterNotifier",
+]
 
 
 class SlackAlertNotifier:
@@ -35,6 +41,21 @@ class SlackAlertNotifier:
         posted = await self.outbox.post(self.channel, render_reply(Reply(text=alert.text)))
         if posted is None:
             await self._fallback.send(alert)
+
+
+class SlackLeadsOutlet:
+    """Posts what the leads must know (a low CSAT rating) to `[kpi] leads_channel`; the log
+    gets it when Slack does not take it."""
+
+    def __init__(self, outbox: Outbox, channel: str) -> None:
+        self.outbox = outbox
+        self.channel = channel
+        self._fallback = LogLeadsOutlet()
+
+    async def post(self, text: str) -> None:
+        """Post `text` to the leads' channel (or log it when the post fails)."""
+        if await self.outbox.post(self.channel, render_reply(Reply(text=text))) is None:
+            await self._fallback.post(text)
 
 
 class SlackEscalationSink:

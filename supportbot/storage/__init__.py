@@ -55,6 +55,7 @@ from ._insight_tables import Lease, ServiceCallRollup
 from ._knowledge_tables import IncidentRow, NoticeRow, SnippetRow
 from ._migrate import alembic_config, current_revision, head_revision, is_up_to_date, upgrade
 from ._models import AuditRecord, Base, UTCDateTime
+from ._qa_tables import QaReviewRow, QaSampleRow
 from ._record_rows import (
     Alias,
     AliasConflict,
@@ -73,6 +74,7 @@ from .deadlines import database_deadline
 from .errors import StorageUnavailable
 from .health import StorageHealth
 from .incidents import Incident, IncidentEvent, IncidentLink, Incidents
+from .kpi import KpiStore, QaReview, QaSample
 from .leases import LeaseGrant, Leases
 from .notices import Notice, NoticeClaim, NoticeLedger
 from .record import CardRecord, RecordStore, timeline_statement
@@ -131,9 +133,14 @@ __all__ = [
     "CommandStats",
     "CustomTagRow",
     "Escalation",
+    "KpiStore",
     "Lease",
     "LeaseGrant",
     "Leases",
+    "QaReview",
+    "QaReviewRow",
+    "QaSample",
+    "QaSampleRow",
     "EscalationEntry",
     "EventRow",
     "Interaction",

@@ -49,6 +49,15 @@ class Interaction:
     external_id: str | None = None
     duration_s: float | None = None
     request_id: str | None = None
+    csat_at: datetime | None = None
+    csat_by: str | None = None
+    first_response_due_at: datetime | None = None
+    resolution_due_at: datetime | None = None
+    sla_first_response: str | None = None
+    sla_resolution: str | None = None
+    first_response_s: float | None = None
+    resolution_s: float | None = None
+    reopened_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:

@@ -58,8 +58,10 @@ class InteractionRow(Base):
     outcome: Mapped[str | None] = mapped_column(String(32))
     #: angry, frustrated, confused, calm, happy: as the agent read it.
     mood: Mapped[str | None] = mapped_column(String(16))
-    #: 1 to 5, when a survey answers (a later issue).
+    #: 1 to 5: the customer's rating (`/csat`), at most one per interaction.
     csat: Mapped[int | None] = mapped_column(Integer)
+    csat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    csat_by: Mapped[str | None] = mapped_column(String(200))
     conversation_link: Mapped[str | None] = mapped_column(Text)
     #: What opened it: command, webhook, shortcut, sample.
     source: Mapped[str] = mapped_column(String(32), default="command")
@@ -67,9 +69,21 @@ class InteractionRow(Base):
     external_id: Mapped[str | None] = mapped_column(String(200))
     duration_s: Mapped[float | None] = mapped_column(Float)
     request_id: Mapped[str | None] = mapped_column(String(64))
+    #: The SLA clocks (`record.sla`): due times from the open, in business hours ...
+    first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: ... met, breached or pending, recorded when it happens (None: no target) ...
+    sla_first_response: Mapped[str | None] = mapped_column(String(16))
+    sla_resolution: Mapped[str | None] = mapped_column(String(16))
+    #: ... and the business seconds each took.
+    first_response_s: Mapped[float | None] = mapped_column(Float)
+    resolution_s: Mapped[float | None] = mapped_column(Float)
+    #: The last time a closed interaction was opened again (the QA sample always takes it).
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         Index("ix_record_interactions_opened_at", "opened_at"),
+        Index("ix_record_interactions_closed_at", "closed_at", "agent_id"),
         Index("ix_record_interactions_merchant_opened", "merchant_id", "opened_at"),
         Index("ix_record_interactions_agent_closed", "agent_id", "closed_at"),
         Index("ix_record_interactions_external_id", "external_id"),

@@ -25,6 +25,7 @@ from ._engine import (
 from .faults import DatabaseTarget
 from .health import StorageHealth
 from .incidents import Incidents
+from .kpi import KpiStore
 from .leases import Leases
 from .local_reads import READ_THREADS, LocalReads
 from .reads import Reader
@@ -77,6 +78,7 @@ class Store:
         self.leases = Leases(self.read, writer)
         self.stats = StatsQueries(self.read, writer)
         self.record = RecordStore(self.read, writer)
+        self.kpi = KpiStore(self.read, writer)
         self.snippets = Snippets(self.read, writer)
         self.incidents = Incidents(self.read, writer)
         self.warnings = Warnings(self.read, writer)

@@ -22,6 +22,7 @@ from aiohttp import web
 from supportbot.core.masking import mask_reply
 from supportbot.core.message import Message, User
 from supportbot.core.reply import Reply
+from supportbot.core.settings import kpi_settings
 from supportbot.dispatch.bot import Bot
 from supportbot.record.calls import (
     IncomingContact,
@@ -30,6 +31,7 @@ from supportbot.record.calls import (
     parse_contact,
     verify_signature,
 )
+from supportbot.record.sla import SlaClock
 
 __all__ = [
     "CALLS_PATH",
@@ -119,7 +121,8 @@ class CallsEndpoint:
             opened = await store.record.interaction_by_external_id(contact.external_id)
             ref = opened.ref if opened is not None else None
             return web.json_response({"ok": True, "interaction": ref, "posted": True})
-        found = await note_status(store, contact, by=self.agent.id)
+        clock = SlaClock.of(kpi_settings(self.bot.settings))
+        found = await note_status(store, contact, by=self.agent.id, clock=clock)
         return web.json_response(
             {"ok": True, "interaction": found.ref if found else None, "posted": False}
         )

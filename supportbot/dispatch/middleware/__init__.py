@@ -21,9 +21,10 @@ from collections.abc import Callable
 
 from supportbot.actions.desk import ActionDesk
 from supportbot.core.registry import CommandRegistry
-from supportbot.core.settings import Settings
+from supportbot.core.settings import Settings, kpi_settings
 from supportbot.dispatch.chain import Links, ResolvedRequest
 from supportbot.dispatch.context import Context
+from supportbot.record.sla import SlaClock
 from supportbot.services.metrics import Metrics
 from supportbot.storage import Store
 
@@ -76,7 +77,7 @@ def default_links(
                 region,
                 command_timeout_s=settings.command_timeout_s,
             ),
-            record_link(store, region),
+            record_link(store, region, SlaClock.of(kpi_settings(settings))),
             recover_link(settings.command_timeout_s),
             privacy_link(settings.personal_data_roles, region),
         ),

@@ -14,6 +14,7 @@ import logging
 from supportbot.core.reply import Outcome, Reply
 from supportbot.dispatch.chain import Link, Next, Request
 from supportbot.record.runs import RunOnRecord, merchant_of_target, record_run
+from supportbot.record.sla import SlaClock
 from supportbot.storage import Store
 
 from .audit import audit_target, masked_arguments
@@ -26,8 +27,9 @@ log = logging.getLogger("supportbot.record")
 _NOT_RUN = {Outcome.REJECTED, Outcome.DENIED, Outcome.RATE_LIMITED, Outcome.PENDING}
 
 
-def record_link(store: Store | None, region: str) -> Link[Request]:
-    """The link that writes each run about a merchant to `store`'s record (None: no record)."""
+def record_link(store: Store | None, region: str, clock: SlaClock | None = None) -> Link[Request]:
+    """The link that writes each run about a merchant to `store`'s record (None: no record);
+    `clock` records the first response's SLA when a run is the first reply."""
 
     async def record(request: Request, call_next: Next[Request]) -> Reply:
         """Run the chain, then put the run on its merchant's timeline."""
@@ -48,7 +50,7 @@ def record_link(store: Store | None, region: str) -> Link[Request]:
             outcome=reply.outcome.value,
         )
         try:
-            await record_run(store, run)
+            await record_run(store, run, clock=clock)
         except (Exception, asyncio.CancelledError):
             log.exception("could not put run %s on the record of %s", run.request_id, merchant)
         return reply
