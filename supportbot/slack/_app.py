@@ -47,6 +47,8 @@ from ._interactions import (
     MemoryInteractions,
     new_interaction_id,
 )
+from ._modal_form import MODAL_CALLBACK
+from ._modals import FormRunner
 from ._names import SlackNames
 from ._payloads import (
     command_text,
@@ -61,7 +63,7 @@ from ._settings import slack_settings
 from ._shortcut import LOOKUP_SHORTCUT, run_lookup_shortcut
 from ._store import default_state
 from ._text import escape
-from ._users import UserDirectory
+from ._users import UserDirectory, follow_changes
 
 __all__ = ["SlackAdapter", "open_slack"]
 
@@ -114,6 +116,7 @@ class SlackAdapter:
         self.prefix = self.names.prefix
         self.actions = ActionRunner(self)
         self.approvals = ApprovalRouter(self)
+        self.forms = FormRunner(self)
         self.charts = ChartPoster(connection.client)
 
         #: The secret requests are checked against (HTTP mode needs it; Socket Mode does not).
@@ -169,10 +172,8 @@ class SlackAdapter:
         app.command(re.compile(r"^/"))(self._on_command)
         app.event("app_mention")(self._on_mention)
         app.event("message")(self._on_message)
-        # What changes who someone is: their cached profile and groups are dropped at once.
-        app.event("user_change")(self._on_user_changed)
-        app.event("team_join")(self._on_user_changed)
-        app.event("subteam_members_changed")(self._on_groups_changed)
+        follow_changes(app, self.users)
+        app.view(MODAL_CALLBACK)(self._on_view)
         app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_action)
         app.shortcut(LOOKUP_SHORTCUT)(self._on_shortcut)
         app.error(self._on_error)
@@ -228,6 +229,11 @@ class SlackAdapter:
         text = command_text(body, self.prefix)
         typed = typed_slash(body)  # echoed as typed: `/sb-status`, not the core's `/status`
         claim = context.get(CLAIM_CONTEXT_KEY)
+        form = self.forms.wanted(text) if body.get("trigger_id") else None
+        if form is not None:  # an action without its arguments: they are asked for in a form
+            await ack()
+            self.spawn(self.forms.open(body, text, form, self._run_command), claim=claim)
+            return
         spec = await accepted_command(self.bot, text)
         if spec is not None:
             await ack(
@@ -279,16 +285,10 @@ class SlackAdapter:
         await ack()
         self.spawn(run_lookup_shortcut(self, body), claim=context.get(CLAIM_CONTEXT_KEY))
 
-    async def _on_user_changed(self, ack: AsyncAck, event: dict[str, Any]) -> None:
-        await ack()
-        changed = event.get("user")
-        user_id = changed.get("id") if isinstance(changed, dict) else changed
-        if isinstance(user_id, str) and user_id:
-            self.users.forget(user_id)
-
-    async def _on_groups_changed(self, ack: AsyncAck) -> None:
-        await ack()
-        self.users.groups_changed()
+    async def _on_view(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        await self.forms.submit(ack, body, view, claim=context.get(CLAIM_CONTEXT_KEY))
 
     async def _on_action(
         self,

@@ -14,7 +14,9 @@ It also behaves as real Slack does where that surprises:
   the problem `replace_original_ignored`. A message's (`new_response_url("message")`, what a
   click carries) replaces the message;
 - `join(channel)`/`private(channel)`: the bot posts only in public channels or ones it is in
-  (`not_in_channel`, `channel_not_found`); `conversations.open` gives a DM channel `D…`.
+  (`not_in_channel`, `channel_not_found`); `conversations.open` gives a DM channel `D…`;
+- `views.open` and `views.publish` check views as Slack does (`_fake_views.py`), and
+  `conversations.replies` reads back the threads a test `add_thread`s.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from aiohttp import WSMsgType, web
 from ._fake_checks import message_problem
 from ._fake_files import FakeFiles
 from ._fake_payloads import APP_ID, TEAM_ID
+from ._fake_views import FakeViews
 
 __all__ = ["ApiCall", "FakeSlack", "ResponsePost", "SocketAck", "message_problem"]
 
@@ -76,7 +79,7 @@ class SocketAck:
     at: float = field(default_factory=time.monotonic)
 
 
-class FakeSlack(FakeFiles):
+class FakeSlack(FakeFiles, FakeViews):
     """Slack on 127.0.0.1 for tests and local runs. Start it with `FakeSlack.start()`.
 
     Point the bot at `api_url` (`api_url` of the `[slack]` table). `calls`, `responses` and `acks`
