@@ -36,7 +36,7 @@ from . import wording as messages
 from ._ack import ANSWER_IN_ACK_S, accepted_command, echo, progress
 from ._actions import ActionRunner
 from ._approvals import ApprovalRouter, approvals_channel_problem
-from ._background import Background
+from ._background import CLAIM_CONTEXT_KEY, Background
 from ._blocks import ACTION_PREFIX, SlackMessage, render_reply
 from ._charts import ChartPoster
 from ._connection import SlackConnection
@@ -47,7 +47,7 @@ from ._interactions import (
     MemoryInteractions,
     new_interaction_id,
 )
-from ._modal_form import MODAL_CALLBACK
+from ._log_form import ConversationLogger
 from ._modals import FormRunner
 from ._names import SlackNames
 from ._payloads import (
@@ -55,6 +55,7 @@ from ._payloads import (
     event_text,
     is_direct_message,
     is_person_speaking,
+    text_or_none,
     typed_command_name,
     typed_slash,
 )
@@ -63,6 +64,7 @@ from ._settings import slack_settings
 from ._shortcut import LOOKUP_SHORTCUT, run_lookup_shortcut
 from ._store import default_state
 from ._text import escape
+from ._thread_log import thread_log_text
 from ._users import UserDirectory, follow_changes
 
 __all__ = ["SlackAdapter", "open_slack"]
@@ -72,7 +74,6 @@ log = logging.getLogger("supportbot.slack")
 Visibility = Literal["ephemeral", "in_channel"]
 #: An answer to an @mention or a DM that takes longer than this first gets "Looking up …".
 PROGRESS_AFTER_S = 1.0
-CLAIM_CONTEXT_KEY = "supportbot_delivery_claim"
 #: Outcomes that only concern the requester, whatever the command's visibility.
 PRIVATE_OUTCOMES = frozenset(
     {Outcome.REJECTED, Outcome.DENIED, Outcome.PENDING, Outcome.RATE_LIMITED}
@@ -117,6 +118,7 @@ class SlackAdapter:
         self.actions = ActionRunner(self)
         self.approvals = ApprovalRouter(self)
         self.forms = FormRunner(self)
+        self.conversations = ConversationLogger(self)
         self.charts = ChartPoster(connection.client)
 
         #: The secret requests are checked against (HTTP mode needs it; Socket Mode does not).
@@ -173,7 +175,8 @@ class SlackAdapter:
         app.event("app_mention")(self._on_mention)
         app.event("message")(self._on_message)
         follow_changes(app, self.users)
-        app.view(MODAL_CALLBACK)(self._on_view)
+        self.forms.listen(app)
+        self.conversations.listen(app)
         app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_action)
         app.shortcut(LOOKUP_SHORTCUT)(self._on_shortcut)
         app.error(self._on_error)
@@ -285,11 +288,6 @@ class SlackAdapter:
         await ack()
         self.spawn(run_lookup_shortcut(self, body), claim=context.get(CLAIM_CONTEXT_KEY))
 
-    async def _on_view(
-        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext
-    ) -> None:
-        await self.forms.submit(ack, body, view, claim=context.get(CLAIM_CONTEXT_KEY))
-
     async def _on_action(
         self,
         ack: AsyncAck,
@@ -309,7 +307,7 @@ class SlackAdapter:
         user = await self.users.resolve(
             str(body.get("user_id")),
             fallback_name=str(body.get("user_name") or ""),
-            team=_text_or_none(body.get("user_team")),
+            team=text_or_none(body.get("user_team")),
         )
         channel = body.get("channel_id")
         reply = await self.bot.handle(
@@ -356,10 +354,15 @@ class SlackAdapter:
     ) -> None:
         text = event_text(event, self.identity.bot_user_id, self.prefix)
         user = await self.users.resolve(
-            str(event.get("user")), team=_text_or_none(event.get("user_team"))
+            str(event.get("user")), team=text_or_none(event.get("user_team"))
         )
         channel = str(event.get("channel"))
         thread = event.get("thread_ts")
+        if thread and not direct:  # a mention in a thread may log the thread's contact
+            logged = await thread_log_text(self, event, text, user.id)
+            if logged is None:  # answered already (the thread names no customer)
+                return
+            text = logged
         request = Message(
             text=text,
             user=user,
@@ -459,10 +462,6 @@ class SlackAdapter:
         """Stop taking work, let running work finish for `grace_s`, cancel the rest."""
         self._closing = True
         await self._background.aclose(grace_s)
-
-
-def _text_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 @asynccontextmanager

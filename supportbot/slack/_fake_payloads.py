@@ -272,6 +272,7 @@ def message_action(
     thread_ts: str | None = None,
     author: str = "U0CUSTOMER",
     trigger_id: str | None = None,
+    response_url: str = "http://127.0.0.1:9/unused",
 ) -> dict[str, Any]:
     """A `message_action` payload: a message shortcut chosen on a message saying `text`."""
     message: dict[str, Any] = {"type": "message", "user": author, "text": text, "ts": message_ts}
@@ -287,7 +288,7 @@ def message_action(
         "channel": {"id": channel_id, "name": "support"},
         "message_ts": message_ts,
         "message": message,
-        "response_url": "http://127.0.0.1:9/unused",
+        "response_url": response_url,
     }
 
 

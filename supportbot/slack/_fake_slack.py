@@ -116,6 +116,7 @@ class FakeSlack(FakeFiles, FakeViews):
         self._sockets: list[web.WebSocketResponse] = []
         self._ts = itertools.count(1)
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self._threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
 
@@ -204,6 +205,14 @@ class FakeSlack(FakeFiles, FakeViews):
     def private(self, channel: str) -> None:
         """Make `channel` private: the bot sees it only once it `join`s it."""
         self.private_channels.add(channel)
+
+    def add_thread(self, channel: str, ts: str, messages: list[tuple[str, str]]) -> None:
+        """A thread `conversations.replies` reads back: (user id, text) of each message, the
+        first one the thread's parent (its `ts` is `ts`)."""
+        self._threads[(channel, ts)] = [
+            {"type": "message", "user": user, "text": text, "ts": ts if i == 0 else f"{ts}{i}"}
+            for i, (user, text) in enumerate(messages)
+        ]
 
     def join(self, channel: str) -> None:
         """Make the bot a member of `channel`."""
@@ -371,6 +380,17 @@ class FakeSlack(FakeFiles, FakeViews):
                 "is_archived": False,
             },
         }
+
+    def _api_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel") or "")
+        unseen = self._channel_problem(channel)
+        if unseen:
+            return unseen
+        thread = self._threads.get((channel, str(args.get("ts") or "")))
+        if thread is None:
+            return {"ok": False, "error": "thread_not_found"}
+        limit = int(str(args.get("limit") or 1000))
+        return {"ok": True, "messages": thread[:limit], "has_more": len(thread) > limit}
 
     def _api_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         ws_base = self.base_url.replace("http://", "ws://")

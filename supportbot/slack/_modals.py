@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
-from slack_bolt.async_app import AsyncAck
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 
 from supportbot.access.roles import may_run
@@ -37,9 +37,11 @@ from supportbot.core.reply import Reply
 from supportbot.dispatch.middleware.resolve import subcommand
 
 from . import wording as messages
+from ._background import CLAIM_CONTEXT_KEY
 from ._interactions import Interaction, is_interaction_id, new_interaction_id
 from ._modal_form import (
     BLOCK_PREFIX,
+    MODAL_CALLBACK,
     command_view,
     missing_arguments,
     prefill_of,
@@ -178,6 +180,16 @@ class FormRunner:
         except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
             log.warning("views.open for /%s failed: %s", spec.name, api_error(exc))
             await fallback(body, text)
+
+    def listen(self, app: AsyncApp) -> None:
+        """Take the submissions of command forms on `app`."""
+
+        async def submitted(
+            ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext
+        ) -> None:
+            await self.submit(ack, body, view, claim=context.get(CLAIM_CONTEXT_KEY))
+
+        app.view(MODAL_CALLBACK)(submitted)
 
     async def submit(
         self,

@@ -445,3 +445,33 @@ def home_no_database() -> str:
 def home_part_failed(part: str) -> str:
     """One part of the Home tab could not be read."""
     return f"Could not read {part} just now; open the tab again in a minute."
+
+
+def slack_log_mood_label() -> str:
+    """The mood field of the log form."""
+    return "Mood"
+
+
+def slack_log_link_label() -> str:
+    """The link field of the log form."""
+    return "Link"
+
+
+def slack_log_too_many_tags(limit: int, picked: int) -> str:
+    """More tags picked than an interaction may have."""
+    return f"Pick at most {limit} tags; you picked {picked}."
+
+
+def slack_log_tag_gone(tag: str) -> str:
+    """A picked tag is not in the taxonomy (any more)."""
+    return f"{tag} is not a tag any more; pick again (/tags lists them)."
+
+
+def slack_log_note_starts_with_tag() -> str:
+    """A note beginning with # would be read as tags."""
+    return "A note cannot start with #: put tags in the Tags field above."
+
+
+def slack_log_link_invalid() -> str:
+    """The link field holds something that is not one web address."""
+    return "The link must be one web address (https://…), or left empty."
