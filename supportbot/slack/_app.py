@@ -41,6 +41,7 @@ from ._blocks import ACTION_PREFIX, SlackMessage, render_reply
 from ._charts import ChartPoster
 from ._connection import SlackConnection
 from ._dedupe import Dedupe, MemoryDedupe, delivery_key
+from ._home import HomeTab
 from ._interactions import (
     Interaction,
     InteractionStore,
@@ -117,8 +118,8 @@ class SlackAdapter:
         self.prefix = self.names.prefix
         self.actions = ActionRunner(self)
         self.approvals = ApprovalRouter(self)
-        self.forms = FormRunner(self)
-        self.conversations = ConversationLogger(self)
+        self.forms, self.conversations = FormRunner(self), ConversationLogger(self)
+        self.home = HomeTab(self)
         self.charts = ChartPoster(connection.client)
 
         #: The secret requests are checked against (HTTP mode needs it; Socket Mode does not).
@@ -175,8 +176,8 @@ class SlackAdapter:
         app.event("app_mention")(self._on_mention)
         app.event("message")(self._on_message)
         follow_changes(app, self.users)
-        self.forms.listen(app)
-        self.conversations.listen(app)
+        for feature in (self.forms, self.conversations, self.home):  # forms, Home: own modules
+            feature.listen(app)
         app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_action)
         app.shortcut(LOOKUP_SHORTCUT)(self._on_shortcut)
         app.error(self._on_error)
