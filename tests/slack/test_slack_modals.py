@@ -249,10 +249,10 @@ async def test_hostile_values_are_refused_in_words_or_kept_as_text(
 
 
 def test_the_form_of_every_bundled_action_is_one_slack_takes(tester: BotTester) -> None:
-    for command in tester.bot.registry:
-        if command.action and command.params:
-            view = command_view(command, title=f"/{command.name}", state_id="a" * 16)
-            assert view_problem(view, "modal") is None, command.name
+    for each in tester.bot.registry:
+        if each.action and each.params:
+            view = command_view(each, title=f"/{each.name}", state_id="a" * 16)
+            assert view_problem(view, "modal") is None, each.name
 
 
 def test_the_fake_refuses_views_slack_refuses() -> None:
