@@ -36,23 +36,27 @@ from . import wording as messages
 from ._ack import ANSWER_IN_ACK_S, accepted_command, echo, progress
 from ._actions import ActionRunner
 from ._approvals import ApprovalRouter, approvals_channel_problem
-from ._background import Background
+from ._background import CLAIM_CONTEXT_KEY, Background
 from ._blocks import ACTION_PREFIX, SlackMessage, render_reply
 from ._charts import ChartPoster
 from ._connection import SlackConnection
 from ._dedupe import Dedupe, MemoryDedupe, delivery_key
+from ._home import HomeTab
 from ._interactions import (
     Interaction,
     InteractionStore,
     MemoryInteractions,
     new_interaction_id,
 )
+from ._log_form import ConversationLogger
+from ._modals import FormRunner
 from ._names import SlackNames
 from ._payloads import (
     command_text,
     event_text,
     is_direct_message,
     is_person_speaking,
+    text_or_none,
     typed_command_name,
     typed_slash,
 )
@@ -61,7 +65,8 @@ from ._settings import slack_settings
 from ._shortcut import LOOKUP_SHORTCUT, run_lookup_shortcut
 from ._store import default_state
 from ._text import escape
-from ._users import UserDirectory
+from ._thread_log import thread_log_text
+from ._users import UserDirectory, follow_changes
 
 __all__ = ["SlackAdapter", "open_slack"]
 
@@ -70,7 +75,6 @@ log = logging.getLogger("supportbot.slack")
 Visibility = Literal["ephemeral", "in_channel"]
 #: An answer to an @mention or a DM that takes longer than this first gets "Looking up …".
 PROGRESS_AFTER_S = 1.0
-CLAIM_CONTEXT_KEY = "supportbot_delivery_claim"
 #: Outcomes that only concern the requester, whatever the command's visibility.
 PRIVATE_OUTCOMES = frozenset(
     {Outcome.REJECTED, Outcome.DENIED, Outcome.PENDING, Outcome.RATE_LIMITED}
@@ -114,6 +118,8 @@ class SlackAdapter:
         self.prefix = self.names.prefix
         self.actions = ActionRunner(self)
         self.approvals = ApprovalRouter(self)
+        self.forms, self.conversations = FormRunner(self), ConversationLogger(self)
+        self.home = HomeTab(self)
         self.charts = ChartPoster(connection.client)
 
         #: The secret requests are checked against (HTTP mode needs it; Socket Mode does not).
@@ -169,10 +175,9 @@ class SlackAdapter:
         app.command(re.compile(r"^/"))(self._on_command)
         app.event("app_mention")(self._on_mention)
         app.event("message")(self._on_message)
-        # What changes who someone is: their cached profile and groups are dropped at once.
-        app.event("user_change")(self._on_user_changed)
-        app.event("team_join")(self._on_user_changed)
-        app.event("subteam_members_changed")(self._on_groups_changed)
+        follow_changes(app, self.users)
+        for feature in (self.forms, self.conversations, self.home):  # forms, Home: own modules
+            feature.listen(app)
         app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_action)
         app.shortcut(LOOKUP_SHORTCUT)(self._on_shortcut)
         app.error(self._on_error)
@@ -228,6 +233,11 @@ class SlackAdapter:
         text = command_text(body, self.prefix)
         typed = typed_slash(body)  # echoed as typed: `/sb-status`, not the core's `/status`
         claim = context.get(CLAIM_CONTEXT_KEY)
+        form = self.forms.wanted(text) if body.get("trigger_id") else None
+        if form is not None:  # an action without its arguments: they are asked for in a form
+            await ack()
+            self.spawn(self.forms.open(body, text, form, self._run_command), claim=claim)
+            return
         spec = await accepted_command(self.bot, text)
         if spec is not None:
             await ack(
@@ -279,17 +289,6 @@ class SlackAdapter:
         await ack()
         self.spawn(run_lookup_shortcut(self, body), claim=context.get(CLAIM_CONTEXT_KEY))
 
-    async def _on_user_changed(self, ack: AsyncAck, event: dict[str, Any]) -> None:
-        await ack()
-        changed = event.get("user")
-        user_id = changed.get("id") if isinstance(changed, dict) else changed
-        if isinstance(user_id, str) and user_id:
-            self.users.forget(user_id)
-
-    async def _on_groups_changed(self, ack: AsyncAck) -> None:
-        await ack()
-        self.users.groups_changed()
-
     async def _on_action(
         self,
         ack: AsyncAck,
@@ -309,7 +308,7 @@ class SlackAdapter:
         user = await self.users.resolve(
             str(body.get("user_id")),
             fallback_name=str(body.get("user_name") or ""),
-            team=_text_or_none(body.get("user_team")),
+            team=text_or_none(body.get("user_team")),
         )
         channel = body.get("channel_id")
         reply = await self.bot.handle(
@@ -356,10 +355,15 @@ class SlackAdapter:
     ) -> None:
         text = event_text(event, self.identity.bot_user_id, self.prefix)
         user = await self.users.resolve(
-            str(event.get("user")), team=_text_or_none(event.get("user_team"))
+            str(event.get("user")), team=text_or_none(event.get("user_team"))
         )
         channel = str(event.get("channel"))
         thread = event.get("thread_ts")
+        if thread and not direct:  # a mention in a thread may log the thread's contact
+            logged = await thread_log_text(self, event, text, user.id)
+            if logged is None:  # answered already (the thread names no customer)
+                return
+            text = logged
         request = Message(
             text=text,
             user=user,
@@ -459,10 +463,6 @@ class SlackAdapter:
         """Stop taking work, let running work finish for `grace_s`, cancel the rest."""
         self._closing = True
         await self._background.aclose(grace_s)
-
-
-def _text_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 @asynccontextmanager

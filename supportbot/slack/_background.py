@@ -11,7 +11,10 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
-__all__ = ["Background"]
+__all__ = ["CLAIM_CONTEXT_KEY", "Background"]
+
+#: Where a delivery's dedupe claim waits in Bolt's context, for the listener to hand `spawn`.
+CLAIM_CONTEXT_KEY = "supportbot_delivery_claim"
 
 log = logging.getLogger("supportbot.slack")
 

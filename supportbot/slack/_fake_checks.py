@@ -10,7 +10,7 @@ from typing import Any
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 
-__all__ = ["MAX_BLOCK_TEXT", "message_problem"]
+__all__ = ["MAX_BLOCK_TEXT", "blocks_problem", "message_problem"]
 
 #: Where this fake draws the line for `msg_blocks_too_long` (Slack: ~13.2k characters of text).
 MAX_BLOCK_TEXT = 13_000
@@ -45,6 +45,17 @@ def message_problem(body: Mapping[str, Any]) -> str | None:
         return None if text else "no_text"
     if not isinstance(blocks, list) or len(blocks) > 50:
         return "invalid_blocks"
+    problem = blocks_problem(blocks)
+    if problem is not None:
+        return problem
+    if sum(len(value) for _, value in _texts(blocks)) > MAX_BLOCK_TEXT:
+        return "msg_blocks_too_long"
+    return None
+
+
+def blocks_problem(blocks: list[Any]) -> str | None:
+    """`invalid_blocks` when one of `blocks` is not a block Slack takes (unknown keys, texts
+    too long or empty, the wrong elements), else None. The count is the caller's to check."""
     for block in blocks:
         try:
             with warnings.catch_warnings():
@@ -63,6 +74,4 @@ def message_problem(body: Mapping[str, Any]) -> str | None:
             return "invalid_blocks"
         if where.endswith("context.elements") and len(value) > MAX_TEXT_FIELD["context"]:
             return "invalid_blocks"
-    if sum(len(value) for _, value in texts) > MAX_BLOCK_TEXT:
-        return "msg_blocks_too_long"
     return None

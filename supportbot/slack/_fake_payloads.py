@@ -22,15 +22,19 @@ from urllib.parse import urlencode
 
 __all__ = [
     "SlackSigner",
+    "app_home_opened_event",
     "app_mention_event",
     "block_actions",
     "direct_message_event",
     "event_callback",
     "form_body",
     "interactive_body",
+    "message_action",
     "new_event_id",
     "new_trigger_id",
     "slash_command",
+    "text_value",
+    "view_submission",
 ]
 
 TEAM_ID = "T0FAKE"
@@ -222,4 +226,79 @@ def block_actions(
         "channel": {"id": channel_id, "name": "support"},
         "response_url": response_url,
         "actions": [action],
+    }
+
+
+def view_submission(
+    view: Mapping[str, Any],
+    values: Mapping[str, Any],
+    *,
+    user_id: str = "U0AGENT",
+    user_name: str = "agent",
+    trigger_id: str | None = None,
+) -> dict[str, Any]:
+    """A `view_submission` payload for `view` (as opened) with `values` as
+    `view.state.values`: `{block_id: {action_id: {"type": ..., "value": ...}}}`."""
+    submitted = {**dict(view), "state": {"values": dict(values)}}
+    submitted.setdefault("id", "V0FAKEVIEW")
+    submitted.setdefault("hash", uuid.uuid4().hex)
+    submitted.setdefault("team_id", TEAM_ID)
+    submitted.setdefault("app_id", APP_ID)
+    return {
+        "type": "view_submission",
+        "team": {"id": TEAM_ID, "domain": "fake"},
+        "user": {"id": user_id, "username": user_name, "name": user_name, "team_id": TEAM_ID},
+        "api_app_id": APP_ID,
+        "token": "deprecated-verification-token",
+        "trigger_id": trigger_id or new_trigger_id(),
+        "view": submitted,
+        "response_urls": [],
+        "is_enterprise_install": False,
+    }
+
+
+def text_value(value: str) -> dict[str, str]:
+    """What a `plain_text_input` reports in `view.state.values`."""
+    return {"type": "plain_text_input", "value": value}
+
+
+def message_action(
+    callback_id: str,
+    text: str,
+    *,
+    user_id: str = "U0AGENT",
+    channel_id: str = "C0SUPPORT",
+    message_ts: str = "1700000000.000200",
+    thread_ts: str | None = None,
+    author: str = "U0CUSTOMER",
+    trigger_id: str | None = None,
+    response_url: str = "http://127.0.0.1:9/unused",
+) -> dict[str, Any]:
+    """A `message_action` payload: a message shortcut chosen on a message saying `text`."""
+    message: dict[str, Any] = {"type": "message", "user": author, "text": text, "ts": message_ts}
+    if thread_ts:
+        message["thread_ts"] = thread_ts
+    return {
+        "type": "message_action",
+        "callback_id": callback_id,
+        "trigger_id": trigger_id or new_trigger_id(),
+        "action_ts": f"{time.time():.6f}",
+        "team": {"id": TEAM_ID, "domain": "fake"},
+        "user": {"id": user_id, "name": "agent", "username": "agent", "team_id": TEAM_ID},
+        "channel": {"id": channel_id, "name": "support"},
+        "message_ts": message_ts,
+        "message": message,
+        "response_url": response_url,
+    }
+
+
+def app_home_opened_event(user: str = "U0AGENT", tab: str = "home") -> dict[str, Any]:
+    """An `app_home_opened` event: `user` opened the app's Home (or Messages) tab."""
+    ts = f"{time.time():.6f}"
+    return {
+        "type": "app_home_opened",
+        "user": user,
+        "channel": "D0HOME",
+        "tab": tab,
+        "event_ts": ts,
     }

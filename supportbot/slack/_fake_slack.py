@@ -14,7 +14,9 @@ It also behaves as real Slack does where that surprises:
   the problem `replace_original_ignored`. A message's (`new_response_url("message")`, what a
   click carries) replaces the message;
 - `join(channel)`/`private(channel)`: the bot posts only in public channels or ones it is in
-  (`not_in_channel`, `channel_not_found`); `conversations.open` gives a DM channel `D…`.
+  (`not_in_channel`, `channel_not_found`); `conversations.open` gives a DM channel `D…`;
+- `views.open` and `views.publish` check views as Slack does (`_fake_views.py`), and
+  `conversations.replies` reads back the threads a test `add_thread`s.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from aiohttp import WSMsgType, web
 from ._fake_checks import message_problem
 from ._fake_files import FakeFiles
 from ._fake_payloads import APP_ID, TEAM_ID
+from ._fake_views import FakeViews
 
 __all__ = ["ApiCall", "FakeSlack", "ResponsePost", "SocketAck", "message_problem"]
 
@@ -76,7 +79,7 @@ class SocketAck:
     at: float = field(default_factory=time.monotonic)
 
 
-class FakeSlack(FakeFiles):
+class FakeSlack(FakeFiles, FakeViews):
     """Slack on 127.0.0.1 for tests and local runs. Start it with `FakeSlack.start()`.
 
     Point the bot at `api_url` (`api_url` of the `[slack]` table). `calls`, `responses` and `acks`
@@ -113,6 +116,7 @@ class FakeSlack(FakeFiles):
         self._sockets: list[web.WebSocketResponse] = []
         self._ts = itertools.count(1)
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self._threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
 
@@ -201,6 +205,14 @@ class FakeSlack(FakeFiles):
     def private(self, channel: str) -> None:
         """Make `channel` private: the bot sees it only once it `join`s it."""
         self.private_channels.add(channel)
+
+    def add_thread(self, channel: str, ts: str, messages: list[tuple[str, str]]) -> None:
+        """A thread `conversations.replies` reads back: (user id, text) of each message, the
+        first one the thread's parent (its `ts` is `ts`)."""
+        self._threads[(channel, ts)] = [
+            {"type": "message", "user": user, "text": text, "ts": ts if i == 0 else f"{ts}{i}"}
+            for i, (user, text) in enumerate(messages)
+        ]
 
     def join(self, channel: str) -> None:
         """Make the bot a member of `channel`."""
@@ -368,6 +380,17 @@ class FakeSlack(FakeFiles):
                 "is_archived": False,
             },
         }
+
+    def _api_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel") or "")
+        unseen = self._channel_problem(channel)
+        if unseen:
+            return unseen
+        thread = self._threads.get((channel, str(args.get("ts") or "")))
+        if thread is None:
+            return {"ok": False, "error": "thread_not_found"}
+        limit = int(str(args.get("limit") or 1000))
+        return {"ok": True, "messages": thread[:limit], "has_more": len(thread) > limit}
 
     def _api_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         ws_base = self.base_url.replace("http://", "ws://")

@@ -75,6 +75,8 @@ class Interaction:
     #: The masked Reply (as JSON data) that "Escalate" posts to the engineering channel.
     escalation: dict[str, Any] | None = None
     thread_ts: str | None = None
+    #: Where the answer to a form goes (the slash command's `response_url`, 30 minutes).
+    response_url: str | None = None
     created_at: float = field(default_factory=time.time)
 
     def to_json(self) -> str:
@@ -93,6 +95,7 @@ class Interaction:
             "shared": self.shared,
             "escalation": self.escalation,
             "thread_ts": self.thread_ts,
+            "response_url": self.response_url,
             "created_at": self.created_at,
         }
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -112,6 +115,7 @@ class Interaction:
             shared=data.get("shared"),
             escalation=data.get("escalation"),
             thread_ts=data.get("thread_ts"),
+            response_url=data.get("response_url"),
             created_at=float(data.get("created_at", 0.0)),
         )
 

@@ -20,7 +20,7 @@ from supportbot.core.registry import CommandSpec
 
 from . import wording as messages
 from ._payloads import slash_name
-from ._shortcut import LOOKUP_SHORTCUT
+from ._shortcut import LOG_SHORTCUT, LOOKUP_SHORTCUT
 
 __all__ = [
     "BOT_EVENTS",
@@ -44,10 +44,13 @@ BOT_SCOPES = (
     "usergroups:read",  # ... and user groups, for roles granted by group
     "channels:read",  # whether the bot can post in the approvals channel (public) ...
     "groups:read",  # ... or private
+    "channels:history",  # @supportbot log in a thread: the thread's messages name the customer
+    "groups:history",  # ... in private channels too
 )
 BOT_EVENTS = (
     "app_mention",
     "message.im",
+    "app_home_opened",  # the Home tab: numbers, approvals, the open interaction, known issues
     # What changes who someone is: the cached user and groups are dropped at once.
     "user_change",
     "team_join",
@@ -177,7 +180,7 @@ def build_manifest(
         settings["interactivity"]["request_url"] = url
     features: dict[str, Any] = {
         "app_home": {
-            "home_tab_enabled": False,
+            "home_tab_enabled": True,
             "messages_tab_enabled": True,
             "messages_tab_read_only_enabled": False,
         },
@@ -189,7 +192,13 @@ def build_manifest(
             "type": "message",
             "callback_id": LOOKUP_SHORTCUT,
             "description": "Find the phone numbers, emails and merchant ids in this message",
-        }
+        },
+        {
+            "name": messages.slack_log_shortcut_name(),
+            "type": "message",
+            "callback_id": LOG_SHORTCUT,
+            "description": "Log this contact on the customer's timeline, with tags and a note",
+        },
     ]
     if pairs:
         features["slash_commands"] = [

@@ -16,6 +16,7 @@ __all__ = [
     "is_direct_message",
     "is_person_speaking",
     "slash_name",
+    "text_or_none",
     "typed_command_name",
     "typed_slash",
 ]
@@ -118,3 +119,8 @@ def typed_command_name(text: str) -> str:
     """The command name as typed (`/m 0812` -> `m`), lower case; empty for empty text."""
     words = text.strip().lstrip("/").split(maxsplit=1)
     return words[0].lower() if words else ""
+
+
+def text_or_none(value: Any) -> str | None:
+    """A payload field that should be a non-empty string, or None (`user_team`, ...)."""
+    return value if isinstance(value, str) and value else None

@@ -25,10 +25,12 @@ from ._text import unescape_input
 if TYPE_CHECKING:
     from ._app import SlackAdapter
 
-__all__ = ["LOOKUP_SHORTCUT", "customer_references", "run_lookup_shortcut"]
+__all__ = ["LOG_SHORTCUT", "LOOKUP_SHORTCUT", "customer_references", "run_lookup_shortcut"]
 
 #: The shortcut's callback id (in the manifest and in Slack's payloads).
 LOOKUP_SHORTCUT = "supportbot.lookup_customer"
+#: "Log this conversation" (`_log_form.py`): a form to log the contact the message is about.
+LOG_SHORTCUT = "supportbot.log_conversation"
 _MERCHANT = re.compile(r"(?<![\w-])M-?[0-9]{4,9}(?![\w-])", re.ASCII | re.IGNORECASE)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 

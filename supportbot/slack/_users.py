@@ -26,12 +26,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from supportbot.core.message import User
 
-__all__ = ["UserDirectory"]
+__all__ = ["UserDirectory", "follow_changes"]
 
 log = logging.getLogger("supportbot.slack.users")
 
@@ -243,3 +244,23 @@ def _api_error(exc: BaseException) -> str | None:
 
 def _why(exc: BaseException) -> str:
     return type(exc).__name__ if isinstance(exc, TimeoutError) else repr(exc)
+
+
+def follow_changes(app: AsyncApp, users: UserDirectory) -> None:
+    """Listen on `app` for what changes who someone is: their cached profile and groups in
+    `users` are dropped at once (`user_change`, `team_join`, `subteam_members_changed`)."""
+
+    async def user_changed(ack: AsyncAck, event: dict[str, Any]) -> None:
+        await ack()
+        changed = event.get("user")
+        user_id = changed.get("id") if isinstance(changed, dict) else changed
+        if isinstance(user_id, str) and user_id:
+            users.forget(user_id)
+
+    async def groups_changed(ack: AsyncAck) -> None:
+        await ack()
+        users.groups_changed()
+
+    app.event("user_change")(user_changed)
+    app.event("team_join")(user_changed)
+    app.event("subteam_members_changed")(groups_changed)

@@ -25,15 +25,20 @@ import aiohttp
 
 from ._fake_payloads import (
     SlackSigner,
+    app_home_opened_event,
     app_mention_event,
     block_actions,
     direct_message_event,
     event_callback,
     form_body,
     interactive_body,
+    message_action,
     slash_command,
+    text_value,
+    view_submission,
 )
 from ._fake_slack import ApiCall, FakeSlack, ResponsePost, SocketAck, message_problem
+from ._fake_views import view_problem
 
 __all__ = [
     "ApiCall",
@@ -43,14 +48,19 @@ __all__ = [
     "SlackSender",
     "SlackSigner",
     "SocketAck",
+    "app_home_opened_event",
     "app_mention_event",
     "block_actions",
     "direct_message_event",
     "event_callback",
     "form_body",
     "interactive_body",
+    "message_action",
     "message_problem",
     "slash_command",
+    "text_value",
+    "view_problem",
+    "view_submission",
 ]
 
 FORM = "application/x-www-form-urlencoded"
@@ -134,5 +144,5 @@ class SlackSender:
         return await self.post(body, content_type="application/json", retry_num=retry_num)
 
     async def click(self, payload: Mapping[str, Any]) -> SentRequest:
-        """An interactivity delivery (a `block_actions` payload)."""
+        """An interactivity delivery (`block_actions`, `view_submission`, `message_action`)."""
         return await self.post(interactive_body(payload), content_type=FORM)

@@ -269,3 +269,209 @@ def slack_no_customer_in_message() -> str:
         "That message has no phone number, email or merchant id (M-12345) to look up. "
         "Type /merchant with one instead."
     )
+
+
+# --- modals (a command's arguments as a form) ------------------------------------------------
+
+
+def slack_field_placeholder(example: str) -> str:
+    """The grey text of an empty field: one value that would do."""
+    return f"e.g. {example}"
+
+
+def slack_modal_submit(action: bool) -> str:
+    """The submit button of a command's form (an action is confirmed after it)."""
+    return "Continue" if action else "Run"
+
+
+def slack_modal_close() -> str:
+    """The close button of a form."""
+    return "Cancel"
+
+
+def slack_field_missing(label: str) -> str:
+    """A required field was left empty."""
+    return f"{label} is needed: fill it in, or close the form to change nothing."
+
+
+def slack_field_too_long(length: int, limit: int) -> str:
+    """A field (or the whole command built from the form) is too long."""
+    return f"This is {length:,} characters; keep it under {limit:,}."
+
+
+def slack_form_expired() -> str:
+    """A form submitted after its state expired (a day), or one the bot did not open."""
+    return "This form has expired, so nothing was done. Type the command again to open a fresh one."
+
+
+def slack_form_not_yours(requester: str) -> str:
+    """Someone submitted a form opened for another person."""
+    return f"This form was opened for {requester}; type the command yourself. Nothing was done."
+
+
+def slack_form_not_opened(command: str, error: str) -> str:
+    """Slack refused to open the form (the trigger expired: it lasts 3 s)."""
+    return (
+        f"Slack did not open the form for {command} ({error}). Type the command again, or give "
+        "its arguments on the line, e.g. the example below."
+    )
+
+
+# --- the support record in Slack --------------------------------------------------------------
+
+
+def slack_log_shortcut_name() -> str:
+    """The message shortcut's name in Slack's menu (at most 24 characters)."""
+    return "Log this conversation"
+
+
+def slack_log_modal_title() -> str:
+    """The title of the "Log this conversation" form."""
+    return "Log this conversation"
+
+
+def slack_log_customer_label() -> str:
+    """The customer field of the log form."""
+    return "Customer"
+
+
+def slack_log_customer_hint(found: int) -> str:
+    """Under the customer field: where the value came from."""
+    if found:
+        return "Found in the message: a phone number, email or merchant id (change it if wrong)."
+    return "Nothing found in the message: type the phone number, email or merchant id."
+
+
+def slack_log_tags_label() -> str:
+    """The tags field of the log form."""
+    return "Tags"
+
+
+def slack_log_note_label() -> str:
+    """The note field of the log form."""
+    return "Note"
+
+
+def slack_log_submit() -> str:
+    """The submit button of the log form."""
+    return "Log it"
+
+
+def slack_thread_has_no_customer() -> str:
+    """`@supportbot log` in a thread whose messages name no customer."""
+    return (
+        "I found no phone number, email or merchant id in this thread to log. Mention me with "
+        "one: @supportbot log 0812-3456-7890 #tag note."
+    )
+
+
+def slack_thread_unreadable(error: str) -> str:
+    """The thread could not be read (the bot is not in the channel, or Slack refused)."""
+    return (
+        f"I could not read this thread ({error}), so nothing was logged. Invite me to the "
+        "channel (/invite @supportbot), or mention me with the customer: @supportbot log "
+        "0812-3456-7890."
+    )
+
+
+# --- the App Home tab -----------------------------------------------------------------------
+
+
+def home_title() -> str:
+    """The header of the Home tab."""
+    return "Support today"
+
+
+def home_updated(when: str) -> str:
+    """Under the header: when the numbers were read."""
+    return f"Updated {when} · refreshed each time you open this tab · personal data masked"
+
+
+def home_headline(label: str, value: str) -> str:
+    """One headline number."""
+    return f"*{label}*\n{value}"
+
+
+def home_approvals_title(count: int) -> str:
+    """The header of the approvals part."""
+    return f"Waiting for your approval ({count})"
+
+
+def home_no_approvals() -> str:
+    """Nothing waits for this person's approval."""
+    return "Nothing waits for your approval."
+
+
+def home_approval_line(command: str, requester: str, until: str, prompt: str) -> str:
+    """One request waiting for approval."""
+    return f"{command} for {requester}, open until {until}: {prompt}"
+
+
+def home_approvals_how(approve: str, reject: str) -> str:
+    """How to act on a waiting request."""
+    return f"Approve with the button in the request, or {approve} <id> / {reject} <id>."
+
+
+def home_interaction_title() -> str:
+    """The header of the open-interaction part."""
+    return "Your open interaction"
+
+
+def home_no_interaction(log: str) -> str:
+    """The person has no open interaction."""
+    return f"None open. Start one with {log} <phone|email|merchant id>, or the message shortcut."
+
+
+def home_interaction_line(ref: str, customer: str, channel: str, since: str, done: str) -> str:
+    """The person's open interaction."""
+    return f"{ref} · {customer} · {channel} · open since {since}. Close it with {done}."
+
+
+def home_issues_title(count: int) -> str:
+    """The header of the known-issues part."""
+    return f"Active known issues ({count})"
+
+
+def home_no_issues() -> str:
+    """No known issue is active."""
+    return "No known issue is active."
+
+
+def home_no_database() -> str:
+    """The bot runs without a database: the Home tab has nothing to read."""
+    return "This bot runs without a database, so there are no numbers to show here."
+
+
+def home_part_failed(part: str) -> str:
+    """One part of the Home tab could not be read."""
+    return f"Could not read {part} just now; open the tab again in a minute."
+
+
+def slack_log_mood_label() -> str:
+    """The mood field of the log form."""
+    return "Mood"
+
+
+def slack_log_link_label() -> str:
+    """The link field of the log form."""
+    return "Link"
+
+
+def slack_log_too_many_tags(limit: int, picked: int) -> str:
+    """More tags picked than an interaction may have."""
+    return f"Pick at most {limit} tags; you picked {picked}."
+
+
+def slack_log_tag_gone(tag: str) -> str:
+    """A picked tag is not in the taxonomy (any more)."""
+    return f"{tag} is not a tag any more; pick again (/tags lists them)."
+
+
+def slack_log_note_starts_with_tag() -> str:
+    """A note beginning with # would be read as tags."""
+    return "A note cannot start with #: put tags in the Tags field above."
+
+
+def slack_log_link_invalid() -> str:
+    """The link field holds something that is not one web address."""
+    return "The link must be one web address (https://…), or left empty."

@@ -87,6 +87,7 @@ def check_schema(manifest: dict[str, Any]) -> None:
     assert set(settings["event_subscriptions"]["bot_events"]) == {
         "app_mention",
         "message.im",
+        "app_home_opened",
         "user_change",
         "team_join",
         "subteam_members_changed",
