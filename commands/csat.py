@@ -1,7 +1,8 @@
 """/csat: the customer's satisfaction rating of an interaction, 1 (bad) to 5 (great).
 
-One rating per interaction is kept. A low rating (2 or less by default) is told to the leads. CSAT is reported as the share of 4s and 5s, next to
-the share of closed interactions that were rated (/stats kpi).
+One rating per interaction is kept. A low rating (2 or less by default) is told to the leads.
+CSAT is reported as the share of 4s and 5s, next to the share of closed interactions that were
+rated (/stats kpi).
 """
 
 from __future__ import annotations
