@@ -150,6 +150,16 @@ class KpiStore:
 
         return await self._read(read)
 
+    async def latest(self) -> QaSample | None:
+        """The last week drawn, or None."""
+        statement = select(QaSampleRow).order_by(QaSampleRow.week.desc()).limit(1)
+
+        async def read(session: AsyncSession) -> QaSample | None:
+            row = await session.scalar(statement)
+            return from_row(QaSample, row) if row is not None else None
+
+        return await self._read(read)
+
     async def save_sample(self, sample: QaSample, reviews: Sequence[QaReview]) -> bool:
         """Store the week's sample and its reviews in one transaction; False (nothing stored)
         when the week was drawn already."""
