@@ -152,6 +152,7 @@ async def test_interactions_closed_outside_the_week_are_not_sampled(store: Store
 class _Bot:
     def __init__(self, store: Store) -> None:
         self.store: Store | None = store
+        self.poster = None  # a terminal: no channel poster, so only the QA job is scheduled
         from supportbot import load_settings
 
         self.settings = load_settings(None, kpi={"qa": {"reviewers": ["terminal:lina"]}})
