@@ -73,11 +73,9 @@ async def reset_pin(ctx: Context, merchant: MerchantId, *, device: str | None = 
     merchant: the merchant id, e.g. M-10001
     device: only this device's PIN (its serial, e.g. EDC-A920-104233)
     """
-    ctx.audit_target = str(merchant)
-    headers = {"Idempotency-Key": ctx.idempotency_key} if ctx.idempotency_key else None
     body = {"device": device} if device else {}
     result = await ctx.call(
-        ctx.services.merchants.post(f"/merchants/{merchant}/pin-reset", json=body, headers=headers)
+        ctx.services.merchants.post(f"/merchants/{merchant}/pin-reset", json=body)
     )
     if result.not_found:
         return Reply(outcome=Outcome.NOT_FOUND, text=f"No merchant {merchant}; nothing was reset.")

@@ -34,6 +34,7 @@ from supportbot.storage import (
 
 from . import wording as messages
 from .card import record_section
+from .finder import SavedNumber
 from .refs import INTERACTION, NOTE, new_ref, normalized_ref
 from .settings import RecordSettings
 from .taxonomy import TagChange, Taxonomy, parse_tag_changes
@@ -67,14 +68,6 @@ class Subject:
         return self.interaction.ref if self.interaction is not None else None
 
 
-@dataclass(frozen=True)
-class SavedNumber:
-    """A number the team saved for a merchant; `via` says so ("via a number saved by ...")."""
-
-    merchant_id: str
-    via: str
-
-
 @dataclass
 class RecordDesk:
     """The support record for one command run. Built by the dispatcher as `ctx.record`."""
@@ -87,6 +80,8 @@ class RecordDesk:
     region: str = "ID"
     #: Called on the first write: the run's own events replace the generic "command" line.
     on_write: Callable[[], None] = lambda: None
+    #: Told the merchant each write is about (the run's audit record is then about it too).
+    on_subject: Callable[[str], None] = lambda merchant_id: None
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     # --- helpers -------------------------------------------------------------------------
@@ -102,6 +97,8 @@ class RecordDesk:
         interaction_ref: str | None = None,
     ) -> TimelineEvent:
         self.on_write()
+        if subject.merchant_id and subject.merchant_id != "?":  # "?": the store knows it
+            self.on_subject(subject.merchant_id)
         return TimelineEvent(
             event_key=f"{kind}:{uuid.uuid4().hex}",
             merchant_id=subject.timeline_key,
@@ -433,6 +430,7 @@ class RecordDesk:
         removed = await self.store.record.remove_alias(phone, event)
         if removed is None:
             raise UsageError(messages.alias_not_saved(shown))
+        self.on_subject(removed.merchant_id)
         return removed
 
     async def alias(self, phone: str) -> Alias | None:

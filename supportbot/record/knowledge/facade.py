@@ -100,8 +100,11 @@ class Knowledge:
         user: User,
         request_id: str,
         remaining: Callable[[], float],
+        about: Callable[[str], None] = lambda subject: None,
     ) -> None:
         self._store = store
+        #: Told the merchant or the issue this run turned out to be about (for its audit record).
+        self._about = about
         self._services = services
         self._gather = gather
         self._settings = settings
@@ -135,6 +138,7 @@ class Knowledge:
         """The merchant id behind a phone, an email or an id (`MerchantRef.kind`, `.value`);
         UsageError when none or several merchants have it, or the search failed."""
         if kind == "merchant_id":
+            self._about(value)
             return value
         (search,) = await self._gather(
             self._services.merchants.get("/merchants", params={kind: value})
@@ -149,6 +153,7 @@ class Knowledge:
             raise UsageError(
                 f"{len(ids)} merchants have {shown} ({', '.join(ids[:5])}); give the merchant id."
             )
+        self._about(ids[0])
         return ids[0]
 
     @staticmethod
@@ -279,6 +284,7 @@ class Knowledge:
         found = await self.store.incidents.get(number)
         if found is None:
             raise UsageError(messages.unknown_incident(ref))
+        self._about(found.ref)
         return found
 
     @staticmethod
@@ -321,7 +327,7 @@ class Knowledge:
         """Open KI-n, investigating."""
         if snippet_key is not None:
             snippet_key = (await self.snippet(snippet_key)).key
-        return await self.store.incidents.open(
+        opened = await self.store.incidents.open(
             title=title,
             by=self._user.display,
             status=STATUSES[0],
@@ -332,6 +338,8 @@ class Knowledge:
             tags=list(tags),
             match=rule.as_json(),
         )
+        self._about(opened.ref)
+        return opened
 
     async def move_incident(self, ref: str, status: str, note: str = "") -> tuple[Incident, str]:
         """Move `ref` to `status`; the issue after, and the status before."""
@@ -364,6 +372,8 @@ class Knowledge:
         added = await self.store.incidents.link(
             incident.id, kind=kind, ref=target, by=self._user.display
         )
+        if kind == "merchant":
+            self._about(target)
         return incident, added
 
     def banners(self, merchant_id: str | None) -> BannerRead:
