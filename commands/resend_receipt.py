@@ -47,7 +47,7 @@ async def preview(ctx: Context, tx: TransactionId, *, to: Email | None = None) -
     return {
         "amount": format_money(data.get("amount"), data.get("currency", "IDR")),
         "merchant": data.get("merchant_id", "?"),
-        "destination": mask_email(destination),
+        "destination": destination,  # whole to roles that may see it, masked to the others
     }
 
 

@@ -13,6 +13,7 @@ from supportbot import (
     Reply,
     action_failed,
     command,
+    format_phone,
     format_when,
     mask_phone,
 )
@@ -49,10 +50,9 @@ async def preview(ctx: Context, merchant: MerchantId, *, device: str | None = No
             outcome=Outcome.ERROR,
             text=f"{merchant} has no phone number on file for the SMS; nothing was reset.",
         )
-    region = ctx.settings.phone_region
     return {
         "name": data.name,
-        "phone": mask_phone(data.phones[0], region),
+        "phone": format_phone(data.phones[0]),  # whole to roles that may see it, else masked
         "which": f"device {device}" if device else "all devices",
     }
 
