@@ -108,10 +108,8 @@ async def alias(ctx: Context, words: Rest) -> Reply:
     record = ctx.record
     if removing:
         removed = await record.remove_alias(phone.e164, phone.national)
-        ctx.audit_target = removed.merchant_id
         return Reply(text=f"{phone.national} is no longer saved for {removed.merchant_id}.")
     assert merchant_id is not None
-    ctx.audit_target = str(merchant_id)
     saved = await record.save_alias(phone.e164, str(merchant_id), phone.national)
     already = "was already" if not saved else "is now"
     return Reply(

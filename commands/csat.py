@@ -25,6 +25,4 @@ async def csat(ctx: Context, interaction: str, score: str) -> Reply:
     score: the customer's rating, a whole number from 1 (bad) to 5 (great)
     """
     rating = await ctx.record.rate(interaction, score)
-    if rating.interaction.merchant_id:
-        ctx.audit_target = rating.interaction.merchant_id
     return Reply(text=rating.sentence)

@@ -106,7 +106,6 @@ async def incident_open(
         services=_names(services, "service"),
         tags=_names(tags, "tag"),
     )
-    ctx.audit_target = opened.ref
     return Reply(
         text=f"Opened {opened.ref}: {opened.title} (investigating). Cards of affected merchants "
         f"now show it. Next: /incident status {opened.ref} identified",
@@ -127,7 +126,6 @@ async def incident_status(ctx: Context, ref: str, status: str, note: Rest | None
     note: what changed (optional)
     """
     after, before = await ctx.knowledge.move_incident(ref, status, _text(note, "note"))
-    ctx.audit_target = after.ref
     reply = Reply(text=f"{after.ref} is now {after.status} (was {before}).")
     if after.status == "resolved":
         reply.text = f"{reply.text} Nothing was sent to merchants."
@@ -162,7 +160,6 @@ async def incident_link(ctx: Context, ref: str, target: str) -> Reply:
             f"{word[:40]!r} is not a merchant id (M-10001) or an interaction id; nothing linked."
         )
     incident, added = await ctx.knowledge.link(ref, kind, shown)
-    ctx.audit_target = shown if kind == "merchant" else incident.ref
     done = "Linked" if added else "Already linked:"
     return Reply(text=f"{done} {kind} {shown} to {incident.ref} ({incident.title}).")
 
@@ -191,7 +188,6 @@ async def incident_notify(ctx: Context, ref: str, *, snippet: str | None = None)
     snippet: the snippet to send (default: the issue's own)
     """
     plan = await ctx.knowledge.plan_notice(ref, snippet)
-    ctx.audit_target = plan.subject.ref
     title = f"Notifying {len(plan.ready):,} merchants about {plan.subject.ref}"
     tally = await ctx.knowledge.send_notice(plan, ctx.progress(title))
     return ctx.knowledge.notice_result(plan, tally)

@@ -66,7 +66,9 @@ async def log(
     agent = ctx.user if source == "command" else None  # a phone system holds many at once
     await record.check_open(tags=tags, note=note, channel=channel, mood=mood, agent=agent)
     card = await _card(ctx, who)
-    merchant_id = ctx.audit_target if card is not None and card.outcome is Outcome.OK else None
+    # The card found the merchant already: asking again costs nothing (answered from that run).
+    found = await ctx.find_merchant(who) if card is not None else None
+    merchant_id = found.merchant_id if found and card and card.outcome is Outcome.OK else None
     if card is not None and card.choices:  # several merchants: log once the agent picks one
         card.choices = [
             Choice(
@@ -133,8 +135,6 @@ async def done(
     record = ctx.record
     tags, note = record.split_tags(str(text or ""))
     closed = await record.close(tags=tags, note=note or None, outcome=outcome, mood=mood)
-    if closed.merchant_id is not None:
-        ctx.audit_target = closed.merchant_id
     minutes = record.minutes_open(closed)
     return Reply(
         text=f"Closed {closed.ref} ({closed.channel}, {closed.merchant_id or 'unknown contact'})"

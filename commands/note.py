@@ -25,13 +25,9 @@ async def note(ctx: Context, about: str, text: Rest | None = None) -> Reply:
     record = ctx.record
     if about.lower() == "retract":
         retracted = await record.retract(str(text or "").strip())
-        if retracted.merchant_id:
-            ctx.audit_target = retracted.merchant_id
         return Reply(text=f"Note {retracted.ref} is retracted; leads still see it, marked.")
     subject = await record.subject(about, example=EXAMPLE)
     added = await record.note(subject, str(text or ""))
-    if subject.merchant_id:
-        ctx.audit_target = subject.merchant_id
     where = subject.interaction_ref or subject.merchant_id
     return Reply(
         text=f"Note {added.ref} added to {where}.",

@@ -94,11 +94,9 @@ async def refund(ctx: Context, tx: TransactionId, amount: Amount, reason: Rest) 
     amount: how much, in rupiah (150000, 150.000, Rp 150.000 or 150rb)
     reason: why, for the audit trail and the customer's statement
     """
-    ctx.audit_target = str(tx)
-    headers = {"Idempotency-Key": ctx.idempotency_key} if ctx.idempotency_key else None
     body = {"amount": amount.value, "reason": _reason(reason)}
     result = await ctx.call(
-        ctx.services.transactions.post(f"/transactions/{tx}/refunds", json=body, headers=headers)
+        ctx.services.transactions.post(f"/transactions/{tx}/refunds", json=body)
     )
     if result.not_found:
         return Reply(outcome=Outcome.NOT_FOUND, text=f"No transaction {tx}; nothing was refunded.")

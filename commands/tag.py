@@ -28,8 +28,6 @@ async def tag(ctx: Context, about: str, changes: Rest | None = None) -> Reply:
     parsed = record.tag_changes(words, await record.taxonomy())
     subject = await record.subject(about, example=EXAMPLE)
     added, removed = await record.tag(subject, parsed)
-    if subject.merchant_id:
-        ctx.audit_target = subject.merchant_id
     where = subject.interaction_ref or subject.merchant_id
     shown = " ".join(("+" if c.add else "-") + c.tag for c in parsed)
     reply = Reply(text=f"{where}: {shown} ({added} added, {removed} removed).")

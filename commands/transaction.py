@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import BaseModel
-
 from supportbot import (
     Choice,
     Context,
     Field,
+    Merchant,
     Outcome,
+    Receipt,
     Reply,
+    Resend,
+    ResendList,
     Section,
+    Transaction,
     TransactionId,
     command,
     format_money,
@@ -29,49 +30,6 @@ RESENDABLE_PAYMENT = "settled"
 NO_RECEIPT_PAYMENTS = {"failed", "pending"}
 
 
-class Receipt(BaseModel):
-    """What happened to the receipt when it was first sent."""
-
-    status: str = "unknown"
-    sent_to: str | None = None
-    sent_at: str | None = None
-
-
-class Payment(BaseModel):
-    """A transaction, from the transactions service (`.expect(Payment)` checks its shape)."""
-
-    merchant_id: str | None = None
-    amount: int | None = None
-    currency: str = "IDR"
-    status: str = "?"
-    method: str = "?"
-    created_at: str | None = None
-    customer_email: str | None = None
-    customer_phone: str | None = None
-    receipt: Receipt | None = None
-
-
-class Resend(BaseModel):
-    """One resend of the receipt, from the receipts service."""
-
-    resend_id: str = "?"
-    sent_to: str | None = None
-    at: str | None = None
-    idempotency_key: str | None = None
-
-
-class Resends(BaseModel):
-    """Every resend of a transaction's receipt, oldest first."""
-
-    resends: list[Resend] = []
-
-
-class MerchantName(BaseModel):
-    """The one thing this command needs from the merchants service."""
-
-    name: str | None = None
-
-
 @command(
     "transaction",
     help="A payment: amount, status, customer and receipt",
@@ -83,10 +41,14 @@ async def transaction(ctx: Context, tx: TransactionId) -> Reply:
 
     tx: the transaction id, e.g. TX-1042
     """
-    calls: list[Any] = [ctx.services.transactions.get(f"/transactions/{tx}").expect(Payment)]
+    lookup = ctx.services.transactions.get(f"/transactions/{tx}").expect(Transaction)
     if "receipts" in ctx.services:  # the resends are extra: a team without the service has none
-        calls.append(ctx.services.receipts.get(f"/receipts/{tx}").expect(Resends))
-    found, *resent = await ctx.gather(*calls)
+        found, resent = await ctx.gather(
+            lookup, ctx.services.receipts.get(f"/receipts/{tx}").expect(ResendList)
+        )
+        resends = resent.data.resends if resent.ok else []
+    else:
+        found, resends = await ctx.call(lookup), []
     if found.not_found:
         return Reply(
             outcome=Outcome.NOT_FOUND,
@@ -94,17 +56,15 @@ async def transaction(ctx: Context, tx: TransactionId) -> Reply:
         )
     if not found.ok:
         return Reply(outcome=Outcome.ERROR, text=f"Could not look up {tx}.")
-    data: Payment = found.data
+    data = found.data
     merchant_id = data.merchant_id
-    ctx.audit_target = str(tx)
     merchant_name = None
     banner = ctx.knowledge.banners(merchant_id)  # read meanwhile
     if merchant_id:
         merchant = await ctx.call(
-            ctx.services.merchants.get(f"/merchants/{merchant_id}").expect(MerchantName)
+            ctx.services.merchants.get(f"/merchants/{merchant_id}").expect(Merchant)
         )
         merchant_name = merchant.data.name if merchant.ok else None
-    resends = resent[0].data.resends if resent and resent[0].ok else []
     latest = resends[-1] if resends else None
     by = await _resent_by(ctx, tx, latest) if latest is not None else None
     card = _card(tx, data, merchant_id, merchant_name, latest, by)
@@ -133,7 +93,7 @@ async def _resent_by(ctx: Context, tx: TransactionId, resend: Resend) -> str | N
 
 def _card(
     tx: TransactionId,
-    data: Payment,
+    data: Transaction,
     merchant_id: str | None,
     merchant_name: str | None,
     resend: Resend | None,
@@ -152,7 +112,9 @@ def _card(
     ]
     receipt = data.receipt or Receipt()
     receipt_section = reply.section("Receipt", source="transactions")
-    status = _receiptformat_status(receipt.status, data.status)
+    status = _receiptformat_status(
+        "unknown" if receipt.status is None else receipt.status, data.status
+    )
     receipt_section.fields += [
         Field(label="Status", value=f"resent (first {status})" if resend else status),
         Field(label="Sent to", value=receipt.sent_to or "—", personal=True),

@@ -58,7 +58,6 @@ async def warn(ctx: Context, what: Rest | None = None) -> Reply:
         tag = ctx.record.tag_changes([tag_word], taxonomy)[0].tag
     done = await ctx.knowledge.warn(text, tag)
     warning = done.warning
-    ctx.audit_target = warning.ref
     settings = ctx.knowledge.settings
     return Reply(
         text=ctx.knowledge.warning_summary(done),

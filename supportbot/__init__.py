@@ -195,8 +195,44 @@ if TYPE_CHECKING:
     from .record.desk import (
         SavedNumber as SavedNumber,
     )
+    from .record.finder import (
+        MerchantMatch as MerchantMatch,
+    )
     from .record.insight import (
         Insight as Insight,
+    )
+    from .services.answers import (
+        BillingAccount as BillingAccount,
+    )
+    from .services.answers import (
+        Device as Device,
+    )
+    from .services.answers import (
+        DeviceList as DeviceList,
+    )
+    from .services.answers import (
+        Merchant as Merchant,
+    )
+    from .services.answers import (
+        MerchantSearch as MerchantSearch,
+    )
+    from .services.answers import (
+        Receipt as Receipt,
+    )
+    from .services.answers import (
+        Resend as Resend,
+    )
+    from .services.answers import (
+        ResendList as ResendList,
+    )
+    from .services.answers import (
+        SubscriptionPayment as SubscriptionPayment,
+    )
+    from .services.answers import (
+        Transaction as Transaction,
+    )
+    from .services.answers import (
+        TransactionList as TransactionList,
     )
     from .services.clients import (
         ServiceCall as ServiceCall,
@@ -210,6 +246,18 @@ if TYPE_CHECKING:
 
 #: Where each public name lives (a module under `supportbot`).
 _PUBLIC: dict[str, str] = {
+    "BillingAccount": "services.answers",
+    "Device": "services.answers",
+    "DeviceList": "services.answers",
+    "Merchant": "services.answers",
+    "MerchantSearch": "services.answers",
+    "Receipt": "services.answers",
+    "Resend": "services.answers",
+    "ResendList": "services.answers",
+    "SubscriptionPayment": "services.answers",
+    "Transaction": "services.answers",
+    "TransactionList": "services.answers",
+    "MerchantMatch": "record.finder",
     "Amount": "core.argtypes",
     "ArgType": "core.argtypes",
     "ArgumentError": "core.errors",
@@ -277,6 +325,18 @@ _PUBLIC: dict[str, str] = {
 }
 
 __all__ = [
+    "BillingAccount",
+    "Device",
+    "DeviceList",
+    "Merchant",
+    "MerchantSearch",
+    "Receipt",
+    "Resend",
+    "ResendList",
+    "SubscriptionPayment",
+    "Transaction",
+    "TransactionList",
+    "MerchantMatch",
     "Amount",
     "ArgType",
     "ArgumentError",

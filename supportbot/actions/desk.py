@@ -115,16 +115,24 @@ class ActionDesk:
     # --- the question ----------------------------------------------------------------------
 
     async def ask(
-        self, *, spec: CommandSpec, arguments: Mapping[str, Any], message: Message, prompt: str
+        self,
+        *,
+        spec: CommandSpec,
+        arguments: Mapping[str, Any],
+        message: Message,
+        prompt: str,
+        shown: str | None = None,
     ) -> Reply:
-        """Store the question for a validated action and return it (with Confirm / Cancel).
+        """Store the question for a validated action (`prompt`, masked: approvers and the
+        channel read it) and return it (with Confirm / Cancel), the requester reading `shown`
+        (the whole prompt for roles that may see personal data; default `prompt`).
 
         Raises StorageUnavailable when the question cannot be stored: nothing was asked."""
         ledger = self.ledger
         if ledger is None:
             return _refused(messages.actions_need_a_database(spec.name), Outcome.ERROR)
         pending, text = await store_question(
-            ledger, spec, arguments, message, prompt, ttl=self._confirm_ttl
+            ledger, spec, arguments, message, prompt, ttl=self._confirm_ttl, shown=shown
         )
         return Reply(
             outcome=Outcome.PENDING,

@@ -42,10 +42,12 @@ async def store_question(
     prompt: str,
     *,
     ttl: timedelta,
+    shown: str | None = None,
 ) -> tuple[PendingAction, str]:
     """Store the question of `spec` (expiring after `ttl`) and say what to ask: the prompt,
     after what happened to this action lately (a failed run, a run done before), before who
-    must approve it. Raises StorageUnavailable when it cannot be stored."""
+    must approve it (with `shown` in place of the stored `prompt`, for the requester). Raises
+    StorageUnavailable when it cannot be stored."""
     fingerprint = action_fingerprint(spec.name, arguments)
     now = datetime.now(UTC)
     token = new_token()
@@ -82,4 +84,5 @@ async def store_question(
         expires_at=now + ttl,
     )
     await ledger.add_pending(pending)
-    return pending, "\n".join(part for part in (note, prompt, approval) if part)
+    asked = shown if shown is not None else prompt
+    return pending, "\n".join(part for part in (note, asked, approval) if part)

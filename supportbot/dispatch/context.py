@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from supportbot.access.roles import allowed_roles
+from supportbot.core.argtypes import MerchantRef
 from supportbot.core.errors import UsageError
 from supportbot.core.message import Message, User
 from supportbot.core.outlets import LeadsOutlet, LogLeadsOutlet
 from supportbot.core.posting import ChannelPoster
 from supportbot.core.progress import ProgressOutlet, ProgressUpdate
 from supportbot.core.settings import Settings, kpi_settings
+from supportbot.record.finder import MerchantFinder, MerchantMatch
 from supportbot.record.knowledge.facade import Knowledge
-from supportbot.services.clients import ServiceCall, ServiceResult, Services, gather
+from supportbot.services.clients import ServiceResult, Services, gather
 
 from .notes import RunNotes
 
@@ -29,6 +31,12 @@ if TYPE_CHECKING:
     from supportbot.storage import Store
 
 __all__ = ["Context", "answer_reserve"]
+
+A = TypeVar("A")
+B = TypeVar("B")
+C = TypeVar("C")
+D = TypeVar("D")
+T = TypeVar("T")
 
 
 def answer_reserve(timeout_s: float) -> float:
@@ -84,16 +92,29 @@ class Context:
         #: Where a low CSAT rating is told (the log without an adapter's outlet).
         self.leads_outlet: LeadsOutlet = leads_outlet or LogLeadsOutlet()
         self._knowledge: Knowledge | None = None
+        self._finder: MerchantFinder | None = None
 
-    @property
-    def audit_target(self) -> str | None:
-        """The customer this command is about (masked), for the audit trail; set it in the
-        handler (`ctx.audit_target = ...`)."""
-        return self._notes.audit_target
+    def _about(self, subject: str) -> None:
+        """The run turned out to be about `subject` (a merchant id, an issue): its audit record
+        and the support record say so. Told by the framework (the merchant finder, the record,
+        the knowledge desk), never set by a command; without it the audit link takes the first
+        id among the arguments."""
+        self._notes.audit_target = subject
 
-    @audit_target.setter
-    def audit_target(self, target: str | None) -> None:
-        self._notes.audit_target = target
+    async def find_merchant(
+        self, who: MerchantRef, *, pick: str = "/merchant {id}"
+    ) -> MerchantMatch:
+        """The one merchant `who` (a phone, an email or an id) refers to, or the reply to give
+        instead: `if match.answer: return match.answer`. A phone or email is searched in the
+        merchants service, and a number the team saved (`/alias`) counts as a match; several
+        matches give a pick-list whose lines run `pick` (`{id}`: the merchant id); none gives
+        "No merchant found with ...". A merchant id is taken as it is, without a call (fetch its
+        profile with the rest of the card; `match.not_found()` answers a 404). Asked twice in
+        one run, it answers from the first time."""
+        if self._finder is None:
+            saved = self.record.saved_number if self.store is not None else None
+            self._finder = MerchantFinder(self.services, self.gather, saved, self._about)
+        return await self._finder.find(who, pick=pick)
 
     @property
     def record(self) -> RecordDesk:
@@ -124,6 +145,7 @@ class Context:
                 clock=SlaClock.of(kpi),
                 tell_leads=self.leads_outlet.post,
                 csat_alert_at=kpi.csat_alert_at,
+                on_subject=self._about,
             )
         return self._record
 
@@ -152,19 +174,46 @@ class Context:
         left = self.deadline - asyncio.get_running_loop().time()
         return max(0.0, left - answer_reserve(self.timeout_s))
 
+    @overload
+    async def gather(self, a: Awaitable[ServiceResult[A]], /) -> tuple[ServiceResult[A]]: ...
+    @overload
     async def gather(
-        self, *calls: ServiceCall | Awaitable[ServiceResult[Any]]
-    ) -> list[ServiceResult[Any]]:
+        self, a: Awaitable[ServiceResult[A]], b: Awaitable[ServiceResult[B]], /
+    ) -> tuple[ServiceResult[A], ServiceResult[B]]: ...
+    @overload
+    async def gather(
+        self,
+        a: Awaitable[ServiceResult[A]],
+        b: Awaitable[ServiceResult[B]],
+        c: Awaitable[ServiceResult[C]],
+        /,
+    ) -> tuple[ServiceResult[A], ServiceResult[B], ServiceResult[C]]: ...
+    @overload
+    async def gather(
+        self,
+        a: Awaitable[ServiceResult[A]],
+        b: Awaitable[ServiceResult[B]],
+        c: Awaitable[ServiceResult[C]],
+        d: Awaitable[ServiceResult[D]],
+        /,
+    ) -> tuple[ServiceResult[A], ServiceResult[B], ServiceResult[C], ServiceResult[D]]: ...
+    @overload
+    async def gather(
+        self, *calls: Awaitable[ServiceResult[Any]]
+    ) -> tuple[ServiceResult[Any], ...]: ...
+    async def gather(self, *calls: Awaitable[ServiceResult[Any]]) -> tuple[ServiceResult[Any], ...]:
         """Run service calls concurrently; one result per call, in order, never raising.
 
-        A call that fails, or is still running at the command's deadline, becomes a failed result
-        and costs only its own part of the answer.
+        Results keep their calls' types: with `.expect(Merchant)`, `result.data` is a
+        `Merchant` for the type checker too (up to four calls typed one by one; more are
+        `ServiceResult[Any]`). A call that fails, or is still running at the command's
+        deadline, becomes a failed result and costs only its own part of the answer.
         """
         results = await gather(*calls, timeout=self.remaining())
         self.service_failures.extend(r for r in results if not r.ok and not r.not_found)
-        return results
+        return tuple(results)
 
-    async def call(self, call: ServiceCall | Awaitable[ServiceResult[Any]]) -> ServiceResult[Any]:
+    async def call(self, call: Awaitable[ServiceResult[T]]) -> ServiceResult[T]:
         """One service call under the command's deadline; see `gather`."""
         (result,) = await self.gather(call)
         return result
@@ -182,6 +231,7 @@ class Context:
                 request_id=self.request_id,
                 remaining=self.remaining,
                 poster=self._poster,
+                about=self._about,
             )
         return self._knowledge
 

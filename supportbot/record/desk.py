@@ -35,6 +35,7 @@ from supportbot.storage import (
 from . import wording as messages
 from .card import record_section
 from .csat import Rating, rate_interaction
+from .finder import SavedNumber
 from .refs import INTERACTION, NOTE, new_ref, normalized_ref
 from .settings import RecordSettings
 from .sla import SlaClock
@@ -69,14 +70,6 @@ class Subject:
         return self.interaction.ref if self.interaction is not None else None
 
 
-@dataclass(frozen=True)
-class SavedNumber:
-    """A number the team saved for a merchant; `via` says so ("via a number saved by ...")."""
-
-    merchant_id: str
-    via: str
-
-
 @dataclass
 class RecordDesk:
     """The support record for one command run. Built by the dispatcher as `ctx.record`."""
@@ -89,6 +82,8 @@ class RecordDesk:
     region: str = "ID"
     #: Called on the first write: the run's own events replace the generic "command" line.
     on_write: Callable[[], None] = lambda: None
+    #: Told the merchant each write is about (the run's audit record is then about it too).
+    on_subject: Callable[[str], None] = lambda merchant_id: None
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     clock: SlaClock | None = None
     tell_leads: Callable[[str], Awaitable[None]] | None = None
@@ -105,6 +100,8 @@ class RecordDesk:
         interaction_ref: str | None = None,
     ) -> TimelineEvent:
         self.on_write()
+        if subject.merchant_id and subject.merchant_id != "?":  # "?": the store knows it
+            self.on_subject(subject.merchant_id)
         return TimelineEvent(
             event_key=f"{kind}:{uuid.uuid4().hex}",
             merchant_id=subject.timeline_key,
@@ -300,7 +297,9 @@ class RecordDesk:
 
     async def rate(self, reference: str, score: str) -> Rating:
         """Record the customer's 1-5 rating of a closed interaction (see `record.csat`)."""
-        return await rate_interaction(self, reference, score)
+        rating = await rate_interaction(self, reference, score)
+        self.on_subject(rating.interaction.merchant_id or rating.interaction.ref)
+        return rating
 
     async def set_merchant(self, interaction: Interaction, merchant_id: str) -> None:
         """Put an interaction opened for an unknown contact on the merchant it turned out to be."""
@@ -434,6 +433,7 @@ class RecordDesk:
         removed = await self.store.record.remove_alias(phone, event)
         if removed is None:
             raise UsageError(messages.alias_not_saved(shown))
+        self.on_subject(removed.merchant_id)
         return removed
 
     async def alias(self, phone: str) -> Alias | None:

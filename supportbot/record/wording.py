@@ -411,3 +411,53 @@ def qa_scores(review: QaReview) -> str:
     scores = review.scores or {}
     shown = ", ".join(f"{k} {'n/a' if v is None else v}" for k, v in scores.items())
     return f"{review.ref} · {review.interaction_ref}: {shown}. “{review.comment or ''}”"
+
+
+# --- finding a merchant by phone, email or id (`ctx.find_merchant`) ---------------------------
+
+#: What to try instead, after "No merchant found with ...", for each way of searching.
+NOT_FOUND_HINT = {
+    "phone": "Check the number with the customer, or try their email or merchant id.",
+    "email": "Check the spelling with the customer, or try their phone number or merchant id.",
+    "merchant_id": "Check the id with the customer (it looks like M-10001), "
+    "or try their phone number or email.",
+}
+
+
+def search_failed(kind: str) -> str:
+    return f"Could not search merchants by {kind}, so nothing else was looked up."
+
+
+def merchant_not_found(
+    kind: str, ref_kind: str, shown: str, searched: str | None, unconfirmed: bool
+) -> str:
+    as_searched = f" (searched as {searched})" if searched else ""
+    # The merchants service failed, but every other service says it has no such merchant.
+    caveat = (
+        ": billing, devices and transactions have no record of it (merchants could not be "
+        "asked to confirm)"
+        if unconfirmed
+        else ""
+    )
+    hint = NOT_FOUND_HINT[ref_kind]
+    return f"No merchant found with the {kind} {shown}{as_searched}{caveat}. {hint}"
+
+
+def save_unknown_number(shown: str) -> str:
+    return f"If you know whose number it is: /alias {shown} <merchant id>"
+
+
+def saved_number_label(merchant_id: str) -> str:
+    return f"{merchant_id} (saved number)"
+
+
+def merchants_match(count: int, shown: str) -> str:
+    return f"{count} merchants match {shown}"
+
+
+def pick_one() -> str:
+    return "Pick one:"
+
+
+def more_matches(hidden: int) -> str:
+    return f"… and {hidden:,} more; search by merchant id."

@@ -57,6 +57,7 @@ from .failures import (
     validate_answer,
 )
 from .guard import ServiceGuard
+from .idempotency import with_action_key
 from .metrics import Metrics, default_metrics
 from .progress import report
 from .results import ServiceResult, gather
@@ -313,11 +314,12 @@ class ServiceClient:
     def _build(self, call: ServiceCall) -> httpx.Request:
         headers = self._headers
         auth = self.settings.auth_value()  # read now, so a rotated credential is picked up
-        if auth or call.headers:
+        extra = with_action_key(call.method, call.headers)  # an action's changing call: its key
+        if auth or extra:
             headers = httpx.Headers(headers)
             if auth:
                 headers[self.settings.auth_header] = auth
-            headers.update(call.headers or {})
+            headers.update(extra or {})
             for name, value in headers.raw:
                 if _UNSENDABLE.search(name) or _UNSENDABLE.search(value):
                     # A CR, LF or NUL would split the header (injection); never sent.

@@ -32,6 +32,7 @@ from tenacity import (
 )
 from tenacity.stop import stop_base
 
+from .idempotency import with_action_key
 from .results import ServiceResult
 
 __all__ = [
@@ -58,9 +59,11 @@ REFUSED_WAIT_S = 0.1
 
 
 def is_idempotent(method: str, headers: Mapping[str, str] | None) -> bool:
-    """True when sending this request twice does no more than sending it once."""
+    """True when sending this request twice does no more than sending it once: a safe method,
+    or a key (the command's own header, or the running action's, which the client adds)."""
     if method.upper() in IDEMPOTENT_METHODS:
         return True
+    headers = with_action_key(method, headers)
     return any(key.lower() == "idempotency-key" and value for key, value in (headers or {}).items())
 
 

@@ -19,12 +19,12 @@ async def sent_for_approval(bot: BotTester, text: str) -> str:
     return waiting.token
 
 
-async def test_the_question_shows_the_merchant_and_the_masked_phone(bot: BotTester) -> None:
+async def test_the_question_shows_the_merchant_and_the_whole_phone(bot: BotTester) -> None:
     reply = await bot.run(f"/reset-pin {DEMO_MERCHANT_ID}", user=ANI)
     assert reply.outcome is Outcome.PENDING and reply.confirmation is not None
     assert reply.text == (
         "Reset the PIN of M-10001 (Toko Sinar Jaya), all devices? The new PIN goes by SMS to "
-        "0812-••••-7890.\nAfter you confirm, a member of the lead role must approve it before it "
+        "0812-3456-7890.\nAfter you confirm, a member of the lead role must approve it before it "
         "runs."
     )
     assert reply.confirmation.allow_yes is False  # `exec --yes` cannot answer it

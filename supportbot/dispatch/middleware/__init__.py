@@ -87,7 +87,7 @@ def default_links(
         valid=(
             deadline_link(),
             *([ratelimit_link(store.audit, settings)] if store is not None else []),
-            confirm_link(desk, region),
+            confirm_link(desk, region, settings.personal_data_roles),
             execute_link(desk, region),
         ),
     )

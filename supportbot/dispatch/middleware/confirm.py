@@ -7,7 +7,7 @@ database, so the answer may come after a restart or reach another replica.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -45,9 +45,14 @@ def confirm_prompt(
         return template
 
 
-def confirm_link(desk: ActionDesk, region: str) -> Link[ValidRequest]:
+def confirm_link(
+    desk: ActionDesk, region: str, personal_data_roles: Iterable[str] = ()
+) -> Link[ValidRequest]:
     """The link that has `desk` store each action's question, masked as `region` writes
-    phone numbers."""
+    phone numbers. The requester reads it whole when one of their roles is among
+    `personal_data_roles` (or none are set): the agent reads the address back to the customer;
+    anyone else, like the privacy link's answers, reads it masked."""
+    allowed = frozenset(personal_data_roles)
 
     async def confirm(request: ValidRequest, call_next: Next[ValidRequest]) -> Reply:
         """For an action not yet confirmed: store the question and ask the user; nothing runs.
@@ -81,12 +86,15 @@ def confirm_link(desk: ActionDesk, region: str) -> Link[ValidRequest]:
         # The question is stored, and shown in the channel when an approver is asked: masked
         # whole, so free text (a refund's reason) cannot carry a phone number or an email there.
         prompt = confirm_prompt(spec.confirm, spec.name, request.arguments, extra)
+        masked = mask_text(prompt, region)
+        sees_personal = not allowed or bool(request.roles & allowed)
         try:
             return await desk.ask(
                 spec=asked,
                 arguments=request.arguments,
                 message=request.message,
-                prompt=mask_text(prompt, region),
+                prompt=masked,
+                shown=prompt if sees_personal else masked,
             )
         except StorageUnavailable as exc:
             request.notes.error = exc

@@ -4,8 +4,9 @@ The link claims the action's idempotency key in the shared database (`store.acti
 the handler runs: the first claim wins; a second click, a Slack retry or another replica gets
 "already done at 14:02 by @ani" and the original result. The outcome is written after. A run
 whose process stops in between keeps its claim until its lease ends; after that its outcome is
-"unknown", and a retry (which reuses the key) may take it over. The service is sent the same key
-(`ctx.idempotency_key`, as an `Idempotency-Key` header), so a retry cannot do it twice either.
+"unknown", and a retry (which reuses the key) may take it over. Every changing call the
+action makes is sent the same key as an `Idempotency-Key` header (`supportbot.services.idempotency`:
+the framework adds it, not the command), so a retry cannot do it twice either.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from supportbot.actions.unrecorded import unrecorded
 from supportbot.core.reply import Outcome, Reply
 from supportbot.dispatch.chain import Link, Next, ValidRequest
 from supportbot.dispatch.error_reply import error_reply
+from supportbot.services.idempotency import action_key
 from supportbot.storage import RunRecord, StorageUnavailable
 
 from .audit import audit_target, masked_arguments
@@ -56,7 +58,8 @@ def execute_link(desk: ActionDesk, region: str) -> Link[ValidRequest]:
         # Errors become replies here, so that a crash or a timeout is recorded as this run's
         # outcome.
         try:
-            reply = await call_next(request)
+            with action_key(confirmed.idempotency_key):  # every changing call sends it
+                reply = await call_next(request)
         except Exception as exc:
             reply = error_reply(request, exc, timeout_s=context.timeout_s)
         done = reply.outcome in DONE

@@ -6,7 +6,7 @@ uses the run's store, poster, settings and user that `Knowledge` holds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from supportbot.core.errors import UsageError
@@ -33,6 +33,7 @@ class Bulletins:
     _settings: Settings
     _user: User
     _request_id: str
+    _about: Callable[[str], None]
 
     @property
     def store(self) -> Store:  # pragma: no cover - Knowledge's, with the sentence to show
@@ -41,6 +42,10 @@ class Bulletins:
     @property
     def settings(self) -> KnowledgeSettings:  # pragma: no cover - Knowledge's
         raise NotImplementedError
+
+    def about(self, subject: str) -> None:
+        """Tell the run what it turned out to be about (its audit record says so)."""
+        self._about(subject)
 
     async def warn(self, text: str, tag: str | None) -> WarningOutcome:
         """Report what the user sees (`tag` already checked against the taxonomy): a new warning
@@ -51,7 +56,7 @@ class Bulletins:
             raise UsageError(messages.warning_empty())
         if len(text) > TEXT_LIMIT:
             raise UsageError(messages.warning_too_long(len(text), TEXT_LIMIT))
-        return await raise_warning(
+        outcome = await raise_warning(
             self.store,
             self._poster,
             self.settings,
@@ -61,11 +66,13 @@ class Bulletins:
             request_id=self._request_id,
             now=datetime.now(UTC),
         )
+        self._about(outcome.warning.ref)
+        return outcome
 
     async def share_today(self) -> ShareOutcome:
         """Run today's share now (once a day: a second run shows the day's share)."""
         zone = stats_settings(self._settings).zone
-        return await share_day(
+        outcome = await share_day(
             self.store,
             self._poster,
             self.settings,
@@ -74,6 +81,9 @@ class Bulletins:
             region=self._settings.phone_region,
             by=self._user.display,
         )
+        if outcome.share is not None:
+            self._about(outcome.share.interaction_ref)
+        return outcome
 
     async def link_suggestions(self, tags: Sequence[str], target: str) -> list[str]:
         """`/incident link` lines for the active issues whose tags meet `tags`, not yet linked

@@ -115,8 +115,11 @@ class Knowledge(Bulletins):
         request_id: str,
         remaining: Callable[[], float],
         poster: ChannelPoster | None = None,
+        about: Callable[[str], None] = lambda subject: None,
     ) -> None:
         self._store = store
+        #: Told the merchant or the issue this run turned out to be about (for its audit record).
+        self._about = about
         self._services = services
         self._gather = gather
         self._settings = settings
@@ -151,6 +154,7 @@ class Knowledge(Bulletins):
         """The merchant id behind a phone, an email or an id (`MerchantRef.kind`, `.value`);
         UsageError when none or several merchants have it, or the search failed."""
         if kind == "merchant_id":
+            self._about(value)
             return value
         (search,) = await self._gather(
             self._services.merchants.get("/merchants", params={kind: value})
@@ -165,6 +169,7 @@ class Knowledge(Bulletins):
             raise UsageError(
                 f"{len(ids)} merchants have {shown} ({', '.join(ids[:5])}); give the merchant id."
             )
+        self._about(ids[0])
         return ids[0]
 
     @staticmethod
@@ -300,6 +305,7 @@ class Knowledge(Bulletins):
         found = await self.store.incidents.get(number)
         if found is None:
             raise UsageError(messages.unknown_incident(ref))
+        self._about(found.ref)
         return found
 
     @staticmethod
@@ -342,7 +348,7 @@ class Knowledge(Bulletins):
         """Open KI-n, investigating."""
         if snippet_key is not None:
             snippet_key = (await self.snippet(snippet_key)).key
-        return await self.store.incidents.open(
+        opened = await self.store.incidents.open(
             title=title,
             by=self._user.display,
             status=STATUSES[0],
@@ -353,6 +359,8 @@ class Knowledge(Bulletins):
             tags=list(tags),
             match=rule.as_json(),
         )
+        self._about(opened.ref)
+        return opened
 
     async def move_incident(self, ref: str, status: str, note: str = "") -> tuple[Incident, str]:
         """Move `ref` to `status`; the issue after, and the status before."""
@@ -385,6 +393,8 @@ class Knowledge(Bulletins):
         added = await self.store.incidents.link(
             incident.id, kind=kind, ref=target, by=self._user.display
         )
+        if kind == "merchant":
+            self._about(target)
         return incident, added
 
     def banners(self, merchant_id: str | None) -> BannerRead:

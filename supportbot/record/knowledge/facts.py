@@ -71,7 +71,7 @@ MATCH_FIELDS: dict[str, str] = {
     "merchant_id": "the merchant id",
 }
 
-Gather = Callable[..., Awaitable[list[ServiceResult[Any]]]]
+Gather = Callable[..., Awaitable[Sequence[ServiceResult[Any]]]]
 
 
 @dataclass(frozen=True)

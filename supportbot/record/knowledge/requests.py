@@ -79,6 +79,7 @@ class FeatureRequestDesk:
         found = await self._store.requests.get(number)
         if found is None:
             raise UsageError(messages.unknown_request(ref))
+        self._knowledge.about(found.ref)
         return found
 
     async def record(
@@ -86,6 +87,7 @@ class FeatureRequestDesk:
     ) -> AskResult:
         """Record that `merchant_id` asked for `text`: on `to` (R-n) when given, else on the
         open request it is the same as (unless `new`), else on a new R-n."""
+        self._knowledge.about(merchant_id)
         ask = FeatureAsk(
             request_id=0,
             merchant_id=merchant_id,

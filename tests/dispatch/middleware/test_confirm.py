@@ -3,6 +3,7 @@ confirmed; a lookup, and a confirmed run, go straight on."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +41,27 @@ async def test_an_action_stops_at_its_question_and_nothing_runs(
     reply = await confirm_link(desk_on(store), "ID")(asked, rest)
     assert rest.calls == []
     assert reply.outcome is Outcome.PENDING
-    assert reply.text == "Refund Rp 10.000 of TX-1042 to 0812-••••-7890?"
+    # No personal_data_roles: the requester reads the number whole; the stored question is masked.
+    assert reply.text == "Refund Rp 10.000 of TX-1042 to +6281234567890?"
     assert reply.confirmation is not None
     assert {b.action for b in reply.buttons} == {"confirm", "cancel"}
     stored = await store.actions.get_pending(reply.confirmation.token)
     assert stored is not None and stored.state == "pending"
     assert stored.user_id == AGENT.id and stored.text == "/refund TX-1042 0812-3456-7890"
+    assert stored.prompt == "Refund Rp 10.000 of TX-1042 to 0812-••••-7890?"
+
+
+async def test_the_question_is_masked_for_a_requester_without_a_personal_data_role(
+    store: Store, tmp_path: Path
+) -> None:
+    asked = valid(spec(refund), "/refund TX-1042 0812-3456-7890", settings_for(tmp_path))
+    link = confirm_link(desk_on(store), "ID", personal_data_roles=["lead"])
+    reply = await link(asked, StubNext())
+    assert reply.text == "Refund Rp 10.000 of TX-1042 to 0812-••••-7890?"
+    assert reply.confirmation is not None and "3456" not in reply.confirmation.prompt
+    lead = replace(asked, roles=frozenset({"lead"}))
+    shown = await link(lead, StubNext())
+    assert shown.text == "Refund Rp 10.000 of TX-1042 to +6281234567890?"
 
 
 async def test_a_preview_that_finds_nothing_answers_and_asks_nothing(
