@@ -204,11 +204,24 @@ def _run_spans(folded: str, region: str) -> list[tuple[int, int]]:
 
 def _mask_once(text: str, region: str) -> str:
     text = _EMAIL.sub(lambda match: mask_email(match.group()), text)
-    # Each pass finds its spans in the folded text (same length as the text) and masks them in
-    # the text itself; a later pass sees the masks of the earlier ones.
-    for find in (phone_spans, _matched_spans, _run_spans):
-        text = _replace(text, list(find(fold(text), region)), region)
-    return text
+    # The three finders look at the same folded text (same length as the text); spans that
+    # overlap are one number to mask, so that one finder's short match cannot mask half of
+    # another's and leave the rest in the clear ("0310000 +62 8110000000").
+    folded = fold(text)
+    spans = [
+        span for find in (phone_spans, _matched_spans, _run_spans) for span in find(folded, region)
+    ]
+    return _replace(text, _merged(spans), region)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def mask_text(text: str, region: str = "ID") -> str:
