@@ -7,7 +7,6 @@ with the sentence to show; nothing here raises anything else for what a user typ
 
 from __future__ import annotations
 
-import asyncio
 import difflib
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -26,13 +25,12 @@ from supportbot.services.clients import ServiceResult, Services
 from supportbot.storage import Incident, IncidentEvent, Snippet, SnippetConflict, SnippetUse, Store
 
 from . import wording as messages
+from .banner import BannerRead
 from .bulletins import Bulletins
 from .facts import PLACEHOLDERS, Gather, MerchantFacts, facts_from_answers, lookup_facts
 from .incidents import (
     STATUSES,
     MatchRule,
-    banner_lines,
-    matching,
     parse_match,
     parse_merchant_list,
     parse_ref,
@@ -60,40 +58,9 @@ from .snippets import (
 )
 from .templates import TemplateRefused
 
-__all__ = ["BannerRead", "Knowledge"]
+__all__ = ["BannerRead", "Knowledge"]  # BannerRead: re-exported from .banner
 
 log = logging.getLogger("supportbot.record")
-
-
-class BannerRead:
-    """The known-issue banner of one card, read while the card's services are asked."""
-
-    def __init__(self, store: Store | None, merchant_id: str | None) -> None:
-        self._merchant_id = merchant_id
-        self._task: asyncio.Task[tuple[list[Incident], dict[int, bool]]] | None = None
-        if store is not None:
-            self._task = asyncio.get_running_loop().create_task(self._read(store))
-
-    async def _read(self, store: Store) -> tuple[list[Incident], dict[int, bool]]:
-        active, ids = await store.incidents.banner_state(self._merchant_id)
-        return active, dict.fromkeys(ids, True)
-
-    async def lines(self, facts: MerchantFacts | None, *, tags: Sequence[str] = ()) -> list[str]:
-        """The banner lines of the active issues matching `facts` (or only the merchant id)."""
-        if self._task is None:
-            return []
-        try:
-            active, linked = await self._task
-        except Exception:  # a banner is never worth failing a card for
-            log.warning("could not read the known issues for a card", exc_info=True)
-            return []
-        found = matching(active, facts, merchant_id=self._merchant_id, tags=tags, linked=linked)
-        return banner_lines(found)
-
-    def cancel(self) -> None:
-        """Stop the read (the card ended early: no such merchant)."""
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
 
 
 def _usage(error: Exception) -> UsageError:
