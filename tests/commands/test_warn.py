@@ -83,7 +83,8 @@ async def test_without_a_poster_the_warning_is_recorded_and_the_sender_told(
 ) -> None:
     first = await record_bot.run('/warn "settlements late" #settlement/delayed')
     assert first.outcome is Outcome.OK
-    assert "It is recorded, but no early-warning channel is configured" in (first.text or "")
+    assert (first.text or "").startswith("Early warning W-1 is open. It is recorded, but no ")
+    assert "Posted" not in (first.text or "")  # it was not posted anywhere
     second = await record_bot.run('/warn "settlements late for BCA" #settlement/delayed')
     assert "Added to the warning posted at" in (second.text or "")
     assert "now 2 reports." in (second.text or "")

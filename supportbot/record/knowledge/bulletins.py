@@ -96,10 +96,10 @@ class Bulletins:
         """What `/warn` answers: posted, or added to the warning posted at ..., and why it did
         not reach the channel when it did not."""
         warning = done.warning
-        if done.opened:
-            text = messages.warning_posted(
-                warning.ref, done.channel or "nowhere", self.settings.warning_mention
-            )
+        if done.opened and done.delivered and done.channel:
+            text = messages.warning_posted(warning.ref, done.channel, self.settings.warning_mention)
+        elif done.opened:
+            text = messages.warning_recorded(warning.ref)
         else:
             posted_at = warning.opened_at.astimezone(stats_settings(self._settings).zone)
             text = messages.warning_added(warning.ref, posted_at, warning.reports, done.delivered)

@@ -262,6 +262,11 @@ def warning_posted(ref: str, channel: str, mention: str) -> str:
     return f"Posted early warning {ref} to {channel}{who}."
 
 
+def warning_recorded(ref: str) -> str:
+    """The first report of a warning, kept but not posted (the reason follows)."""
+    return f"Early warning {ref} is open."
+
+
 def warning_added(ref: str, at: datetime, reports: int, edited: bool) -> str:
     """A report added to the tag's open warning."""
     shown = " (the message is updated)" if edited else ""
