@@ -38,7 +38,7 @@ from . import wording as messages
 from ._background import CLAIM_CONTEXT_KEY
 from ._blocks import render_reply
 from ._interactions import Interaction, new_interaction_id
-from ._modals import api_error, deliver_answer, first_input_block, stored_form, view_values
+from ._modals import api_error, first_input_block, run_submitted, stored_form, view_values
 from ._shortcut import LOG_SHORTCUT, customer_references
 from ._text import printable, shorten, strip_hidden
 
@@ -336,16 +336,4 @@ class ConversationLogger:
         adapter.spawn(self._run(body, found, text), claim=claim)
 
     async def _run(self, body: Mapping[str, Any], interaction: Interaction, text: str) -> None:
-        adapter = self._adapter
-        user = await adapter.users.resolve(interaction.requester)
-        reply = await adapter.bot.handle(
-            Message(
-                text=text,
-                user=user,
-                adapter="slack",
-                channel=interaction.channel,
-                channel_limited=True,
-                id=str(body.get("trigger_id") or new_interaction_id()),
-            )
-        )
-        await deliver_answer(adapter, interaction, user, reply, text)
+        await run_submitted(self._adapter, body, interaction, text)

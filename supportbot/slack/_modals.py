@@ -98,6 +98,30 @@ async def stored_form(
     return interaction
 
 
+async def run_submitted(
+    adapter: SlackAdapter, body: Mapping[str, Any], interaction: Interaction, text: str
+) -> None:
+    """Run the command a form submitted (`text`, as typed) for the person who opened it, and
+    deliver the answer where the form came from (a form of this module or the log form)."""
+    clicker: Mapping[str, Any] = body.get("user") or {}
+    user = await adapter.users.resolve(
+        interaction.requester,
+        fallback_name=str(clicker.get("name") or clicker.get("username") or ""),
+        team=clicker.get("team_id") if isinstance(clicker.get("team_id"), str) else None,
+    )
+    reply = await adapter.bot.handle(
+        Message(
+            text=text,
+            user=user,
+            adapter="slack",
+            channel=interaction.channel,
+            channel_limited=True,
+            id=str(body.get("trigger_id") or new_interaction_id()),
+        )
+    )
+    await deliver_answer(adapter, interaction, user, reply, text)
+
+
 async def deliver_answer(
     adapter: SlackAdapter, interaction: Interaction, user: User, reply: Reply, text: str
 ) -> None:
@@ -221,21 +245,4 @@ class FormRunner:
         adapter.spawn(self._run(body, found, text), claim=claim)
 
     async def _run(self, body: Mapping[str, Any], interaction: Interaction, text: str) -> None:
-        adapter = self._adapter
-        clicker: Mapping[str, Any] = body.get("user") or {}
-        user = await adapter.users.resolve(
-            interaction.requester,
-            fallback_name=str(clicker.get("name") or clicker.get("username") or ""),
-            team=clicker.get("team_id") if isinstance(clicker.get("team_id"), str) else None,
-        )
-        reply = await adapter.bot.handle(
-            Message(
-                text=text,
-                user=user,
-                adapter="slack",
-                channel=interaction.channel,
-                channel_limited=True,
-                id=str(body.get("trigger_id") or new_interaction_id()),
-            )
-        )
-        await deliver_answer(adapter, interaction, user, reply, text)
+        await run_submitted(self._adapter, body, interaction, text)
