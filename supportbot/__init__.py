@@ -186,9 +186,6 @@ if TYPE_CHECKING:
     from .dispatch.insight import (
         insight_of as insight_of,
     )
-    from .dispatch.insight import (
-        qa_of as qa_of,
-    )
     from .record.desk import (
         RecordDesk as RecordDesk,
     )
@@ -316,7 +313,6 @@ _PUBLIC: dict[str, str] = {
     "Insight": "record.insight",
     "format_when": "core.formatting",
     "insight_of": "dispatch.insight",
-    "qa_of": "dispatch.insight",
     "load_settings": "core.settings",
     "mask_email": "core.masking",
     "mask_phone": "core.masking",
@@ -395,7 +391,6 @@ __all__ = [
     "Insight",
     "format_when",
     "insight_of",
-    "qa_of",
     "load_settings",
     "mask_email",
     "mask_phone",
