@@ -57,10 +57,16 @@ class BusinessHours:
         return start, end
 
     def _windows_from(self, day: date) -> Iterator[tuple[datetime, datetime]]:
-        for offset in range(_MAX_DAYS):
-            current = day + timedelta(days=offset)
-            if self.is_working_day(current):
-                yield self._window(current)
+        """The working windows from `day` on, until _MAX_DAYS pass without one (the bound is
+        on a gap, not on the whole span: one working hour a week still reaches any target)."""
+        idle = 0
+        while idle < _MAX_DAYS:
+            if self.is_working_day(day):
+                idle = 0
+                yield self._window(day)
+            else:
+                idle += 1
+            day += timedelta(days=1)
 
     def elapsed(self, start: datetime, end: datetime) -> timedelta:
         """Working time from `start` to `end` (zero when `end` is not after `start`)."""
