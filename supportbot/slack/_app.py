@@ -37,10 +37,11 @@ from ._ack import ANSWER_IN_ACK_S, accepted_command, echo, progress
 from ._actions import ActionRunner
 from ._approvals import ApprovalRouter, approvals_channel_problem
 from ._background import CLAIM_CONTEXT_KEY, Background
-from ._blocks import ACTION_PREFIX, SlackMessage, render_reply
+from ._blocks import ACTION_PREFIX, SlackMessage
 from ._charts import ChartPoster
 from ._connection import SlackConnection
 from ._dedupe import Dedupe, MemoryDedupe, delivery_key
+from ._events import answer_event
 from ._home import HomeTab
 from ._interactions import (
     Interaction,
@@ -53,7 +54,6 @@ from ._modals import FormRunner
 from ._names import SlackNames
 from ._payloads import (
     command_text,
-    event_text,
     is_direct_message,
     is_person_speaking,
     text_or_none,
@@ -65,7 +65,6 @@ from ._settings import slack_settings
 from ._shortcut import LOOKUP_SHORTCUT, run_lookup_shortcut
 from ._store import default_state
 from ._text import escape
-from ._thread_log import thread_log_text
 from ._users import UserDirectory, follow_changes
 
 __all__ = ["SlackAdapter", "open_slack"]
@@ -73,8 +72,6 @@ __all__ = ["SlackAdapter", "open_slack"]
 log = logging.getLogger("supportbot.slack")
 
 Visibility = Literal["ephemeral", "in_channel"]
-#: An answer to an @mention or a DM that takes longer than this first gets "Looking up …".
-PROGRESS_AFTER_S = 1.0
 #: Outcomes that only concern the requester, whatever the command's visibility.
 PRIVATE_OUTCOMES = frozenset(
     {Outcome.REJECTED, Outcome.DENIED, Outcome.PENDING, Outcome.RATE_LIMITED}
@@ -272,7 +269,9 @@ class SlackAdapter:
         # bot's own) text is no request: neither runs anything.
         if not is_person_speaking(event, self.identity.bot_user_id):
             return
-        self.spawn(self._run_event(body, event, direct=False), claim=context.get(CLAIM_CONTEXT_KEY))
+        self.spawn(
+            answer_event(self, body, event, direct=False), claim=context.get(CLAIM_CONTEXT_KEY)
+        )
 
     async def _on_message(
         self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
@@ -280,7 +279,7 @@ class SlackAdapter:
         await ack()
         if is_direct_message(event) and is_person_speaking(event, self.identity.bot_user_id):
             self.spawn(
-                self._run_event(body, event, direct=True), claim=context.get(CLAIM_CONTEXT_KEY)
+                answer_event(self, body, event, direct=True), claim=context.get(CLAIM_CONTEXT_KEY)
             )
 
     async def _on_shortcut(
@@ -349,54 +348,6 @@ class SlackAdapter:
                 await self.outbox.post(str(channel), message)
             else:
                 await self.outbox.post_ephemeral(str(channel), user.id, message)
-
-    async def _run_event(
-        self, body: Mapping[str, Any], event: Mapping[str, Any], *, direct: bool
-    ) -> None:
-        text = event_text(event, self.identity.bot_user_id, self.prefix)
-        user = await self.users.resolve(
-            str(event.get("user")), team=text_or_none(event.get("user_team"))
-        )
-        channel = str(event.get("channel"))
-        thread = event.get("thread_ts")
-        if thread and not direct:  # a mention in a thread may log the thread's contact
-            logged = await thread_log_text(self, event, text, user.id)
-            if logged is None:  # answered already (the thread names no customer)
-                return
-            text = logged
-        request = Message(
-            text=text,
-            user=user,
-            adapter="slack",
-            channel=channel,
-            channel_limited=True,
-            id=str(body.get("event_id") or new_interaction_id()),
-        )
-        running = asyncio.ensure_future(self.bot.handle(request))
-        done, _ = await asyncio.wait({running}, timeout=PROGRESS_AFTER_S)
-        public = direct or self.is_public(text, None)
-        # In a channel a visible answer goes in the thread of the mention, keeping it tidy.
-        reply_thread = thread if direct or not public else (thread or event.get("ts"))
-        notice_ts: str | None = None
-        if not done:
-            spec = self.bot.registry.get(typed_command_name(text))
-            doing = progress(text, spec, self.settings.phone_region)
-            notice = render_reply(Reply(text=self.names.rewrite(doing)))
-            if public:
-                notice_ts = await self.outbox.post(channel, notice, thread_ts=reply_thread)
-            else:
-                await self.outbox.post_ephemeral(channel, user.id, notice, thread_ts=thread)
-        reply = await running
-        public = direct or self.is_public(text, reply)
-        message = await self.prepare(
-            reply, user=user, channel=channel, command=text, public=public, shareable_=not direct
-        )
-        if not public:
-            await self.outbox.post_ephemeral(channel, user.id, message, thread_ts=thread)
-        elif notice_ts is not None and await self.outbox.update(channel, notice_ts, message):
-            return
-        else:
-            await self.outbox.post(channel, message, thread_ts=reply_thread)
 
     def is_public(self, text: str, reply: Reply | None) -> bool:
         """Whether the answer to `text` is shown to the channel (configured per command)."""
