@@ -26,7 +26,7 @@ from supportbot.core.periods import Period
 from supportbot.record.insight import Insight
 from supportbot.storage import Store
 
-from . import wording as messages
+from . import home_wording as messages
 from ._background import CLAIM_CONTEXT_KEY
 from ._modals import api_error
 from ._text import escape, shorten
