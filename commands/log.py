@@ -16,6 +16,7 @@ from supportbot import (
     Outcome,
     Reply,
     Rest,
+    card_buttons,
     command,
 )
 
@@ -30,6 +31,14 @@ async def _card(ctx: Context, who: MerchantRef) -> Reply | None:
         return None
     reply = await spec.handler(ctx, who)
     return reply if isinstance(reply, Reply) else Reply(text=str(reply))
+
+
+def _point_buttons_at(reply: Reply, interaction_ref: str) -> None:
+    """The card's Add note and Tag go on the contact just logged (and so on its merchant); an
+    unknown contact's card gets them too, beside its Save this number."""
+    ours = card_buttons(interaction_ref)
+    mine = {button.action for button in ours}
+    reply.buttons = [*ours, *(b for b in reply.buttons if b.action not in mine)]
 
 
 @command(
@@ -103,6 +112,7 @@ async def log(
     about = merchant_id or "an unknown contact"
     opened = f"Logged {interaction.ref} ({channel}) for {about}; close it with /done."
     reply = card or Reply(text=NO_CARD)
+    _point_buttons_at(reply, interaction.ref)
     if merchant_id is None:
         reply.outcome = Outcome.OK  # logged, as unknown: the not-found card says what to do
     reply.text = f"{opened}\n{reply.text}" if reply.text else opened

@@ -18,6 +18,7 @@ from supportbot import (
     ServiceResult,
     Transaction,
     TransactionList,
+    card_buttons,
     command,
     format_money,
     format_phone,
@@ -70,6 +71,7 @@ async def merchant(ctx: Context, who: MerchantRef) -> Reply:
     else:
         if record is not None:
             card.sections.append(record)
+            card.buttons += card_buttons(merchant_id)
         if found.via is not None:
             card.text = f"{card.text} · found {found.via}"
     facts = ctx.knowledge.facts(

@@ -186,6 +186,9 @@ if TYPE_CHECKING:
     from .dispatch.insight import (
         insight_of as insight_of,
     )
+    from .record.card import (
+        card_buttons as card_buttons,
+    )
     from .record.desk import (
         RecordDesk as RecordDesk,
     )
@@ -255,6 +258,7 @@ _PUBLIC: dict[str, str] = {
     "Transaction": "services.answers",
     "TransactionList": "services.answers",
     "MerchantMatch": "record.finder",
+    "card_buttons": "record.card",
     "Amount": "core.argtypes",
     "ArgType": "core.argtypes",
     "ArgumentError": "core.errors",
@@ -333,6 +337,7 @@ __all__ = [
     "Transaction",
     "TransactionList",
     "MerchantMatch",
+    "card_buttons",
     "Amount",
     "ArgType",
     "ArgumentError",

@@ -16,6 +16,7 @@ __all__ = [
     "Chart",
     "Choice",
     "Confirmation",
+    "FORM_ACTION",
     "Field",
     "Outcome",
     "Reply",
@@ -77,13 +78,22 @@ class ServiceWarning(BaseModel):
 
 
 class Button(BaseModel):
-    """A button. `action` names what a click does; `value` is a short id, never a big payload."""
+    """A button. `action` names what a click does; `value` is a short id, never a big payload.
+
+    `form:<command>` (`form:note`, `form:tag`, `form:alias`) opens that command's form about
+    `value` (a merchant id, an interaction id, the phone number to save) where an adapter has
+    forms; the terminal says the command to type instead (the reply's text or footer).
+    """
 
     label: str
     action: str
     value: str = ""
     style: str | None = ReplyField(None, description="primary, danger or None")
     requester_only: bool = True
+
+
+#: The prefix of a button's `action` that opens a command's form (see `Button`).
+FORM_ACTION = "form:"
 
 
 class Choice(BaseModel):

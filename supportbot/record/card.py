@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from supportbot.core.reply import Section
+from supportbot.core.reply import Button, Section
 from supportbot.storage import StorageUnavailable, Store
 
+from . import wording as messages
 from .wording import day
 
-__all__ = ["CONTACT_DAYS", "NOTES_SHOWN", "record_section"]
+__all__ = ["CONTACT_DAYS", "NOTES_SHOWN", "card_buttons", "record_section"]
 
 log = logging.getLogger("supportbot.record")
 
@@ -64,3 +65,19 @@ async def record_section(
     )
     section.items = items
     return section
+
+
+def card_buttons(about: str) -> list[Button]:
+    """Add note and Tag for a card about `about`: a merchant id (M-10001) or the interaction
+    just logged (I-7K3QX2). In Slack they open forms (`form:note`, `form:tag`); the terminal
+    does the same with /note and /tag. Anyone who sees the card may click them: the form
+    checks the clicker's role as the typed command would."""
+    return [
+        Button(
+            label=messages.add_note_label(),
+            action="form:note",
+            value=about,
+            requester_only=False,
+        ),
+        Button(label=messages.tag_label(), action="form:tag", value=about, requester_only=False),
+    ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from supportbot.core.argtypes import MerchantRef
 from supportbot.core.formatting import format_status
-from supportbot.core.reply import Choice, Outcome, Reply
+from supportbot.core.reply import Button, Choice, Outcome, Reply
 from supportbot.services.answers import Merchant, MerchantSearch
 from supportbot.services.clients import ServiceResult, Services
 
@@ -137,6 +137,15 @@ def not_found_reply(who: MerchantRef, *, unconfirmed: bool = False) -> Reply:
     )
     if who.phone is not None:  # offer to save it: the button in Slack, the command anywhere
         reply.footer = messages.save_unknown_number(shown(who))
+        # The number stays on the server: Slack's button value is only the stored state's id.
+        reply.buttons.append(
+            Button(
+                label=messages.save_number_label(),
+                action="form:alias",
+                value=who.phone.e164,
+                requester_only=False,
+            )
+        )
     return reply
 
 

@@ -447,6 +447,18 @@ def save_unknown_number(shown: str) -> str:
     return f"If you know whose number it is: /alias {shown} <merchant id>"
 
 
+def save_number_label() -> str:
+    return "Save this number"
+
+
+def add_note_label() -> str:
+    return "Add note"
+
+
+def tag_label() -> str:
+    return "Tag"
+
+
 def saved_number_label(merchant_id: str) -> str:
     return f"{merchant_id} (saved number)"
 

@@ -1,5 +1,5 @@
 """Button clicks, routed back into the core: pick, confirm, cancel, approve, reject, share,
-escalate.
+escalate, and a card's forms (Add note, Tag, Save this number: `_card_forms.py`).
 
 The value of every button is the id of a stored `Interaction`; what a click does is looked up
 there. Buttons are the requester's unless the reply said otherwise: anyone else gets a polite
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from supportbot.actions.unrecorded import unrecorded_decision
 from supportbot.core.message import Message, User
-from supportbot.core.reply import Outcome, Reply
+from supportbot.core.reply import FORM_ACTION, Outcome, Reply
 from supportbot.storage import StorageUnavailable
 
 from . import wording as messages
@@ -82,6 +82,10 @@ class ActionRunner:
             await self._decide(body, interaction, button, user)
         elif button is not None and button.action in ("approve", "reject"):
             await self._approve(body, interaction, button, user)
+        elif button is not None and button.action.startswith(FORM_ACTION):
+            answer = await self._adapter.card_forms.open(body, interaction, button, user)
+            if answer is not None:
+                await self._show(body, answer)
         else:
             await self._tell(body, messages.slack_button_expired())
 

@@ -38,6 +38,7 @@ from ._actions import ActionRunner
 from ._approvals import ApprovalRouter, approvals_channel_problem
 from ._background import CLAIM_CONTEXT_KEY, Background
 from ._blocks import ACTION_PREFIX, SlackMessage
+from ._card_forms import CardForms
 from ._charts import ChartPoster
 from ._connection import SlackConnection
 from ._dedupe import Dedupe, MemoryDedupe, delivery_key
@@ -116,6 +117,7 @@ class SlackAdapter:
         self.actions = ActionRunner(self)
         self.approvals = ApprovalRouter(self)
         self.forms, self.conversations = FormRunner(self), ConversationLogger(self)
+        self.card_forms = CardForms(self)
         self.home = HomeTab(self)
         self.charts = ChartPoster(connection.client)
 
@@ -173,7 +175,8 @@ class SlackAdapter:
         app.event("app_mention")(self._on_mention)
         app.event("message")(self._on_message)
         follow_changes(app, self.users)
-        for feature in (self.forms, self.conversations, self.home):  # forms, Home: own modules
+        # The forms and the Home tab listen in modules of their own.
+        for feature in (self.forms, self.conversations, self.card_forms, self.home):
             feature.listen(app)
         app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_action)
         app.shortcut(LOOKUP_SHORTCUT)(self._on_shortcut)

@@ -77,6 +77,9 @@ class Interaction:
     thread_ts: str | None = None
     #: Where the answer to a form goes (the slash command's `response_url`, 30 minutes).
     response_url: str | None = None
+    #: What a card's form was opened about (`_card_forms.py`): its subject (a merchant id, an
+    #: interaction id, the number to save) and the tags it showed. Kept here, never in Slack.
+    form: dict[str, Any] | None = None
     created_at: float = field(default_factory=time.time)
 
     def to_json(self) -> str:
@@ -96,6 +99,7 @@ class Interaction:
             "escalation": self.escalation,
             "thread_ts": self.thread_ts,
             "response_url": self.response_url,
+            "form": self.form,
             "created_at": self.created_at,
         }
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -116,6 +120,7 @@ class Interaction:
             escalation=data.get("escalation"),
             thread_ts=data.get("thread_ts"),
             response_url=data.get("response_url"),
+            form=data.get("form"),
             created_at=float(data.get("created_at", 0.0)),
         )
 

@@ -45,7 +45,14 @@ from ._text import printable, shorten, strip_hidden
 if TYPE_CHECKING:
     from ._app import SlackAdapter
 
-__all__ = ["LOG_CALLBACK", "ConversationLogger", "log_view", "message_link", "read_log_form"]
+__all__ = [
+    "LOG_CALLBACK",
+    "ConversationLogger",
+    "log_view",
+    "message_link",
+    "read_log_form",
+    "tag_option_groups",
+]
 
 log = logging.getLogger("supportbot.slack.log_form")
 
@@ -78,7 +85,9 @@ def _option(value: str, label: str, description: str = "") -> dict[str, Any]:
     return option
 
 
-def _tag_groups(taxonomy: Taxonomy) -> list[dict[str, Any]]:
+def tag_option_groups(taxonomy: Taxonomy) -> list[dict[str, Any]]:
+    """The taxonomy as a multi-select's `option_groups`: one group per first level, within
+    Slack's limits (100 groups of 100 options, 75 characters of text)."""
     by_group: dict[str, list[dict[str, Any]]] = {}
     for tag, description in sorted(taxonomy.tags.items()):
         group = tag.partition("/")[0]
@@ -119,7 +128,7 @@ def log_view(
     blocks = [
         _input(CUSTOMER, messages.slack_log_customer_label(), customer, hint=_plain(hint, 2000))
     ]
-    groups = _tag_groups(taxonomy)
+    groups = tag_option_groups(taxonomy)
     if groups:
         tags = {
             "type": "multi_static_select",

@@ -8,7 +8,7 @@ import logging
 
 from supportbot.core.masking import mask_text
 from supportbot.core.message import User
-from supportbot.core.reply import Outcome, Reply
+from supportbot.core.reply import FORM_ACTION, Outcome, Reply
 from supportbot.core.settings import Settings
 from supportbot.dispatch.middleware.recover import FAILED_OUTCOMES
 
@@ -62,7 +62,9 @@ class ReplyPreparer:
         if public or user.guest:
             reply = for_audience(reply, region)
         share = shareable_ and not public and reply.outcome is Outcome.OK and not reply.choices
-        share = share and not reply.buttons and bool(reply.sections or reply.text)
+        # A card's own buttons (Add note, Tag: forms) leave it shareable; a question's do not.
+        asks = [b for b in reply.buttons if not b.action.startswith(FORM_ACTION)]
+        share = share and not asks and bool(reply.sections or reply.text)
         core_escalate = any(button.action == "escalate" for button in reply.buttons)
         # A failed run (it carries its reference) gets Escalate when there is a channel for it.
         escalate = bool(slack_settings(self.settings).engineering_channel) and (

@@ -403,3 +403,92 @@ def slack_log_note_starts_with_tag() -> str:
 def slack_log_link_invalid() -> str:
     """The link field holds something that is not one web address."""
     return "The link must be one web address (https://…), or left empty."
+
+
+# --- the card's forms: Add note, Tag, Save this number ----------------------------------------
+
+
+def card_note_title() -> str:
+    """The title of the Add note form (24 characters at most)."""
+    return "Add a note"
+
+
+def card_tag_title() -> str:
+    """The title of the Tag form."""
+    return "Tags"
+
+
+def card_alias_title() -> str:
+    """The title of the Save this number form."""
+    return "Save this number"
+
+
+def card_note_about(subject: str, closed: bool) -> str:
+    """What the note goes on (`subject`: M-10001, or I-7K3QX2 and its merchant)."""
+    still = " It is closed; the note still goes on it." if closed else ""
+    return f"A note on {subject}, on its timeline for the next agent to read.{still}"
+
+
+def card_note_hint(limit: int) -> str:
+    """Under the note field."""
+    return (
+        f"At most {limit:,} characters. Phone numbers and emails in it are masked wherever "
+        "the privacy rules mask them."
+    )
+
+
+def card_tags_about(subject: str, shown: int, others: Sequence[str]) -> str:
+    """What the Tag form changes, and the tags it cannot show."""
+    text = f"The tags of {subject}: pick the ones it should carry (at most {shown})."
+    if others:
+        text += " Also on it, and left as they are: " + ", ".join(others) + "."
+    return text
+
+
+def card_tags_unchanged() -> str:
+    """The Tag form was submitted as it was opened."""
+    return "These are the tags it has already. Pick or unpick one, or close the form."
+
+
+def card_alias_about(number: str) -> str:
+    """What the Save this number form does; the confirmation names the merchant next."""
+    return (
+        f"Save *{number}* for a merchant, so the next call from it finds them. You confirm "
+        "once the merchant's name is shown."
+    )
+
+
+def card_merchant_label() -> str:
+    """The merchant id field."""
+    return "Merchant id"
+
+
+def card_note_label() -> str:
+    """The note field."""
+    return "Note"
+
+
+def card_submit(kind: str) -> str:
+    """The submit label of a card form."""
+    return {"note": "Add note", "tag": "Save tags"}.get(kind, "Continue")
+
+
+def card_gone(subject: str) -> str:
+    """The card's merchant or interaction is no longer known."""
+    return (
+        f"{subject} is not known any more (the merchants service has no such merchant), so "
+        "there is nothing to add to. Look the customer up again. Nothing was done."
+    )
+
+
+def card_number_saved_meanwhile(number: str, merchant_id: str) -> str:
+    """The number was saved since the card was posted."""
+    return (
+        f"{number} was saved for {merchant_id} since this card was posted: /merchant {number} "
+        "finds it. To change whose number it is, /alias remove it first. Nothing was done."
+    )
+
+
+def card_form_not_opened(error: str, command: str) -> str:
+    """Slack would not open a card's form: the command to type instead."""
+    return f"Slack did not open the form ({error}). Type it instead: `{command}`"
