@@ -63,6 +63,8 @@ async def _serve(
     address: str,
     port: int | None,
 ) -> None:
+    from supportbot.core.message import User
+
     from ._app import open_slack
     from ._calls import SlackCardPoster
     from ._connection import connect_slack
@@ -106,7 +108,8 @@ async def _serve(
             # Beside /slack/events: what the host serves too (the incoming-calls webhook, and
             # pages that are not Slack's: the dashboard).
             web_routes = getattr(host, "web_routes", None)
-            poster = SlackCardPoster(slack.outbox, settings)
+            me = User(id=identity.bot_user_id, name=identity.user)
+            poster = SlackCardPoster(slack.outbox, settings, adapter.replies, me)
             routes = web_routes(bot, poster) if web_routes is not None else ()
             web_pages = getattr(host, "web_pages", None)
             pages = web_pages(bot) if web_pages is not None else None

@@ -7,20 +7,31 @@ confirmation."""
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from supportbot.slack import SlackAdapter
+import httpx
+
+from supportbot.core.message import User
+from supportbot.record.calls import sign
+from supportbot.slack import SlackAdapter, serve_http
+from supportbot.slack._calls import SlackCardPoster
 from supportbot.slack._card_forms import FIELD, MERCHANT, NOTE, TAGS
 from supportbot.slack.testing import (
     FakeSlack,
     SlackSender,
+    SlackSigner,
     block_actions,
     text_value,
 )
 from supportbot.testing import BotTester
+from supportbot.web.calls import CallsEndpoint, serve_calls
 
-from .conftest import AGENT, OTHER, bot_settings, slack_bot
+from .conftest import AGENT, OTHER, SIGNING_SECRET, bot_settings, slack_bot
 from .test_slack_interactivity import ask, button, text_of
 from .test_slack_log_conversation import store_of, submit
 
@@ -55,6 +66,26 @@ async def open_form(
     await adapter.drain(10)
     views = slack.opened_views[opened:]
     return url, (views[0] if views else None), [post.body for post in slack.responses_to(url)]
+
+
+async def click_confirm(
+    slack: FakeSlack, sender: SlackSender, adapter: SlackAdapter, question: dict[str, Any]
+) -> None:
+    """Click Confirm on the confirmation `question` and let the action run."""
+    confirm = button(question, "supportbot.button", "Confirm")
+    url = slack.new_response_url("message")
+    await sender.click(
+        block_actions(confirm["action_id"], value=confirm["value"], response_url=url)
+    )
+    await adapter.drain(10)
+
+
+@asynccontextmanager
+async def signed_sender(adapter: SlackAdapter) -> AsyncIterator[SlackSender]:
+    """Signed requests to `adapter` over HTTP (for a test's own bot)."""
+    async with serve_http(adapter, host="127.0.0.1", port=0) as http_url:
+        async with SlackSender(http_url, SlackSigner(SIGNING_SECRET)) as signed:
+            yield signed
 
 
 def note_state(note: str) -> dict[str, Any]:
@@ -208,12 +239,7 @@ async def test_save_this_number_asks_whose_it_is_and_saves_it_after_the_confirma
     [question] = [post.body for post in slack.responses_to(url)]
     assert "Toko Sinar Jaya" in text_of(question)
     assert await store_of(tester).record.alias(UNKNOWN_E164) is None  # not before the confirm
-    confirm = button(question, "supportbot.button", "Confirm")
-    confirm_url = slack.new_response_url("message")
-    await sender.click(
-        block_actions(confirm["action_id"], value=confirm["value"], response_url=confirm_url)
-    )
-    await adapter.drain(10)
+    await click_confirm(slack, sender, adapter, question)
     saved = await store_of(tester).record.alias(UNKNOWN_E164)
     assert saved is not None and saved.merchant_id == "M-10001"
     found = await ask(slack, sender, adapter, "/merchant", UNKNOWN)
@@ -225,12 +251,7 @@ async def test_a_stale_card_says_the_number_was_saved_meanwhile(
 ) -> None:
     card = await ask(slack, sender, adapter, "/merchant", UNKNOWN)
     question = await ask(slack, sender, adapter, "/alias", f"{UNKNOWN} M-10001")
-    confirm = button(question, "supportbot.button", "Confirm")
-    url = slack.new_response_url("message")
-    await sender.click(
-        block_actions(confirm["action_id"], value=confirm["value"], response_url=url)
-    )
-    await adapter.drain(10)
+    await click_confirm(slack, sender, adapter, question)
     _, view, [note] = await open_form(slack, sender, adapter, card, "Save this number")
     assert view is None
     assert "was saved for M-10001 since this card was posted" in text_of(note)
@@ -248,7 +269,7 @@ async def test_when_slack_will_not_open_the_form_the_command_to_type_is_given(
 
 
 async def test_someone_the_command_is_not_for_gets_its_refusal_and_no_form(
-    slack: FakeSlack, sender: SlackSender, tmp_path: Path
+    slack: FakeSlack, tmp_path: Path
 ) -> None:
     settings = bot_settings(
         tmp_path,
@@ -256,18 +277,45 @@ async def test_someone_the_command_is_not_for_gets_its_refusal_and_no_form(
         command_roles={"note": ["lead"]},
     )
     async with slack_bot(slack, settings) as (tester, adapter):
-        from supportbot.slack import serve_http
-        from supportbot.slack.testing import SlackSigner
-
-        from .conftest import SIGNING_SECRET
-
-        async with serve_http(adapter, host="127.0.0.1", port=0) as http_url:
-            async with SlackSender(http_url, SlackSigner(SIGNING_SECRET)) as signed:
-                card = await ask(slack, signed, adapter, "/merchant", "M-10001")
-                _, view, [refusal] = await open_form(slack, signed, adapter, card, "Add note")
-                assert view is None and "lead" in text_of(refusal)
-                _, lead_view, _ = await open_form(
-                    slack, signed, adapter, card, "Add note", user_id=OTHER
-                )
-                assert lead_view is not None
+        async with signed_sender(adapter) as signed:
+            card = await ask(slack, signed, adapter, "/merchant", "M-10001")
+            _, view, [refusal] = await open_form(slack, signed, adapter, card, "Add note")
+            assert view is None and "lead" in text_of(refusal)
+            _, lead_view, _ = await open_form(
+                slack, signed, adapter, card, "Add note", user_id=OTHER
+            )
+            assert lead_view is not None
         assert await store_of(tester).record.notes(merchant_id="M-10001") == []
+
+
+async def test_an_unknown_callers_card_in_the_channel_can_save_the_number(
+    slack: FakeSlack, tmp_path: Path
+) -> None:
+    """The incoming-call webhook posts the card to `[record] incoming_channel` with Add note,
+    Tag and Save this number; whoever takes the call saves the number from there."""
+    settings = bot_settings(tmp_path, record={"incoming_channel": "C0CALLS"})
+    async with slack_bot(slack, settings) as (tester, adapter):
+        me = User(id=adapter.identity.bot_user_id, name="supportbot")
+        poster = SlackCardPoster(adapter.outbox, settings, adapter.replies, me)
+        endpoint = CallsEndpoint(tester.bot, "s3cret", poster)
+        async with serve_calls(endpoint) as url, httpx.AsyncClient() as client:
+            body = json.dumps({"from": UNKNOWN, "call_id": "c-1", "status": "ringing"}).encode()
+            stamp = int(time.time())
+            headers = {
+                "Content-Type": "application/json",
+                "X-Supportbot-Timestamp": str(stamp),
+                "X-Supportbot-Signature": sign("s3cret", body, stamp),
+            }
+            assert (await client.post(url, content=body, headers=headers)).status_code == 200
+        [posted] = [c for c in slack.calls_to("chat.postMessage") if c.args["channel"] == "C0CALLS"]
+        card = {"blocks": posted.args["blocks"]}
+        assert {"Add note", "Tag", "Save this number"} <= set(labels(card))
+        assert "0899-1234-5678" not in json.dumps(card)  # a channel's card is masked
+        async with signed_sender(adapter) as signed:
+            url_, view, _ = await open_form(slack, signed, adapter, card, "Save this number")
+            assert view is not None
+            assert await submit(signed, adapter, view, merchant_state("M-10001")) == {}
+            [question] = [post.body for post in slack.responses_to(url_)]
+            await click_confirm(slack, signed, adapter, question)
+        saved = await store_of(tester).record.alias(UNKNOWN_E164)
+        assert saved is not None and saved.merchant_id == "M-10001" and saved.saved_by == AGENT
