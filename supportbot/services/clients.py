@@ -43,7 +43,7 @@ from urllib.parse import quote
 
 import httpx
 
-from supportbot.core.errors import ServiceError
+from supportbot.core.errors import ServiceError, SupportbotError
 from supportbot.core.settings import ServiceSettings
 
 from . import wording as messages
@@ -100,8 +100,12 @@ Params = Mapping[str, Any]
 _UNSENDABLE = re.compile(rb"[\r\n\x00]")
 
 
-class UnknownServiceError(AttributeError, KeyError):
-    """A command asked for a service the configuration does not name."""
+class UnknownServiceError(SupportbotError, AttributeError, KeyError):
+    """A command asked for a service the configuration does not name.
+
+    A deliberate error, so the person who typed the command reads which service is missing and
+    where to add it, not the crash answer.
+    """
 
     def __str__(self) -> str:  # KeyError would show the message quoted
         return str(self.args[0]) if self.args else ""

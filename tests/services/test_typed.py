@@ -104,3 +104,12 @@ async def test_a_search_of_another_shape_is_an_error_not_a_crash() -> None:
     assert reply.outcome is Outcome.ERROR and reply.error_ref is not None
     assert reply.text != messages.handler_failed("merchant", reply.error_ref)
     assert [w.text for w in reply.warnings] == ["merchants answered in an unexpected shape"]
+
+
+async def test_a_command_needing_an_unconfigured_service_names_it_and_the_config_key() -> None:
+    async with BotTester.fake({}, commands=[ROOT / "commands"]) as bot:
+        reply = await bot.run("/merchant M-10001")
+    assert reply.outcome is Outcome.ERROR and reply.error_ref is not None
+    assert reply.text != messages.handler_failed("merchant", reply.error_ref)
+    assert "No service named 'merchants' is configured (configured: none)" in reply.text
+    assert "[services.merchants]" in reply.text
