@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 
-from supportbot import Context, Outcome, Reply, Section, UsageError, command
+from supportbot import Context, Outcome, Reply, Rest, Section, UsageError, command
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+#: The longest reason `/reject` keeps: a sentence for the requester, not a report.
+REASON_MAX = 500
 
 
 def _token(raw: str) -> str:
@@ -25,7 +27,9 @@ def _token(raw: str) -> str:
     return token
 
 
-async def _decide(ctx: Context, decision: Callable[..., Awaitable[Reply]], request: str) -> Reply:
+async def _decide(
+    ctx: Context, decision: Callable[..., Awaitable[Reply]], request: str, **more: str | None
+) -> Reply:
     # This command is audited by the chain already: the desk need not record the decision.
     return await decision(
         _token(request),
@@ -33,6 +37,7 @@ async def _decide(ctx: Context, decision: Callable[..., Awaitable[Reply]], reque
         adapter=ctx.message.adapter,
         channel=ctx.message.channel,
         record=False,
+        **more,
     )
 
 
@@ -55,15 +60,22 @@ async def approve(ctx: Context, request: str) -> Reply:
 @command(
     "reject",
     help="Turn down an action that waits for your approval",
-    examples=("/reject K3J2x9Qm_aP1",),
+    examples=("/reject K3J2x9Qm_aP1 the merchant already got a refund",),
 )
-async def reject(ctx: Context, request: str) -> Reply:
-    """Nothing is done, and the request is closed.
+async def reject(ctx: Context, request: str, reason: Rest | None = None) -> Reply:
+    """Nothing is done, and the request is closed; the requester is told, with your reason.
 
     request: the request id shown when the action was sent for approval
+    reason: why, in a few words, for the person who asked
     """
     assert ctx.actions is not None
-    return await _decide(ctx, ctx.actions.reject, request)
+    why = str(reason).strip() if reason else None
+    if why is not None and len(why) > REASON_MAX:
+        raise UsageError(
+            f"The reason is {len(why):,} characters; keep it under {REASON_MAX} "
+            "(a sentence for the requester). Nothing was done."
+        )
+    return await _decide(ctx, ctx.actions.reject, request, reason=why)
 
 
 @command("approvals", help="Actions waiting for someone to approve them")
@@ -82,5 +94,5 @@ async def approvals(ctx: Context) -> Reply:
         outcome=Outcome.OK,
         title=f"Waiting for approval ({len(items)})",
         sections=[Section(items=items)],
-        footer="Approve with /approve <id>, turn down with /reject <id>.",
+        footer="Approve with /approve <id>, turn down with /reject <id> <reason>.",
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -214,7 +214,9 @@ class ActionDesk:
             return await self._audited(
                 pending,
                 d,
-                text=messages.sent_for_approval(pending.command, pending.approval_role, token),
+                text=messages.sent_for_approval(
+                    pending.command, pending.approval_role, token, buttons=d.adapter == "slack"
+                ),
                 outcome=Outcome.PENDING,
                 buttons=[
                     Button(
@@ -299,15 +301,19 @@ class ActionDesk:
         adapter: str = "terminal",
         channel: str | None = None,
         record: bool = True,
+        reason: str | None = None,
     ) -> Reply:
-        """A member of the approving role said no: nothing happens. `record` as for approve."""
+        """A member of the approving role said no: nothing happens; `reason` (if given) is kept
+        for the requester. `record` as for approve."""
         d = _Decision(approver, adapter, channel, "reject", record)
-        checked = await self._deciding(d, token, self._approver_decides(token, d, "rejected"))
+        deciding = self._approver_decides(token, d, "rejected", reason or None)
+        checked = await self._deciding(d, token, deciding)
         if isinstance(checked, Reply):
             return checked
-        text = messages.rejected(checked.command, checked.user_name, approver.display)
+        text = messages.rejected(checked.command, checked.user_name, approver.display, reason)
         reply = await self._audited(checked, d, text=text, outcome=Outcome.OK)
-        await self._tell_requester(checked, approver, "rejected", reply)
+        decided = replace(checked, state="rejected", decision_reason=reason or None)
+        await self._tell_requester(decided, approver, "rejected", reply)
         return reply
 
     async def _deciding(self, d: _Decision, token: str, decision: Awaitable[T]) -> T | Reply:
@@ -338,7 +344,7 @@ class ActionDesk:
         return await self.ledger.awaiting_approval() if self.ledger is not None else []
 
     async def _approver_decides(
-        self, token: str, d: _Decision, to_state: str
+        self, token: str, d: _Decision, to_state: str, reason: str | None = None
     ) -> PendingAction | Reply:
         """The request, moved from awaiting approval to `to_state` by this approver; or the
         answer saying why not (not theirs to decide, expired, someone decided first)."""
@@ -348,7 +354,11 @@ class ActionDesk:
         ledger = self.ledger
         assert ledger is not None
         won = await ledger.decide(
-            token, from_state="awaiting_approval", to_state=to_state, decided_by=d.user.display
+            token,
+            from_state="awaiting_approval",
+            to_state=to_state,
+            decided_by=d.user.display,
+            reason=reason,
         )
         return checked if won else await self._explain(token, d)
 
@@ -357,16 +367,21 @@ class ActionDesk:
         pending = await ledger.get_pending(token) if ledger is not None else None
         if pending is None:
             return await self._audited(None, d, token)
-        if pending.state == "approved":
+        role, requester = pending.approval_role, pending.asked_by(d.user.id)
+        if role is not None and not requester and role not in self._roles_of(d.user):
+            # Before the state: someone outside the role learns nothing of a decided request.
+            text = messages.approver_lacks_role(pending.command, role)
+            return await self._audited(pending, d, text=text, outcome=Outcome.DENIED)
+        if pending.state == "approved" and d.name == "approve":
             return await self._explain(token, d)  # "already done at 14:02 by ani, approved by"
-        if pending.state != "awaiting_approval" or pending.approval_role is None:
+        if pending.state != "awaiting_approval" or role is None:
             text = messages.nothing_to_approve(pending.command, pending.state)
             return await self._audited(pending, d, text=text)
-        if pending.asked_by(d.user.id) and d.name == "approve":
+        if requester and d.name == "approve":
             text = messages.approver_is_requester(pending.command)
             return await self._audited(pending, d, text=text, outcome=Outcome.DENIED)
-        if pending.approval_role not in self._roles_of(d.user):
-            text = messages.approver_lacks_role(pending.command, pending.approval_role)
+        if role not in self._roles_of(d.user):  # the requester rejecting their own request
+            text = messages.approver_lacks_role(pending.command, role)
             return await self._audited(pending, d, text=text, outcome=Outcome.DENIED)
         if pending.expired:
             text = messages.confirmation_expired(pending.command)

@@ -19,7 +19,14 @@ from supportbot.storage import RunRecord
 
 from . import wording as messages
 
-__all__ = ["ConfirmedRun", "RunConfirmed", "action_fingerprint", "already_done_reply"]
+__all__ = [
+    "ConfirmedRun",
+    "RunConfirmed",
+    "action_fingerprint",
+    "already_done_reply",
+    "stored_reply",
+    "with_note",
+]
 
 
 @dataclass(frozen=True)
@@ -62,17 +69,23 @@ def already_done_reply(run: RunRecord) -> Reply:
                 run.command, run.started_at, run.user_name or run.user_id
             ),
         )
-    original = Reply.model_validate(run.result or {})
+    original = stored_reply(run)
     note = messages.already_done(
         run.command,
         run.finished_at or run.started_at,
         run.user_name or run.user_id,
         run.approved_by,
     )
-    return original.model_copy(
-        update={
-            "text": f"{note}\n{original.text}" if original.text else note,
-            "buttons": [],
-            "confirmation": None,
-        }
-    )
+    return with_note(original, note)
+
+
+def stored_reply(run: RunRecord) -> Reply:
+    """The answer a finished run gave, as the ledger keeps it, without its buttons or question
+    (they belonged to that moment)."""
+    original = Reply.model_validate(run.result or {})
+    return original.model_copy(update={"buttons": [], "confirmation": None})
+
+
+def with_note(reply: Reply, note: str) -> Reply:
+    """`reply` with `note` as its first line."""
+    return reply.model_copy(update={"text": f"{note}\n{reply.text}" if reply.text else note})

@@ -54,12 +54,14 @@ def approval_needed_after_confirm(role: str) -> str:
     return f"After you confirm, a member of the {role} role must approve it before it runs."
 
 
-def sent_for_approval(command: str, role: str, token: str) -> str:
-    """The requester confirmed an action that needs approval."""
+def sent_for_approval(command: str, role: str, token: str, *, buttons: bool) -> str:
+    """The requester confirmed an action that needs approval; `buttons` when the reply shows
+    Approve and Reject (a chat), not in a terminal."""
+    how = "with the Approve button or " if buttons else "with "
     return (
         f"Sent /{command} for approval: a member of the {role} role must approve it before it "
-        f"runs. Nothing has changed yet. They approve it with the button or `/approve {token}` "
-        f"(or turn it down with `/reject {token}`)."
+        f"runs. Nothing has changed yet. They approve it {how}`/approve {token}` "
+        f"(or turn it down with `/reject {token} <reason>`); you are told what they decide."
     )
 
 
@@ -98,9 +100,10 @@ def nothing_to_approve(command: str, state: str) -> str:
     return f"This /{command} request {words.get(state, 'is not waiting for approval')}."
 
 
-def rejected(command: str, requester: str, by: str) -> str:
-    """An approver turned an action down."""
-    return f"{by} turned down /{command} for {requester}. Nothing was changed."
+def rejected(command: str, requester: str, by: str, reason: str | None = None) -> str:
+    """An approver turned an action down, with their reason if they gave one."""
+    why = f" Reason: {reason}" if reason else ""
+    return f"{by} turned down /{command} for {requester}. Nothing was changed.{why}"
 
 
 def already_decided(command: str, state: str) -> str:
@@ -187,11 +190,14 @@ def action_unconfirmed(service: str, what: str, reason: str) -> str:
     )
 
 
-def your_request_decided(command: str, approver: str, decision: str) -> str:
-    """To the requester: their request was approved (and ran) or turned down."""
+def your_request_decided(
+    command: str, approver: str, decision: str, reason: str | None = None
+) -> str:
+    """To the requester: their request was approved (and ran) or turned down (and why)."""
     if decision == "approved":
         return f"{approver} approved your /{command}. It ran once; the answer:"
-    return f"{approver} turned down your /{command}. Nothing was changed."
+    why = f" Reason: {reason}" if reason else ""
+    return f"{approver} turned down your /{command}. Nothing was changed.{why}"
 
 
 def yes_not_allowed() -> str:

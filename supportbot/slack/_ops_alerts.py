@@ -89,8 +89,10 @@ class SlackRequesterNotifier:
         the decision and, for an approval, the action's answer, personal data masked."""
         if pending.adapter != "slack" or not pending.user_id:
             return
-        note = action_messages.your_request_decided(pending.command, approver.display, decision)
-        told = reply.model_copy(
-            update={"text": f"{note}\n{reply.text}" if reply.text else note, "buttons": []}
+        note = action_messages.your_request_decided(
+            pending.command, approver.display, decision, pending.decision_reason
         )
+        # An approval carries the action's answer; a refusal is all in the note.
+        text = f"{note}\n{reply.text}" if reply.text and decision == "approved" else note
+        told = reply.model_copy(update={"text": text, "buttons": []})
         await self.outbox.post(pending.user_id, render_reply(mask_reply(told, self.region)))

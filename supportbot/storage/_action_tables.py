@@ -46,6 +46,8 @@ class PendingActionRow(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_by: Mapped[str | None] = mapped_column(String(200))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Why the approver turned it down (`/reject <id> <reason>`), for its requester.
+    decision_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         Index("ix_pending_actions_expires_at", "expires_at"),

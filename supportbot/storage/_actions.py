@@ -88,6 +88,7 @@ class PendingAction:
     expires_at: datetime
     decided_by: str | None = None
     decided_at: datetime | None = None
+    decision_reason: str | None = None
 
     @classmethod
     def from_row(cls, row: PendingActionRow) -> PendingAction:
@@ -215,14 +216,15 @@ class ActionLedger:
         to_state: str,
         decided_by: str | None = None,
         user_id: str | None = None,
+        reason: str | None = None,
     ) -> bool:
         """Move a confirmation from `from_state` to `to_state` if it is still there and not
-        expired (and, with `user_id`, belongs to that user). True for the one caller that did.
-        Raises StorageUnavailable when the database cannot decide."""
+        expired (and, with `user_id`, belongs to that user), noting the decider's `reason`.
+        True for the one caller that did. Raises StorageUnavailable when the database cannot
+        decide."""
         now = _now()
-        values = sanitized_row(
-            PENDING, {"state": to_state, "decided_by": decided_by, "decided_at": now}
-        )
+        row = {"state": to_state, "decided_by": decided_by, "decided_at": now}
+        values = sanitized_row(PENDING, {**row, "decision_reason": reason})
         statement = (
             update(PendingActionRow)
             .where(
@@ -267,6 +269,25 @@ class ActionLedger:
             )
             .order_by(PendingActionRow.created_at)
             .limit(limit)
+        )
+
+        async def read(session: AsyncSession) -> list[PendingAction]:
+            return [PendingAction.from_row(row) for row in (await session.scalars(statement))]
+
+        return await self._read(read)
+
+    async def decided_for(self, user_id: str, *, since: datetime) -> list[PendingAction]:
+        """`user_id`'s requests an approver approved or rejected after `since`, oldest decision
+        first (what a requester's open terminal tells them)."""
+        statement = (
+            select(PendingActionRow)
+            .where(
+                PendingActionRow.state.in_(("approved", "rejected")),
+                PendingActionRow.user_id == stored_as(PendingActionRow.user_id, user_id),
+                PendingActionRow.decided_at > since,
+            )
+            .order_by(PendingActionRow.decided_at)
+            .limit(20)
         )
 
         async def read(session: AsyncSession) -> list[PendingAction]:

@@ -10,6 +10,7 @@ import asyncio
 import getpass
 import os
 import sys
+import threading
 from collections.abc import Callable, Coroutine
 from concurrent.futures import CancelledError, Future
 from pathlib import Path
@@ -23,6 +24,7 @@ from supportbot.core.reply import Outcome, Reply
 from supportbot.services.progress import listening
 
 from . import wording as messages
+from .decisions import DecisionWatcher
 from .progress import LookupProgress
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ class BotRunner(Protocol):
 
 
 EXIT_WORDS = {"exit", "quit", ":q", "/exit", "/quit"}
+PROMPT = "supportbot> "
 #: Seconds the shell waits at start to learn which configured services answer.
 START_CHECK_S = 1.5
 
@@ -81,11 +84,36 @@ class TerminalSession:
         self._last_choices: list[str] = []
         #: Show "Looking up …" while a slow command waits (on stderr); off for tests.
         self.progress = True
+        #: Held while printing, so a decision told from the bot's thread never splits a reply.
+        self._printing = threading.Lock()
+        #: The line being typed, when the shell waits at its prompt (readline's, if any).
+        self._at_prompt: Callable[[], str] | None = None
 
     def show(self, reply: Reply) -> None:
         """Print a reply."""
         text = render_json(reply) if self.json_output else render_text(reply)
-        print(text, file=self.out, flush=True)
+        with self._printing:
+            print(text, file=self.out, flush=True)
+
+    def tell(self, reply: Reply) -> None:
+        """Print a reply nobody typed a command for (an approver's decision), between prompts:
+        the prompt and what was typed so far are shown again under it."""
+        typed = self._at_prompt
+        with self._printing:
+            if typed is not None:
+                print(file=self.out)  # off the prompt's line
+            print(render_text(reply), file=self.out, flush=True)
+            if typed is not None:
+                print(PROMPT + typed(), end="", file=self.out, flush=True)
+
+    def watch_decisions(self) -> Future[None] | None:
+        """Start telling this user what approvers decide about their requests (from any
+        process); None for a bot without a database. Cancel the future to stop."""
+        bot = self.runtime.bot
+        ledger = bot.actions.ledger if bot is not None else None
+        if ledger is None:
+            return None
+        return self.runtime.submit(DecisionWatcher(ledger, self.user, self.tell).run())
 
     def _confirm(self, reply: Reply) -> Reply:
         assert reply.confirmation is not None
@@ -188,9 +216,19 @@ class TerminalSession:
         readline = None if piped else _setup_readline(self, history_file)
         print(_banner(self), file=self.out)
         self.check_services()
+        watching = self.watch_decisions()
+        try:
+            self._loop(piped, readline)
+        finally:
+            if watching is not None:
+                watching.cancel()
+
+    def _loop(self, piped: bool, readline: Any) -> None:
+        typed: Callable[[], str] = readline.get_line_buffer if readline is not None else str
         while True:
             try:
-                line = self.ask("supportbot> ")
+                self._at_prompt = None if piped else typed
+                line = self.ask(PROMPT)
             except EOFError:
                 if not piped:
                     print(file=self.out)
@@ -198,6 +236,8 @@ class TerminalSession:
             except KeyboardInterrupt:
                 print("^C", file=self.out)
                 continue
+            finally:
+                self._at_prompt = None
             if line.strip().lower() in EXIT_WORDS:
                 break
             if not line.strip():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from supportbot import Outcome, User
+from supportbot import Message, Outcome, User
 from supportbot.testing import BotTester
 
 ANI = User(id="terminal:ani", name="ani")
@@ -67,3 +67,60 @@ async def test_a_bad_request_id_gets_a_clear_answer(bot: BotTester, token: str) 
 async def test_an_unknown_request_id_does_nothing(bot: BotTester) -> None:
     reply = await bot.run("/approve AAAAAAAAAAAA", user=LINA)
     assert reply.outcome is Outcome.REJECTED and "no longer open" in (reply.text or "")
+
+
+async def test_the_terminal_is_not_told_of_a_button_it_does_not_have(bot: BotTester) -> None:
+    asked = await bot.bot.handle(Message(text="/reset-pin M-10001", user=ANI, adapter="terminal"))
+    assert asked.confirmation is not None
+    sent = await bot.bot.actions.confirm(asked.confirmation.token, ANI, adapter="terminal")
+    assert sent.outcome is Outcome.PENDING
+    assert "button" not in (sent.text or "") and "/approve " in (sent.text or "")
+    assert "/reject " in (sent.text or "") and "<reason>" in (sent.text or "")
+
+
+async def test_a_reject_keeps_its_reason_for_the_requester(bot: BotTester) -> None:
+    token = await waiting_token(bot)
+    no = await bot.run(f"/reject {token} the merchant asked us to wait — até segunda", user=LINA)
+    assert no.outcome is Outcome.OK
+    assert "Reason: the merchant asked us to wait — até segunda" in (no.text or "")
+    request = await bot.bot.actions.ledger.get_pending(token)  # type: ignore[union-attr]
+    assert request is not None and request.state == "rejected"
+    assert request.decision_reason == "the merchant asked us to wait — até segunda"
+
+
+async def test_a_reject_without_a_reason_still_closes_it(bot: BotTester) -> None:
+    token = await waiting_token(bot)
+    no = await bot.run(f"/reject {token}", user=LINA)
+    assert "Reason" not in (no.text or "") and bot.sample.pin_resets() == []
+    request = await bot.bot.actions.ledger.get_pending(token)  # type: ignore[union-attr]
+    assert request is not None and request.decision_reason is None
+
+
+async def test_a_huge_reason_is_refused_and_the_request_stays_open(bot: BotTester) -> None:
+    token = await waiting_token(bot)
+    refused = await bot.run(f"/reject {token} {'x' * 1200}", user=LINA)
+    assert refused.outcome is Outcome.REJECTED and "1,200 characters" in (refused.text or "")
+    [still] = await bot.bot.actions.waiting_for_approval()
+    assert still.token == token
+
+
+async def test_someone_outside_the_role_learns_nothing_of_a_finished_request(
+    bot: BotTester,
+) -> None:
+    token = await waiting_token(bot)
+    assert (await bot.run(f"/approve {token}", user=LINA)).outcome is Outcome.OK
+    for attempt in (f"/approve {token}", f"/reject {token} too late"):
+        refused = await bot.run(attempt, user=AGENT)
+        assert refused.outcome is Outcome.DENIED and refused.outcome.exit_code != 0
+        assert "lead" in (refused.text or "") and "was reset" not in (refused.text or "")
+    assert len(bot.sample.pin_resets()) == 1
+
+
+async def test_rejecting_an_approved_request_says_it_was_approved_without_its_result(
+    bot: BotTester,
+) -> None:
+    token = await waiting_token(bot)
+    await bot.run(f"/approve {token}", user=LINA)
+    late = await bot.run(f"/reject {token} changed my mind", user=LINA)
+    assert late.outcome is Outcome.REJECTED and "already approved" in (late.text or "")
+    assert len(bot.sample.pin_resets()) == 1

@@ -8,7 +8,7 @@ from collections.abc import Coroutine
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
-from supportbot import User
+from supportbot import Reply, User
 from supportbot.services.progress import listening, report
 from supportbot.terminal.progress import LookupProgress
 from supportbot.terminal.session import TerminalSession, _setup_readline
@@ -90,3 +90,15 @@ async def test_every_service_call_of_a_command_is_reported_to_the_listener() -> 
     assert asked == {"merchants", "billing", "devices", "transactions"}
     assert events.count(("billing", "answered", True)) == 1
     assert events.count(("billing", "answered", False)) == 1
+
+
+async def test_a_decision_told_at_the_prompt_shows_the_prompt_and_the_typing_again() -> None:
+    async with BotTester.demo() as bot:
+        out = io.StringIO()
+        session = TerminalSession(SameLoop(bot.bot), AGENT, out=out)
+        session.tell(Reply(text="lina approved your /refund."))
+        assert out.getvalue() == "lina approved your /refund.\n"  # not at the prompt: as is
+        out.seek(0), out.truncate()
+        session._at_prompt = lambda: "/merch"  # waiting at the prompt, half a command typed
+        session.tell(Reply(text="lina turned down your /refund."))
+        assert out.getvalue() == "\nlina turned down your /refund.\nsupportbot> /merch"
