@@ -13,6 +13,7 @@ controllable (latency, failures, stopping one service, counting side effects)::
         sample.set_failure("devices", "flaky", rate=0.3)
         sample.resends("TX-1042")             # receipts actually resent
         sample.pin_resets("M-10001")          # PIN resets actually performed
+        sample.restarts("M-10001")            # card readers restarted remotely
         sample.refunds("TX-1042")             # refunds actually made (replays never count)
 
 The HTTP contract (JSON everywhere; errors are ``{"error": "..."}`` with a 4xx/5xx status):
@@ -24,7 +25,10 @@ The HTTP contract (JSON everywhere; errors are ``{"error": "..."}`` with a 4xx/5
   "at", "replayed"}`` (a new PIN by SMS to the merchant's first phone); suspended or closed → 409;
   not the merchant's device → 422. ``GET /merchants/{id}/pin-resets`` → every reset performed.
 - billing: ``GET /accounts/{merchant_id}`` (404 when the merchant has no account)
-- devices: ``GET /merchants/{merchant_id}/devices`` → ``{"merchant_id", "devices": [...]}``
+- devices: ``GET /merchants/{merchant_id}/devices`` → ``{"merchant_id", "devices": [...]}``;
+  ``POST /merchants/{merchant_id}/devices/{serial}/restart`` with a required ``Idempotency-Key``
+  → 200 ``{"restart_id", "merchant_id", "serial", "at", "replayed"}`` (offline → 409, not the
+  merchant's → 404); ``GET /merchants/{merchant_id}/restarts`` → every restart performed.
 - transactions: ``GET /transactions/{id}`` (with ``refunded_amount``; ``status`` is
   ``refunded`` once refunds add up to the amount); ``GET /merchants/{merchant_id}/transactions?
   limit=5`` (newest first, 1..50). ``POST /transactions/{id}/refunds`` with ``{"amount": rupiah,
@@ -79,7 +83,7 @@ from ._data import (
     sample_data,
 )
 from ._generator import DATA_AS_OF
-from ._ledger import PinReset, Refund, Resend
+from ._ledger import PinReset, Refund, Resend, Restart
 from ._people import DEMO_ROLES
 from ._records import Account, Device, Merchant, SampleData, Transaction
 from ._runner import SampleServices, SampleServicesThread, run_sample_services, serve_forever
@@ -113,6 +117,7 @@ __all__ = [
     "FailureMode",
     "Merchant",
     "PinReset",
+    "Restart",
     "Refund",
     "Resend",
     "SampleData",

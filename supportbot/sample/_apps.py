@@ -23,6 +23,7 @@ from ._pin_resets import add_pin_reset_routes
 from ._records import SampleData
 from ._refunds import add_refund_routes
 from ._resends import EMAIL, add_resend_routes
+from ._restarts import add_restart_routes
 
 if TYPE_CHECKING:  # aiohttp >= 3.9 has these; only the type checker needs them
     from aiohttp.typedefs import Handler, Middleware
@@ -62,7 +63,7 @@ def build_app(
     routes = {
         "merchants": (_merchant_routes, add_pin_reset_routes, add_merchant_audience),
         "billing": (_billing_routes, add_account_audience),
-        "devices": (_device_routes, add_device_audience),
+        "devices": (_device_routes, add_restart_routes, add_device_audience),
         "transactions": (_transaction_routes, add_refund_routes),
         "receipts": (add_resend_routes,),
         "notifications": (add_notification_routes,),

@@ -1,6 +1,8 @@
-"""What the sample services did: resends, PIN resets, refunds, and the answer to every key.
+"""What the sample services did: resends, PIN resets, refunds, device restarts, and the answer
+to every key.
 
-These are the side effects tests count (`SampleServices.resends`, `pin_resets`, `refunds`). One
+These are the side effects tests count (`SampleServices.resends`, `pin_resets`, `refunds`,
+`restarts`). One
 `Ledger` serves every service of a `SampleServices` and outlives their web apps, so a service
 stopped and started again remembers what it did.
 
@@ -32,9 +34,10 @@ __all__ = [
     "PinReset",
     "Refund",
     "Resend",
+    "Restart",
 ]
 
-Operation = Literal["resend", "PIN reset", "refund"]
+Operation = Literal["resend", "PIN reset", "refund", "restart"]
 #: A success answer's JSON body, as first sent (without ``replayed``).
 Answer = dict[str, Any]
 
@@ -57,6 +60,16 @@ class PinReset(TypedDict):
     device: str | None  # the terminal the PIN is for; None: the PIN of all the merchant's terminals
     sent_to: str
     channel: Literal["sms"]
+    at: str
+    idempotency_key: str
+
+
+class Restart(TypedDict):
+    """One card reader restarted remotely by the devices service."""
+
+    restart_id: str
+    merchant_id: str
+    serial: str
     at: str
     idempotency_key: str
 
@@ -104,6 +117,7 @@ class Ledger:
     _resends: list[Resend] = field(default_factory=list)
     _pin_resets: list[PinReset] = field(default_factory=list)
     _refunds: list[Refund] = field(default_factory=list)
+    _restarts: list[Restart] = field(default_factory=list)
     _refunded: dict[str, int] = field(default_factory=dict)  # by transaction, this run only
     #: Every notification the notifications service sent.
     notifications: NotificationLog = field(default_factory=lambda: NotificationLog())
@@ -165,6 +179,18 @@ class Ledger:
         self._pin_resets.append(reset)
         return PinReset(**reset)
 
+    def add_restart(self, merchant_id: str, serial: str, key: str) -> Restart:
+        """Perform (record) a remote restart of the card reader `serial`."""
+        restart = Restart(
+            restart_id=f"DR-{len(self._restarts) + 1:06d}",
+            merchant_id=merchant_id,
+            serial=serial,
+            at=_now(),
+            idempotency_key=key,
+        )
+        self._restarts.append(restart)
+        return Restart(**restart)
+
     def add_refund(self, tx: Transaction, amount: int, reason: str, key: str) -> Refund:
         """Perform (record) a refund of `amount` on `tx`; the caller checked it is refundable."""
         remaining = tx["amount"] - self.refunded(tx)
@@ -209,6 +235,10 @@ class Ledger:
     def refunds(self, tx_id: str | None = None) -> list[Refund]:
         """The refunds performed (of one transaction, or all), oldest first."""
         return [Refund(**r) for r in self._refunds if tx_id in (None, r["transaction_id"])]
+
+    def restarts(self, merchant_id: str | None = None) -> list[Restart]:
+        """The device restarts performed (of one merchant, or all), oldest first."""
+        return [Restart(**r) for r in self._restarts if merchant_id in (None, r["merchant_id"])]
 
 
 class IdempotencyConflictText(ValueError):

@@ -24,7 +24,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from ._apps import SERVICE_NAMES, build_app
 from ._control import FailureMode, ServiceControl
 from ._data import sample_data
-from ._ledger import Ledger, Notification, PinReset, Refund, Resend
+from ._ledger import Ledger, Notification, PinReset, Refund, Resend, Restart
 from ._records import SampleData
 
 __all__ = ["SampleServices", "SampleServicesThread", "run_sample_services", "serve_forever"]
@@ -169,6 +169,11 @@ class SampleServices:
         """
         return self._ledger.pin_resets(merchant_id)
 
+    def restarts(self, merchant_id: str | None = None) -> list[Restart]:
+        """The remote device restarts performed so far (of one merchant, or all), oldest first;
+        a replayed answer adds nothing."""
+        return self._ledger.restarts(merchant_id)
+
     def notifications(self, merchant_id: str | None = None) -> list[Notification]:
         """The notifications sent so far (to one merchant, or to all), oldest first; a replayed
         answer (the same Idempotency-Key again) adds nothing."""
@@ -309,6 +314,10 @@ class SampleServicesThread:
     def pin_resets(self, merchant_id: str | None = None) -> list[PinReset]:
         """See `SampleServices.pin_resets`."""
         return self._call(_now(self.services.pin_resets, merchant_id))
+
+    def restarts(self, merchant_id: str | None = None) -> list[Restart]:
+        """See `SampleServices.restarts`."""
+        return self._call(_now(self.services.restarts, merchant_id))
 
     def refunds(self, tx_id: str | None = None) -> list[Refund]:
         """See `SampleServices.refunds`."""
