@@ -153,4 +153,23 @@ async def done(
     )
 
 
-__all__ = ["done", "log"]
+@command(
+    "reopen",
+    help="Open your closed interaction again: the customer came back about the same thing",
+    examples=("/reopen I-7K3QX2",),
+)
+async def reopen(ctx: Context, interaction: str) -> Reply:
+    """It becomes your open interaction again, with its tags and notes; close it with /done.
+    A reopened interaction always goes into the week's QA sample.
+
+    interaction: the interaction id, I-7K3QX2 (/timeline shows it)
+    """
+    opened = await ctx.record.reopen(interaction)
+    return Reply(
+        text=f"{opened.ref} is open again, as your interaction; close it with /done when it is "
+        "settled.",
+        footer=f"/timeline {opened.merchant_id}" if opened.merchant_id else None,
+    )
+
+
+__all__ = ["done", "log", "reopen"]

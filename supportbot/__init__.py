@@ -186,6 +186,9 @@ if TYPE_CHECKING:
     from .dispatch.insight import (
         insight_of as insight_of,
     )
+    from .dispatch.insight import (
+        qa_of as qa_of,
+    )
     from .record.card import (
         card_buttons as card_buttons,
     )
@@ -317,6 +320,7 @@ _PUBLIC: dict[str, str] = {
     "Insight": "record.insight",
     "format_when": "core.formatting",
     "insight_of": "dispatch.insight",
+    "qa_of": "dispatch.insight",
     "load_settings": "core.settings",
     "mask_email": "core.masking",
     "mask_phone": "core.masking",
@@ -396,6 +400,7 @@ __all__ = [
     "Insight",
     "format_when",
     "insight_of",
+    "qa_of",
     "load_settings",
     "mask_email",
     "mask_phone",

@@ -37,8 +37,10 @@ from .card import record_section
 from .csat import Rating, rate_interaction
 from .finder import SavedNumber
 from .refs import INTERACTION, NOTE, new_ref, normalized_ref
+from .reopen import reopen_interaction
 from .settings import RecordSettings
 from .sla import SlaClock
+from .subject import Subject
 from .taxonomy import TagChange, Taxonomy, parse_tag_changes
 from .timeline import parse_window, timeline_line
 
@@ -47,27 +49,6 @@ __all__ = ["CHANNELS", "MOODS", "OUTCOMES", "RecordDesk", "SavedNumber", "Subjec
 CHANNELS = ("chat", "call", "email", "other")
 MOODS = ("angry", "frustrated", "confused", "calm", "happy")
 OUTCOMES = ("resolved", "follow_up", "escalated", "abandoned")
-
-
-@dataclass(frozen=True)
-class Subject:
-    """What a note or a tag is about: a merchant, or one interaction (and its merchant)."""
-
-    merchant_id: str | None
-    interaction: Interaction | None = None
-
-    @property
-    def timeline_key(self) -> str:
-        """The timeline the subject's events go on (an unknown contact has its own)."""
-        if self.merchant_id:
-            return self.merchant_id
-        assert self.interaction is not None
-        return f"unknown:{self.interaction.ref}"
-
-    @property
-    def interaction_ref(self) -> str | None:
-        """The interaction's id, when the subject is one."""
-        return self.interaction.ref if self.interaction is not None else None
 
 
 @dataclass
@@ -89,7 +70,7 @@ class RecordDesk:
     tell_leads: Callable[[str], Awaitable[None]] | None = None
     csat_alert_at: int = 2
 
-    def _event(
+    def event(
         self,
         subject: Subject,
         kind: str,
@@ -99,6 +80,7 @@ class RecordDesk:
         tag: str | None = None,
         interaction_ref: str | None = None,
     ) -> TimelineEvent:
+        """A timeline event of this run, by this user, about `subject`; the summary masked."""
         self.on_write()
         if subject.merchant_id and subject.merchant_id != "?":  # "?": the store knows it
             self.on_subject(subject.merchant_id)
@@ -206,7 +188,7 @@ class RecordDesk:
         subject = Subject(merchant_id, interaction)
         shown = mask_text(contact or "", self.region) if contact_kind != "merchant_id" else ""
         events = [
-            self._event(
+            self.event(
                 subject, "opened", messages.opened_summary(interaction, agent.display, shown), at=at
             )
         ]
@@ -291,9 +273,13 @@ class RecordDesk:
             values["duration_s"] = duration_s
         values.update(self.clock.on_close(found, at) if self.clock else {})
         minutes = (at - found.opened_at).total_seconds() / 60
-        event = self._event(subject, "closed", messages.closed_summary(found, minutes), at=at)
+        event = self.event(subject, "closed", messages.closed_summary(found, minutes), at=at)
         await self.store.record.update_interaction(found.ref, event, **values)
         return replace(found, **values)  # type: ignore[arg-type]
+
+    async def reopen(self, reference: str) -> Interaction:
+        """Open the user's closed interaction again (see `record.reopen`)."""
+        return await reopen_interaction(self, reference, await self.subject(reference))
 
     async def rate(self, reference: str, score: str) -> Rating:
         """Record the customer's 1-5 rating of a closed interaction (see `record.csat`)."""
@@ -319,7 +305,7 @@ class RecordDesk:
             merchant_id=subject.merchant_id,
             interaction_ref=subject.interaction_ref,
         )
-        event = self._event(subject, "note", f"{note.ref}: {text}", at=at)
+        event = self.event(subject, "note", f"{note.ref}: {text}", at=at)
         await self.store.record.add_note(note, event)
         return note
 
@@ -341,7 +327,7 @@ class RecordDesk:
         if subject is not None:
             summary = f"{note.ref} retracted"
             events.append(
-                self._event(
+                self.event(
                     subject, "note_retracted", summary, at=at, interaction_ref=note.interaction_ref
                 )
             )
@@ -363,7 +349,7 @@ class RecordDesk:
         await self._tag(subject, [TagChange(t, True) for t in sorted(added - removed)], at)
         gone = [m for m in on if m.tag in removed]
         for mark in gone:
-            event = self._event(subject, "untagged", f"-{mark.tag}", at=at, tag=mark.tag)
+            event = self.event(subject, "untagged", f"-{mark.tag}", at=at, tag=mark.tag)
             await self.store.record.remove_tag(mark, by=self.user.id, at=at, events=[event])
         return len(added - removed), len(gone)
 
@@ -382,7 +368,7 @@ class RecordDesk:
                 merchant_id=subject.merchant_id,
                 interaction_ref=subject.interaction_ref,
             )
-            event = self._event(subject, "tagged", f"+{change.tag}", at=at, tag=change.tag)
+            event = self.event(subject, "tagged", f"+{change.tag}", at=at, tag=change.tag)
             await self.store.record.add_tag(mark, event)
 
     async def add_to_taxonomy(self, tag: str, description: str) -> bool:
@@ -411,7 +397,7 @@ class RecordDesk:
             saved_at=at,
             request_id=self.request_id,
         )
-        event = self._event(Subject(merchant_id), "alias_saved", f"number {shown} saved", at=at)
+        event = self.event(Subject(merchant_id), "alias_saved", f"number {shown} saved", at=at)
         try:
             return await self.store.record.save_alias(alias, event)
         except AliasConflict as conflict:
@@ -429,7 +415,7 @@ class RecordDesk:
 
     async def remove_alias(self, phone: str, shown: str) -> Alias:
         """Forget the number; UsageError when it was not saved."""
-        event = self._event(Subject("?"), "alias_removed", f"number {shown} removed", at=self.now())
+        event = self.event(Subject("?"), "alias_removed", f"number {shown} removed", at=self.now())
         removed = await self.store.record.remove_alias(phone, event)
         if removed is None:
             raise UsageError(messages.alias_not_saved(shown))

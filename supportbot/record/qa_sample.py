@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from supportbot.core.kpi_settings import KpiSettings, QaSettings
 from supportbot.storage import Interaction, QaReview, QaSample, Store
 
-__all__ = ["draw", "draw_week", "sample_size", "week_window"]
+__all__ = ["draw", "draw_week", "last_week", "parse_week", "redraw", "sample_size", "week_window"]
 
 UNTAGGED = "(untagged)"
 
@@ -123,14 +123,37 @@ async def draw_week(
     drawn = await store.kpi.sample(week)
     if drawn is not None:
         return drawn, await store.kpi.reviews(week=week, limit=100_000)
-    since, until = week_window(week, kpi.business_hours.time_zone)
-    closed = await store.kpi.interactions(since, until, by_close=True)
-    tags = await store.kpi.first_tags([row.ref for row in closed])
     chosen = seed if seed is not None else secrets.randbelow(2**31)
-    reviews = draw(closed, tags, seed=chosen, week=week, config=kpi.qa, alert_at=kpi.csat_alert_at)
+    reviews = await redraw(store, kpi, week, chosen)
     sample = QaSample(
         week=week, seed=chosen, drawn_at=datetime.now(UTC), drawn_by=by, goal=len(reviews)
     )
     if not await store.kpi.save_sample(sample, reviews):
         return await draw_week(store, kpi, week, by=by)
     return sample, await store.kpi.reviews(week=week, limit=100_000)
+
+
+async def redraw(store: Store, kpi: KpiSettings, week: str, seed: int) -> list[QaReview]:
+    """`week`'s sample drawn from the record as it stands, with `seed` (nothing stored): with
+    a stored sample's seed, the check that it was drawn as this module says."""
+    since, until = week_window(week, kpi.business_hours.time_zone)
+    closed = await store.kpi.interactions(since, until, by_close=True)
+    tags = await store.kpi.first_tags([row.ref for row in closed])
+    return draw(closed, tags, seed=seed, week=week, config=kpi.qa, alert_at=kpi.csat_alert_at)
+
+
+def last_week(now: datetime, zone: str) -> str:
+    """The ISO week before the one `now` is in, in `zone`: `2026-W48`."""
+    year, week, _ = (now.astimezone(ZoneInfo(zone)) - timedelta(days=7)).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def parse_week(text: str) -> str:
+    """`2026-W48`, `2026-w48`, `2026W48` -> `2026-W48`; ValueError otherwise."""
+    cleaned = text.strip().upper().replace("-", "")
+    year, sep, number = cleaned.partition("W")
+    if not (sep and len(year) == 4 and year.isdigit() and number.isdigit()):
+        raise ValueError(text)
+    week = f"{int(year)}-W{int(number):02d}"
+    week_window(week, "UTC")  # raises for a week the year does not have
+    return week

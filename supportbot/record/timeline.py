@@ -20,6 +20,7 @@ LONGEST = timedelta(days=366)
 _KIND = {
     "opened": "📞",
     "closed": "✅",
+    "reopened": "↩",
     "note": "📝",
     "note_retracted": "🗑",
     "tagged": "🏷",

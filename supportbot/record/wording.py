@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from supportbot.storage import Interaction, QaReview
+    from supportbot.storage import Interaction
 
     from .insight import TimeSaved
 
@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 TAG_SHAPE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}/[a-z0-9][a-z0-9_-]{0,39}")
 
 
-def _quoted(text: str, limit: int = 40) -> str:
+def quoted(text: str, limit: int = 40) -> str:
+    """What a person typed, cut to `limit` and quoted, unprintable characters shown as `?`."""
     shown = "".join(c if c.isprintable() else "?" for c in text[:limit])
     return f"'{shown}…'" if len(text) > limit else f"'{shown}'"
 
@@ -43,12 +44,12 @@ def unknown_tag(tag: str, guesses: Sequence[str], groups: Sequence[str] = ()) ->
         )
     else:
         hint = " See /tags for every tag."
-    return f"There is no tag {_quoted(tag)}.{hint} A lead can add it with /tags add."
+    return f"There is no tag {quoted(tag)}.{hint} A lead can add it with /tags add."
 
 
 def bad_tag_shape(tag: str) -> str:
     return (
-        f"{_quoted(tag)} is not a tag name: write group/name in lower case letters, digits, "
+        f"{quoted(tag)} is not a tag name: write group/name in lower case letters, digits, "
         "- or _ (e.g. payment/ewallet)."
     )
 
@@ -79,7 +80,7 @@ def note_too_long(length: int, limit: int) -> str:
 
 def no_such_note(reference: str) -> str:
     return (
-        f"There is no note {_quoted(reference)}. Note ids look like N-4K2P9Q; the card and "
+        f"There is no note {quoted(reference)}. Note ids look like N-4K2P9Q; the card and "
         "/timeline show them."
     )
 
@@ -106,7 +107,7 @@ def already_open(ref: str, merchant_id: str | None) -> str:
 
 
 def unknown_choice(what: str, value: str, choices: Sequence[str]) -> str:
-    return f"{_quoted(value)} is not a {what}: use one of {', '.join(choices)}."
+    return f"{quoted(value)} is not a {what}: use one of {', '.join(choices)}."
 
 
 def alias_taken(shown: str, owner: str, saved_by: str, saved_at: datetime) -> str:
@@ -129,6 +130,21 @@ def closed_summary(interaction: Interaction, minutes: float) -> str:
     return f"{interaction.channel} {interaction.ref} closed after {minutes:.0f} min"
 
 
+def reopened_summary(interaction: Interaction) -> str:
+    return f"{interaction.channel} {interaction.ref} reopened"
+
+
+def reopen_while_open(ref: str) -> str:
+    return f"{ref} is still open: there is nothing to reopen. Close it with /done."
+
+
+def reopen_not_yours(ref: str, agent: str) -> str:
+    return (
+        f"{ref} was handled by {agent}, so only they can reopen it. For a new contact about "
+        "the same thing, /log the customer and mention it in the note."
+    )
+
+
 def record_needs_database() -> str:
     return (
         "The support record needs the bot's database, and this bot runs without one. "
@@ -142,19 +158,19 @@ def via_saved_number(who: str, saved_at: datetime) -> str:
 
 def not_a_subject(reference: str) -> str:
     return (
-        f"{_quoted(reference)} is neither a merchant id (M-10001) nor an interaction id (I-7K3QX2)."
+        f"{quoted(reference)} is neither a merchant id (M-10001) nor an interaction id (I-7K3QX2)."
     )
 
 
 def bad_cursor(token: str) -> str:
     return (
-        f"{_quoted(token)} is not where a timeline page ended; use the Older link of the last "
+        f"{quoted(token)} is not where a timeline page ended; use the Older link of the last "
         "page, or start again without --older."
     )
 
 
 def bad_window(text: str) -> str:
-    return f"{_quoted(text)} is not a time window: write 7d, 24h, 30m or 2w (at most a year)."
+    return f"{quoted(text)} is not a time window: write 7d, 24h, 30m or 2w (at most a year)."
 
 
 # --- stats -------------------------------------------------------------------------------
@@ -214,12 +230,12 @@ def heatmap_description(days: list[tuple[str, int]]) -> str:
 
 
 def bad_csat_score(text: str) -> str:
-    return f"{_quoted(text)} is not a rating: give a whole number from 1 (bad) to 5 (great)."
+    return f"{quoted(text)} is not a rating: give a whole number from 1 (bad) to 5 (great)."
 
 
 def not_an_interaction(text: str) -> str:
     return (
-        f"{_quoted(text)} is not an interaction id. Ratings are per interaction: use the "
+        f"{quoted(text)} is not an interaction id. Ratings are per interaction: use the "
         "I-XXXXXX id from the card, /done or /timeline."
     )
 
@@ -321,96 +337,6 @@ def kpi_method(zone: str) -> str:
         "is met out of met + breached against each channel's [kpi.sla] target; a running clock "
         "past its target counts as breached. CSAT is the share of ratings that are 4 or 5."
     )
-
-
-# --- QA review -------------------------------------------------------------------------------
-
-
-def not_a_review(text: str) -> str:
-    return f"{_quoted(text)} is not a review id: use the Q-12 id from /qa queue or /qa mine."
-
-
-def no_such_review(text: str) -> str:
-    return f"There is no review {_quoted(text)}. /qa queue lists the ones waiting for you."
-
-
-def qa_access() -> str:
-    return "Reviews are scored by the roles in [kpi.qa] reviewer_roles; ask a support lead."
-
-
-def own_review(ref: str) -> str:
-    return f"{ref} is an interaction you handled: another reviewer scores it."
-
-
-def assigned_elsewhere(ref: str, reviewer: str) -> str:
-    return f"{ref} is assigned to {reviewer}. /qa queue lists the reviews waiting for you."
-
-
-def already_reviewed(ref: str) -> str:
-    return f"{ref} was already reviewed; a scorecard is kept as first given."
-
-
-def unknown_criterion(name: str, criteria: Sequence[str]) -> str:
-    return f"{_quoted(name)} is not a criterion: use {', '.join(criteria)}."
-
-
-def bad_score(name: str, typed: str) -> str:
-    return f"{_quoted(typed)} is not a score for {name}: use 1, 2, 3, 4 or n/a."
-
-
-def scores_missing(missing: Sequence[str], criteria: Sequence[str]) -> str:
-    return (
-        f"Score every criterion, 1-4 or n/a, in this order: {', '.join(criteria)} "
-        f"(missing: {', '.join(missing)}), then a comment."
-    )
-
-
-def comment_missing() -> str:
-    return "Add a comment after the scores: what was good, and what to do differently."
-
-
-def comment_too_long(length: int, limit: int) -> str:
-    return f"The comment has {length:,} characters; keep it under {limit:,}."
-
-
-def not_your_review(ref: str) -> str:
-    return f"{ref} is about another agent's interaction; /qa mine lists yours."
-
-
-def not_reviewed_yet(ref: str) -> str:
-    return f"{ref} has not been reviewed yet; you can acknowledge it once it has."
-
-
-def already_acknowledged(ref: str) -> str:
-    return f"You already acknowledged {ref}."
-
-
-def qa_not_drawn() -> str:
-    return "No QA sample has been drawn yet: it is drawn each week ([kpi.qa] weekday and hour)."
-
-
-def qa_completion(week: str, reviewed: int, goal: int) -> str:
-    share = f" ({100 * reviewed / goal:.0f} %)" if goal else ""
-    return f"{week}: {reviewed:,} of {goal:,} reviews done{share}."
-
-
-def qa_score_line(name: str, count: int, median: float | None, good: float | None) -> str:
-    shown = "—" if median is None else f"{median:g}"
-    return f"{name}: median {shown} of 4 · {percent(good)} scored 3 or 4 ({count:,} scores)"
-
-
-def qa_review_line(review: QaReview) -> str:
-    reason = {"low_csat": "low CSAT", "sla_breach": "SLA breach", "reopened": "reopened"}
-    why = reason.get(review.reason, "sample")
-    return (
-        f"{review.ref} · {review.interaction_ref} by {review.agent_name or review.agent_id} ({why})"
-    )
-
-
-def qa_scores(review: QaReview) -> str:
-    scores = review.scores or {}
-    shown = ", ".join(f"{k} {'n/a' if v is None else v}" for k, v in scores.items())
-    return f"{review.ref} · {review.interaction_ref}: {shown}. “{review.comment or ''}”"
 
 
 # --- finding a merchant by phone, email or id (`ctx.find_merchant`) ---------------------------
