@@ -18,12 +18,13 @@ from supportbot import (
     command,
     format_duration,
     insight_of,
+    qa_of,
 )
 
 if TYPE_CHECKING:
     from supportbot import Insight
 
-View = Literal["hours", "tags", "commands", "services", "kpi", "agents"]
+View = Literal["hours", "tags", "commands", "services", "kpi", "agents", "qa"]
 DEFAULT_PERIOD = {
     "hours": Period.days(30),
     "tags": Period.days(7),
@@ -31,6 +32,7 @@ DEFAULT_PERIOD = {
     "services": Period.days(1),
     "kpi": Period.days(7),
     "agents": Period.days(7),
+    "qa": Period.days(7),
 }
 
 
@@ -50,6 +52,7 @@ def plural_runs(count: int) -> str:
         "/stats services 1d",
         "/stats kpi 7d",
         "/stats agents 7d",
+        "/stats qa",
     ),
 )
 async def stats(
@@ -59,12 +62,20 @@ async def stats(
     people contact us (`tags`, default 7d, against the period before), runs by command and
     outcome with p50/p95 and the time the bot saved (`commands`, default 7d), or calls,
     errors and p95 by internal service (`services`, default 1d), first response, resolution,
-    SLA % and CSAT (`kpi`, default 7d), or the same per agent (`agents`, leads only).
+    SLA % and CSAT (`kpi`, default 7d), the same per agent (`agents`, leads only), or the last
+    drawn week's QA review: completion against its goal, scores by agent and criterion (`qa`).
 
-    view: what to count: hours, tags, commands, services, kpi or agents
+    view: what to count: hours, tags, commands, services, kpi, agents or qa
     period: how far back: 24h, 7d, 30d, 2w (at most 366d)
     tag: with hours: only contacts with this tag (#payment/failed)
     """
+    if view == "qa":
+        if period is not None or tag is not None:
+            raise UsageError(
+                "The QA review is by week: /stats qa shows the last week drawn.",
+                example="/stats qa",
+            )
+        return await _qa(ctx)
     insight = insight_of(ctx)
     window = period or DEFAULT_PERIOD[view]
     if tag is not None and view != "hours":
@@ -219,4 +230,18 @@ async def _agents(insight: Insight, period: Period) -> Reply:
     reply.sections.append(Section(items=[row.line for row in rows]))
     reply.charts.append(report.chart(f"Median first response by agent, {period.label}"))
     reply.footer = insight.kpi_method
+    return reply
+
+
+async def _qa(ctx: Context) -> Reply:
+    figures = await qa_of(ctx).figures()
+    reply = Reply(title="QA review", text=" ".join(figures.lines))
+    if figures.sample is None:
+        return reply
+    reply.title = f"QA review, {figures.sample.week}"
+    reply.sections.append(Section(title="By agent", items=figures.table(figures.by_agent)))
+    reply.sections.append(Section(title="By criterion", items=figures.table(figures.by_criterion)))
+    reply.footer = (
+        "Scores 1-4 per criterion (n/a left out): the median, and the share scored 3 or 4."
+    )
     return reply

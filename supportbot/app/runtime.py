@@ -95,9 +95,9 @@ async def open_served_bot(
         await stack.enter_async_context(serve_configured_metrics(settings, bot.services.metrics))
         # what /stats services reads, and the jobs one replica runs (QA sample, ...)
         await stack.enter_async_context(recording_service_calls(bot.services.metrics, bot.store))
-        await stack.enter_async_context(running_schedule(bot.store, scheduled_jobs(bot)))
-        if demo:
+        if demo:  # before the jobs: the first QA draw must see the sample month
             await stack.enter_async_context(demo_record(bot, calls=calls))
+        await stack.enter_async_context(running_schedule(bot.store, scheduled_jobs(bot)))
         yield bot
 
 

@@ -60,7 +60,7 @@ def parse_scorecard(
         else:
             name, value = next((c for c in in_order if c not in scores), ""), word
         if value not in _SCORES:
-            if sep:
+            if sep or value.isdigit():  # `5` meant a score; a word starts the comment
                 raise UsageError(messages.bad_score(name, rest[0]))
             break
         scores[name] = _SCORES[value]

@@ -82,7 +82,8 @@ def qa_completion(week: str, reviewed: int, goal: int) -> str:
 
 def qa_score_line(name: str, count: int, median: float | None, good: float | None) -> str:
     shown = "—" if median is None else f"{median:g}"
-    return f"{name}: median {shown} of 4 · {percent(good)} scored 3 or 4 ({count:,} scores)"
+    scores = f"{count:,} score{'' if count == 1 else 's'}"
+    return f"{name}: median {shown} of 4 · {percent(good)} scored 3 or 4 ({scores})"
 
 
 def qa_review_line(review: QaReview) -> str:

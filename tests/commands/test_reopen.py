@@ -52,7 +52,9 @@ async def test_an_open_one_or_a_second_open_one_is_refused(record_bot: BotTester
     assert still.outcome is Outcome.REJECTED and "still open" in (still.text or "")
 
 
-@pytest.mark.parametrize("typed", ["", "M-10001", "I-ZZZZZZ", "'; drop table interactions", "Ｉ-１"])
+@pytest.mark.parametrize(
+    "typed", ["", "M-10001", "I-ZZZZZZ", "'; drop table interactions", "Ｉ-１"]
+)
 async def test_what_is_not_a_closed_interaction_gets_a_clear_answer(
     record_bot: BotTester, typed: str
 ) -> None:
