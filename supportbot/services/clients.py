@@ -101,11 +101,8 @@ _UNSENDABLE = re.compile(rb"[\r\n\x00]")
 
 
 class UnknownServiceError(SupportbotError, AttributeError, KeyError):
-    """A command asked for a service the configuration does not name.
-
-    A deliberate error, so the person who typed the command reads which service is missing and
-    where to add it, not the crash answer.
-    """
+    """A command asked for a service the configuration does not name (told as such, not as
+    a crash)."""
 
     def __str__(self) -> str:  # KeyError would show the message quoted
         return str(self.args[0]) if self.args else ""
