@@ -13,30 +13,9 @@ and acknowledge the reviews of theirs.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from supportbot import Choice, Context, Reply, Rest, Section, command, mask_text, qa_of
 
-if TYPE_CHECKING:
-    from supportbot.storage import QaReview
-
-REASONS = {"low_csat": "low CSAT", "sla_breach": "SLA breach", "reopened": "reopened"}
 LIST_LIMIT = 25
-
-
-def _line(review: QaReview) -> str:
-    why = REASONS.get(review.reason, "sample")
-    return (
-        f"{review.ref} · {review.interaction_ref} by {review.agent_name or review.agent_id} ({why})"
-    )
-
-
-def _scores(review: QaReview) -> str:
-    shown = ", ".join(
-        f"{name} {'n/a' if score is None else score}"
-        for name, score in (review.scores or {}).items()
-    )
-    return f"{shown}. “{mask_text(review.comment or '')}”"
 
 
 @command("qa", help="The weekly QA review: your queue (leads) or the reviews of your interactions")
@@ -58,7 +37,8 @@ async def qa_draw(ctx: Context, week: str | None = None) -> Reply:
 
     week: the ISO week, 2026-W48 (default: last week)
     """
-    drawn = await qa_of(ctx).draw(week)
+    desk = qa_of(ctx)
+    drawn = await desk.draw(week)
     sample = drawn.sample
     agents = len({r.agent_id for r in drawn.reviews})
     reply = Reply(
@@ -73,7 +53,7 @@ async def qa_draw(ctx: Context, week: str | None = None) -> Reply:
         )
     else:
         reply.text += " Drawn again with that seed: the same interactions."
-    reply.sections.append(Section(items=[_line(r) for r in drawn.reviews[:LIST_LIMIT]]))
+    reply.sections.append(Section(items=[desk.line(r) for r in drawn.reviews[:LIST_LIMIT]]))
     reply.footer = "/qa queue lists the ones waiting for you"
     return reply
 
@@ -81,11 +61,12 @@ async def qa_draw(ctx: Context, week: str | None = None) -> Reply:
 @command("qa-queue", help="The QA reviews waiting for you (reviewers)")
 async def qa_queue(ctx: Context) -> Reply:
     """Assigned to you, or to nobody and not about your own interactions; oldest first."""
-    waiting = await qa_of(ctx).queue()
+    desk = qa_of(ctx)
+    waiting = await desk.queue()
     if not waiting:
         return Reply(text="No review is waiting for you.")
     reply = Reply(title=f"Waiting for your review ({len(waiting)})")
-    reply.sections.append(Section(items=[_line(r) for r in waiting[:LIST_LIMIT]]))
+    reply.sections.append(Section(items=[desk.line(r) for r in waiting[:LIST_LIMIT]]))
     reply.choices += [
         Choice(label=f"Review {r.ref}", command=f"/qa review {r.ref}") for r in waiting[:5]
     ]
@@ -110,7 +91,7 @@ async def qa_review(ctx: Context, review: str, scorecard: Rest | None = None) ->
     if scorecard:
         done = await desk.review(review, str(scorecard).split())
         return Reply(
-            text=f"{done.ref} is scored: {_scores(done)}",
+            text=f"{done.ref} is scored: {desk.scores(done)}",
             footer=f"{done.agent_name or done.agent_id} sees it with /qa mine",
         )
     found = await desk.details(await desk.scorecard(review))
@@ -145,14 +126,15 @@ async def qa_review(ctx: Context, review: str, scorecard: Rest | None = None) ->
 @command("qa-mine", help="The QA reviews of your interactions")
 async def qa_mine(ctx: Context) -> Reply:
     """Scored reviews of interactions you handled, with the comment; acknowledge with /qa ack."""
-    mine = await qa_of(ctx).mine()
+    desk = qa_of(ctx)
+    mine = await desk.mine()
     if not mine:
         return Reply(text="None of your interactions has been reviewed yet.")
     reply = Reply(title=f"Reviews of your interactions ({len(mine)})")
     reply.sections.append(
         Section(
             items=[
-                f"{r.ref} · {r.interaction_ref}: {_scores(r)}"
+                f"{r.ref} · {r.interaction_ref}: {desk.scores(r)}"
                 + ("" if r.acknowledged_at else "  (new: /qa ack " + r.ref + ")")
                 for r in mine[-LIST_LIMIT:]
             ]

@@ -134,6 +134,16 @@ class QaDesk:
     roles: frozenset[str]
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
+    @staticmethod
+    def line(review: QaReview) -> str:
+        """The review in a list: `Q-12 · I-7K3QX2 by budi (low CSAT)`."""
+        return messages.qa_review_line(review)
+
+    @staticmethod
+    def scores(review: QaReview) -> str:
+        """A scored review's scorecard: `accuracy 3, tone n/a. “comment”` (masked)."""
+        return messages.qa_scores(review)
+
     @property
     def is_reviewer(self) -> bool:
         """Whether the user has a reviewer role (`[kpi.qa] reviewer_roles`)."""

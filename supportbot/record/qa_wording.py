@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from supportbot.core.masking import mask_text
+
 from .wording import percent, quoted
 
 if TYPE_CHECKING:
@@ -87,17 +89,18 @@ def qa_score_line(name: str, count: int, median: float | None, good: float | Non
 
 
 def qa_review_line(review: QaReview) -> str:
+    """`Q-12 · I-7K3QX2 by budi (low CSAT)`: a review in a list, with why it was sampled."""
     reason = {"low_csat": "low CSAT", "sla_breach": "SLA breach", "reopened": "reopened"}
     why = reason.get(review.reason, "sample")
-    return (
-        f"{review.ref} · {review.interaction_ref} by {review.agent_name or review.agent_id} ({why})"
-    )
+    agent = review.agent_name or review.agent_id
+    return f"{review.ref} · {review.interaction_ref} by {agent} ({why})"
 
 
 def qa_scores(review: QaReview) -> str:
+    """`accuracy 3, tone n/a. “comment”`: a scored review's scorecard, the comment masked."""
     scores = review.scores or {}
     shown = ", ".join(f"{k} {'n/a' if v is None else v}" for k, v in scores.items())
-    return f"{review.ref} · {review.interaction_ref}: {shown}. “{review.comment or ''}”"
+    return f"{shown}. “{mask_text(review.comment or '')}”"
 
 
 def not_a_week(text: str) -> str:
