@@ -183,24 +183,20 @@ async def _hours(insight: Insight, period: Period, tag: str | None) -> Reply:
 async def _tags(insight: Insight, period: Period) -> Reply:
     report = await insight.tags(period)
     reply = Reply(title=f"Why people contacted us, last {period.label}")
+    endings = Section(title="How they ended", items=[row.line for row in report.endings])
     if not report.rows:
         reply.text = (
-            f"No tagged contacts in the last {period.label} ({report.contacts:,} contacts)."
+            f"No contacts tagged with a reason in the last {period.label} "
+            f"({report.contacts:,} contacts)."
         )
+        reply.sections += [endings] if endings.items else []
         return reply
     rising = [row.tag for row in report.rows if row.sharp_rise]
     reply.text = f"{report.contacts:,} contacts; tags ranked, against the {period.label} before."
     if rising:
         reply.text += " Rising sharply: " + ", ".join(rising) + "."
-    reply.sections.append(
-        Section(
-            items=[
-                f"{row.tag}: {row.count:,} ({row.change} vs {row.previous:,})"
-                + (" ⚠ sharp rise" if row.sharp_rise else "")
-                for row in report.rows
-            ]
-        )
-    )
+    reply.sections.append(Section(items=[row.line for row in report.rows]))
+    reply.sections += [endings] if endings.items else []
     reply.charts.append(report.chart())
     return reply
 

@@ -30,6 +30,7 @@ def render_png(
     with _LOCK:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
+        from matplotlib.ticker import MaxNLocator
 
         figure = Figure(figsize=(width_in, height_in), dpi=dpi, layout="constrained")
         FigureCanvasAgg(figure)
@@ -46,6 +47,8 @@ def render_png(
                 ha="right" if crowded else "center",
             )
             axes.set_ylabel(chart.unit)
+            if all(value.is_integer() for value in chart.values):  # counts: no 0.2 of a run
+                axes.yaxis.set_major_locator(MaxNLocator(integer=True))
             axes.spines[["top", "right"]].set_visible(False)
         else:
             image = axes.imshow(chart.grid or [[0.0]], aspect="auto", cmap=HEATMAP)

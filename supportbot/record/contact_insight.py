@@ -6,7 +6,7 @@ reaches `sharp_rise` times the previous period's and at least `sharp_rise_min` c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from supportbot.core.chart import Chart
@@ -103,6 +103,12 @@ class TagRank:
             return "new" if self.count else "0%"
         return f"{(self.count - self.previous) / self.previous:+.0%}"
 
+    @property
+    def line(self) -> str:
+        """`payment/failed: 12 (+50% vs 8) ⚠ sharp rise`."""
+        rise = " ⚠ sharp rise" if self.sharp_rise else ""
+        return f"{self.tag}: {self.count:,} ({self.change} vs {self.previous:,}){rise}"
+
 
 @dataclass(frozen=True)
 class TagsReport:
@@ -111,6 +117,9 @@ class TagsReport:
     period: Period
     contacts: int
     rows: list[TagRank]
+    #: The tags of the reason group (`[record] reason_group`, #resolution/...): how contacts
+    #: ended, not why they came, so ranked apart.
+    endings: list[TagRank] = field(default_factory=list)
 
     def chart(self, *, bars: int = 12) -> Chart:
         """A bar chart of the busiest tags."""
@@ -127,9 +136,10 @@ class TagsReport:
 
 
 async def contact_tags(
-    store: Store, config: StatsSettings, period: Period, now: datetime
+    store: Store, config: StatsSettings, period: Period, now: datetime, ending_group: str = ""
 ) -> TagsReport:
-    """Tags ranked by contacts in `period`, with the change against the period before."""
+    """Tags ranked by contacts in `period`, with the change against the period before; the
+    tags of `ending_group` (how a contact ended) ranked apart."""
     since, until = period.window(now)
     before_since, before_until = period.previous(now)
     current = await store.stats.contacts.by_tag(since, until)
@@ -146,4 +156,7 @@ async def contact_tags(
         for tag, count in current.items()
     ]
     rows.sort(key=lambda row: (-row.count, row.tag))
-    return TagsReport(period, contacts, rows)
+    ending = f"{ending_group}/" if ending_group else None
+    endings = [row for row in rows if ending and row.tag.startswith(ending)]
+    reasons = [row for row in rows if not (ending and row.tag.startswith(ending))]
+    return TagsReport(period, contacts, reasons, endings)

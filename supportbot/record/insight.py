@@ -24,6 +24,7 @@ from supportbot.storage import CommandStats, ServiceStats, Store
 from . import wording as messages
 from .contact_insight import HoursReport, TagsReport, contact_hours, contact_tags
 from .kpi import AgentsReport, KpiFigures, agent_figures, kpi_figures
+from .settings import record_settings
 
 __all__ = ["CommandReport", "Insight", "ServiceReport", "TimeSaved", "time_saved"]
 
@@ -182,8 +183,10 @@ class Insight:
         return await contact_hours(self.store, self.config, period, self.now(), tag)
 
     async def tags(self, period: Period) -> TagsReport:
-        """Tags of the period's contacts, ranked, with the change against the period before."""
-        return await contact_tags(self.store, self.config, period, self.now())
+        """Tags of the period's contacts, ranked, with the change against the period before
+        (the reason group's, how contacts ended, apart)."""
+        ending_group = record_settings(self.settings).reason_group
+        return await contact_tags(self.store, self.config, period, self.now(), ending_group)
 
     async def kpis(
         self, period: Period, *, window: tuple[datetime, datetime] | None = None

@@ -28,7 +28,15 @@ from . import qa_wording as messages
 from .kpi import nearest_rank
 from .qa_sample import draw_week, last_week, parse_week, redraw
 
-__all__ = ["Drawn", "QaDesk", "QaFigures", "Reviewed", "parse_review_ref", "parse_scorecard"]
+__all__ = [
+    "Drawn",
+    "QaDesk",
+    "QaFigures",
+    "Reviewed",
+    "parse_review_ref",
+    "parse_scorecard",
+    "qa_figures",
+]
 
 _REF = re.compile(r"Q-?(\d{1,9})", re.IGNORECASE)
 _SCORES = {"1": 1, "2": 2, "3": 3, "4": 4, "n/a": None, "na": None, "-": None}
@@ -92,12 +100,19 @@ class QaFigures:
             return [messages.qa_not_drawn()]
         return [messages.qa_completion(self.sample.week, self.reviewed, self.sample.goal)]
 
-    def table(self, scores: dict[str, list[float]]) -> list[str]:
-        """One line per name: the median score and the share scored 3 or 4."""
+    @staticmethod
+    def score_rows(
+        scores: dict[str, list[float]],
+    ) -> list[tuple[str, int, float | None, float | None]]:
+        """(name, scores, median, % scored 3 or 4) per name, by name."""
         return [
-            messages.qa_score_line(name, len(values), nearest_rank(values, 50), _good(values))
+            (name, len(values), nearest_rank(values, 50), _good(values))
             for name, values in sorted(scores.items())
         ]
+
+    def table(self, scores: dict[str, list[float]]) -> list[str]:
+        """One line per name: the median score and the share scored 3 or 4."""
+        return [messages.qa_score_line(*row) for row in self.score_rows(scores)]
 
 
 def _good(values: Sequence[float]) -> float | None:
@@ -234,16 +249,22 @@ class QaDesk:
 
     async def figures(self, week: str | None = None) -> QaFigures:
         """The week's (default: the last drawn) completion and scores."""
-        sample = await self.store.kpi.sample(week) if week else await self.store.kpi.latest()
-        if sample is None:
-            return QaFigures(None, 0, {}, {})
-        reviews = await self.store.kpi.reviews(week=sample.week, limit=100_000)
-        by_agent: dict[str, list[float]] = {}
-        by_criterion: dict[str, list[float]] = {}
-        done = [r for r in reviews if r.reviewed_at is not None and r.scores]
-        for r in done:
-            for name, score in (r.scores or {}).items():
-                if isinstance(score, int):
-                    by_agent.setdefault(r.agent_name or r.agent_id, []).append(score)
-                    by_criterion.setdefault(name, []).append(score)
-        return QaFigures(sample, len(done), by_agent, by_criterion)
+        return await qa_figures(self.store, week)
+
+
+async def qa_figures(store: Store, week: str | None = None) -> QaFigures:
+    """A week's (default: the last drawn) completion and scores, as `/stats qa` and the
+    dashboard show them."""
+    sample = await store.kpi.sample(week) if week else await store.kpi.latest()
+    if sample is None:
+        return QaFigures(None, 0, {}, {})
+    reviews = await store.kpi.reviews(week=sample.week, limit=100_000)
+    by_agent: dict[str, list[float]] = {}
+    by_criterion: dict[str, list[float]] = {}
+    done = [r for r in reviews if r.reviewed_at is not None and r.scores]
+    for r in done:
+        for name, score in (r.scores or {}).items():
+            if isinstance(score, int):
+                by_agent.setdefault(r.agent_name or r.agent_id, []).append(score)
+                by_criterion.setdefault(name, []).append(score)
+    return QaFigures(sample, len(done), by_agent, by_criterion)

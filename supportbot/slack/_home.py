@@ -24,6 +24,7 @@ from supportbot.core.masking import mask_text
 from supportbot.core.message import User
 from supportbot.core.periods import Period
 from supportbot.record.insight import Insight
+from supportbot.record.wording import percent
 from supportbot.storage import Store
 
 from . import home_wording as messages
@@ -130,14 +131,20 @@ class HomeTab:
     async def _headline(self, store: Store) -> list[Block]:
         adapter = self._adapter
         insight = Insight(store, adapter.settings, adapter.bot.registry)
-        today, week, services = await asyncio.gather(
+        today, week, services, contacts, kpis = await asyncio.gather(
             insight.commands(TODAY, window=insight.today()),
             insight.commands(WEEK),
             insight.services(TODAY),
+            insight.kpis(TODAY, window=insight.today()),
+            insight.kpis(WEEK),
         )
         calls = sum(row.calls for row in services.rows)
         errors = sum(row.errors for row in services.rows)
+        csat = kpis.csat
         figures = [
+            ("Contacts today", f"{contacts.contacts:,} ({kpis.contacts:,} this week)"),
+            ("First response SLA this week", percent(kpis.first_response_sla.percent)),
+            ("CSAT this week", f"{percent(csat.percent)} ({csat.rated:,} ratings)"),
             ("Lookups and actions today", f"{today.runs:,}"),
             ("This week", f"{week.runs:,}"),
             (

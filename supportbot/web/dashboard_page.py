@@ -13,16 +13,19 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from . import wording as messages
-from .dashboard_panels import Panel
+from .dashboard_model import Panel
 
 __all__ = ["render_page", "render_sign_in"]
+
+#: A table with more columns than this (the weekday × hour grid) is set compact.
+WIDE_COLUMNS = 10
 
 STYLE = """
 :root { color-scheme: light; font-family: system-ui, sans-serif; line-height: 1.4; }
 body { margin: 0 auto; max-width: 72rem; padding: 0 1rem 3rem; color: #1b1b1b; }
 a { color: #0b4f8a; }
-a:focus-visible, button:focus-visible, input:focus-visible { outline: 3px solid #b35c00;
-  outline-offset: 2px; }
+a:focus-visible, button:focus-visible, input:focus-visible, .scroll:focus-visible {
+  outline: 3px solid #b35c00; outline-offset: 2px; }
 .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem;
   background: #fff; padding: .5rem; }
 header p { color: #444; margin-top: 0; }
@@ -34,6 +37,8 @@ dd { margin: 0; font-size: 1.8rem; font-weight: 600; } dd small { display: block
   font-size: .85rem; font-weight: 400; color: #444; }
 figure { margin: 1rem 0; } img { max-width: 100%; height: auto; }
 table { border-collapse: collapse; margin: .5rem 0; }
+.scroll { overflow-x: auto; max-width: 100%; }
+table.wide th, table.wide td { padding: .15rem .3rem; font-size: .85rem; }
 caption { text-align: left; font-weight: 600; padding-bottom: .25rem; }
 th, td { border-bottom: 1px solid #ddd; padding: .25rem .75rem; text-align: left; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
@@ -88,9 +93,15 @@ def _table(panel: Panel) -> str:
         f'<p><a href="table/{escape(panel.id)}.csv" download>'
         f"{escape(messages.csv_link(panel.title))}</a></p>"
     )
+    name = escape(panel.id)
+    wide = ' class="wide"' if len(table.header) > WIDE_COLUMNS else ""
+    # a region that scrolls sideways when the table is wider than the screen, reachable by Tab
+    # so the keyboard can scroll it too
     return (
-        f'<table id="table-{escape(panel.id)}"><caption>{escape(table.caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n{link}\n"
+        f'<div class="scroll" role="region" tabindex="0" aria-labelledby="caption-{name}">'
+        f'<table id="table-{name}"{wide}><caption id="caption-{name}">'
+        f"{escape(table.caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>\n{link}\n"
     )
 
 

@@ -1,99 +1,40 @@
-"""What the dashboard shows, as data: panels of headline figures, a table and a chart each.
+"""What the dashboard shows: every panel, in page order, built from one round of queries.
 
-Every number comes from `supportbot.record.insight`, the same reports `/stats` uses, so the
-page and the chat never disagree. Every text passes through `mask_text` before it becomes a
-panel: the dashboard shows no phone number or email, whoever looks at it.
+Every number comes from the reports `/stats` uses (`supportbot.record.insight`, the QA desk,
+the known issues), so the page and the chat never disagree. Every panel passes through
+`masked_panel` before it is kept: the dashboard shows no phone number or email.
+
+This module holds the panels about the bot's own work (time saved, command runs, service
+health) and `build_panels`; `dashboard_record` holds the ones about customers.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from supportbot.core.chart import Chart
 from supportbot.core.formatting import format_duration
-from supportbot.core.masking import mask_text
 from supportbot.core.periods import Period
 from supportbot.record.insight import CommandReport, Insight, ServiceReport
+from supportbot.record.qa_desk import qa_figures
+
+from .dashboard_model import Figure, Panel, Table, masked_panel
+from .dashboard_record import (
+    contacts_panel,
+    csat_panel,
+    first_response_panel,
+    known_issues_panel,
+    qa_panel,
+    reasons_panel,
+    sla_panel,
+)
 
 __all__ = ["Figure", "Panel", "Table", "build_panels"]
 
+#: The hours heatmap's period: `/stats hours`'s default, a month, as the teams set hours from.
+HOURS_PERIOD = Period.days(30)
 WEEK = Period.days(7)
 DAY = Period.days(1)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One headline number: `key` (stable, for tests and scripts), label, value, a note."""
-
-    key: str
-    label: str
-    value: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table of a panel, exported as `<panel id>.csv`."""
-
-    caption: str
-    header: Sequence[str]
-    rows: Sequence[Sequence[str | int | float]]
-
-
-@dataclass(frozen=True)
-class Panel:
-    """One part of the page."""
-
-    id: str
-    title: str
-    figures: list[Figure] = field(default_factory=list)
-    text: str = ""
-    table: Table | None = None
-    chart: Chart | None = None
-
-
-def _masked(value: str | int | float, region: str) -> str | int | float:
-    return mask_text(value, region) if isinstance(value, str) else value
-
-
-def masked_panel(panel: Panel, region: str) -> Panel:
-    """`panel` with every text masked (figures, table cells, chart labels and alt text)."""
-    table = panel.table
-    if table is not None:
-        table = Table(
-            mask_text(table.caption, region),
-            [mask_text(name, region) for name in table.header],
-            [[_masked(value, region) for value in row] for row in table.rows],
-        )
-    chart = panel.chart
-    if chart is not None:
-        chart = chart.model_copy(
-            update={
-                "title": mask_text(chart.title, region),
-                "description": mask_text(chart.description, region),
-                "labels": [mask_text(label, region) for label in chart.labels],
-                "rows": [mask_text(row, region) for row in chart.rows],
-            }
-        )
-    return Panel(
-        id=panel.id,
-        title=mask_text(panel.title, region),
-        figures=[
-            Figure(
-                f.key,
-                mask_text(f.label, region),
-                mask_text(f.value, region),
-                mask_text(f.note, region),
-            )
-            for f in panel.figures
-        ],
-        text=mask_text(panel.text, region),
-        table=table,
-        chart=chart,
-    )
 
 
 def _hours(value: float) -> str:
@@ -185,11 +126,33 @@ def _services(day: ServiceReport) -> Panel:
 
 async def build_panels(insight: Insight) -> tuple[datetime, list[Panel]]:
     """(when, the panels): every query of the page, run concurrently, masked."""
-    today, week, day = await asyncio.gather(
-        insight.commands(DAY, window=insight.today()),
-        insight.commands(WEEK),
-        insight.services(DAY),
-    )
-    panels = [_time_saved(today, week), _commands(today, week), _services(day)]
+    store, today_window = insight.store, insight.today()
+    try:
+        async with asyncio.TaskGroup() as group:  # nine queries at once, typed one by one
+            today = group.create_task(insight.commands(DAY, window=today_window))
+            week = group.create_task(insight.commands(WEEK))
+            day = group.create_task(insight.services(DAY))
+            hours = group.create_task(insight.hours(HOURS_PERIOD))
+            tags = group.create_task(insight.tags(WEEK))
+            kpi_today = group.create_task(insight.kpis(DAY, window=today_window))
+            kpi_week = group.create_task(insight.kpis(WEEK))
+            qa = group.create_task(qa_figures(store))
+            active = group.create_task(store.incidents.active())
+    except ExceptionGroup as failed:  # as gather would: the first failure, e.g. StorageUnavailable
+        raise failed.exceptions[0] from None
+    zone = insight.config.zone
+    k_today, k_week = kpi_today.result(), kpi_week.result()
+    panels = [
+        contacts_panel(k_today, k_week, hours.result(), zone.key),
+        known_issues_panel(active.result(), zone),
+        reasons_panel(tags.result()),
+        first_response_panel(k_today, k_week, insight.kpi_method),
+        sla_panel(k_today, k_week),
+        csat_panel(k_today, k_week),
+        _time_saved(today.result(), week.result()),
+        _commands(today.result(), week.result()),
+        qa_panel(qa.result()),
+        _services(day.result()),
+    ]
     region = insight.settings.phone_region
     return insight.now(), [masked_panel(panel, region) for panel in panels]

@@ -44,7 +44,7 @@ def no_rows() -> str:
 
 def csv_link(title: str) -> str:
     """The export link under a table."""
-    return f"Download the {title.lower()} table as CSV"
+    return f"{title}: download the table as CSV"
 
 
 def unknown_export(name: str) -> str:

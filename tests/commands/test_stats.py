@@ -137,6 +137,10 @@ async def test_tags_rank_with_counts_equal_to_a_direct_count(bot: BotTester) -> 
     items = reply.sections[0].items
     assert items[0].startswith(f"payment/failed: {failed} ") and failed == 3
     assert any(item.startswith("device/offline: 1 ") for item in items)
+    # how a contact ended is not why it came: the reason group is ranked apart
+    assert not any(item.startswith("resolution/") for item in items)
+    assert reply.sections[1].title == "How they ended"
+    assert reply.sections[1].items[0].startswith("resolution/solved: 3 ")
     assert "Rising sharply" not in (reply.text or "")  # 3 < sharp_rise_min
 
 

@@ -45,9 +45,15 @@ async def test_the_home_tab_shows_todays_numbers_as_the_stats_count_them(
     insight = Insight(store, tester.bot.settings, tester.bot.registry)
     today = await insight.commands(Period.days(1), window=insight.today())
     assert today.runs >= 2
+    await tester.run("/log M-10001 #settlement/delayed", user=RINA)
+    await tester.run("/done #resolution/solved", user=RINA)
+    kpis = await insight.kpis(Period.days(7))
     shown = await open_home(slack, sender, adapter)
     assert "Support today" in shown
-    assert f"*Lookups and actions today*\\n{today.runs:,}" in shown
+    assert f"*Lookups and actions today*\\n{today.runs + 2:,}" in shown
+    assert f"*Contacts today*\\n1 ({kpis.contacts:,} this week)" in shown and kpis.contacts == 1
+    sla = kpis.first_response_sla.percent
+    assert f"*First response SLA this week*\\n{'—' if sla is None else f'{sla:.1f} %'}" in shown
     assert "No known issue is active" in shown and "Nothing waits for your approval" in shown
     assert "None open. Start one with /log" in shown
 

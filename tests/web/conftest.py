@@ -1,4 +1,5 @@
-"""A dashboard on a bot with a seeded week of command runs, served on a free loopback port."""
+"""A dashboard on a bot with a seeded week of command runs and the demo's month of contacts,
+a contact today, an active known issue and a half-reviewed QA week, on a free loopback port."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from supportbot import Outcome, User
+from supportbot.app.record_demo import seed_demo_record
+from supportbot.core.settings import kpi_settings, load_settings
 from supportbot.record.insight import Insight
+from supportbot.record.qa_sample import last_week
 from supportbot.record.sample_activity import audit_rows, service_hours
 from supportbot.storage import AuditEntry
 from supportbot.testing import BotTester
@@ -20,6 +25,8 @@ COMMANDS = Path(__file__).resolve().parents[2] / "commands"
 TOKEN = "test-dashboard-token-0123456789"
 PHONE = "0812-3456-7890"
 EMAIL = "budi.santoso@example.id"
+#: The lead of these tests: opens the known issue, draws and reviews the QA week.
+LEAD = User(id="test:lina", name="lina")
 
 
 @dataclass
@@ -29,11 +36,35 @@ class Served:
     insight: Insight
 
 
+async def _seed_record(bot: BotTester) -> None:
+    """The demo's month of contacts, one handled today, a known issue whose title holds a phone
+    number (the page masks it), and last week's QA sample with one review scored."""
+    assert await seed_demo_record(bot.bot)
+    logged = await bot.run("/log M-10001 #settlement/delayed caller asked twice")
+    ref = (logged.text or "").split()[1]
+    await bot.run("/done #resolution/solved explained the cut-off")
+    await bot.run(f"/csat {ref} 5")
+    opened = await bot.run(
+        f'/incident open "Payouts late, call {PHONE}" --tag settlement/delayed', user=LEAD
+    )
+    assert "KI-" in (opened.text or ""), opened.text
+    zone = kpi_settings(bot.bot.settings).business_hours.time_zone
+    drawn = await bot.run(f"/qa draw {last_week(datetime.now(UTC), zone)}", user=LEAD)
+    queue = " ".join(i for s in drawn.sections for i in s.items)
+    first = queue.split(" · ")[0].split()[-1]
+    scored = await bot.run(f"/qa review {first} 3 4 n/a 2 fine", user=LEAD)
+    assert scored.outcome is Outcome.OK, scored.text
+
+
 @pytest.fixture
-async def served() -> AsyncIterator[Served]:
-    async with BotTester.demo(commands=[COMMANDS]) as bot:
+async def served(tmp_path: Path) -> AsyncIterator[Served]:
+    settings = load_settings(
+        None, data_dir=str(tmp_path), roles={"lead": {"members": ["login:lina"]}}
+    )
+    async with BotTester.demo(commands=[COMMANDS], settings=settings) as bot:
         store = bot.bot.store
         assert store is not None
+        await _seed_record(bot)
         insight = Insight(store, bot.bot.settings, bot.bot.registry)
         now = datetime.now(UTC)
         start = now - timedelta(days=5)  # all inside the last 7 days

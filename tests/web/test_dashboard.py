@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 
 import aiohttp
 import pytest
@@ -12,10 +14,13 @@ from sqlalchemy import func, select
 
 from supportbot import Period
 from supportbot.core.errors import ConfigError
+from supportbot.core.render import render_text
+from supportbot.record.insight import Insight
 from supportbot.storage import AuditRecord
-from supportbot.web.dashboard import dashboard_token
+from supportbot.testing import BotTester
+from supportbot.web.dashboard import dashboard_token, serve_dashboard
 
-from .conftest import EMAIL, PHONE, TOKEN, Served
+from .conftest import COMMANDS, EMAIL, LEAD, PHONE, TOKEN, Served
 
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -100,3 +105,84 @@ def test_a_short_token_is_refused_and_none_means_off() -> None:
     with pytest.raises(ConfigError, match="at least 16"):
         dashboard_token({"SUPPORTBOT_DASHBOARD_TOKEN": "short"})
     assert dashboard_token({"SUPPORTBOT_DASHBOARD_TOKEN": " " + TOKEN + " "}) == TOKEN
+
+
+async def _page_and_tables(served: Served) -> tuple[str, dict[str, list[list[str]]]]:
+    """The page, and every table it links to, read back from its CSV."""
+    tables: dict[str, list[list[str]]] = {}
+    async with aiohttp.ClientSession(headers=BEARER) as http:
+        async with http.get(served.url) as response:
+            page = await response.text()
+        for name in re.findall(r'href="table/([a-z-]+)\.csv"', page):
+            async with http.get(served.url + f"table/{name}.csv") as response:
+                assert response.status == 200, name
+                tables[name] = list(csv.reader(io.StringIO(await response.text())))
+    return page, tables
+
+
+def _figure(page: str, key: str) -> str:
+    found = re.search(rf'data-figure="{key}">([^<]*)', page)
+    assert found is not None, key
+    return html.unescape(found.group(1))
+
+
+async def test_every_headline_the_issue_names_is_on_the_page_as_stats_counts_it(
+    served: Served,
+) -> None:
+    page, tables = await _page_and_tables(served)
+    for panel in ("contacts", "reasons", "first-response", "sla", "csat", "time-saved",
+                  "qa", "services", "known-issues", "commands"):  # fmt: skip
+        assert f'<section id="{panel}"' in page, panel
+    assert {"contacts", "reasons", "first-response", "sla", "qa", "known-issues"} <= set(tables)
+    kpi = await served.bot.run("/stats kpi 7d")
+    kpi_text = render_text(kpi)
+    contacts = _figure(page, "contacts-week")
+    assert (kpi.text or "").startswith(f"{contacts} interactions opened")
+    assert int(contacts.replace(",", "")) > 100  # the demo's month: a week of it
+    assert f"SLA first response: {_figure(page, 'sla-first-response-week')} met" in kpi_text
+    assert f"SLA resolution: {_figure(page, 'sla-resolution-week')} met" in kpi_text
+    assert f"CSAT: {_figure(page, 'csat-week')} rated 4 or 5" in kpi_text
+    assert f"First response (business hours): p50 {_figure(page, 'first-response-week')}" in (
+        kpi_text
+    )
+    tags = await served.bot.run("/stats tags 7d")
+    ranked = tags.sections[0].items
+    for row, item in zip(tables["reasons"][1:], ranked, strict=True):
+        change = row[3].removeprefix("'")  # a cell starting with - is quoted against formulas
+        assert item.startswith(f"{row[0]}: {int(row[1]):,} ({change} vs {int(row[2]):,})")
+    assert _figure(page, "top-reason") == tables["reasons"][1][0]
+    hours = await served.bot.run("/stats hours 30d")
+    grid_total = sum(int(row[-1]) for row in tables["contacts"][1:])
+    assert (hours.text or "").startswith(f"{grid_total:,} contacts. Busiest hour: ")
+    assert _figure(page, "busiest-hour") in (hours.text or "")
+    qa = await served.bot.run("/stats qa", user=LEAD)
+    done, goal = _figure(page, "qa-completion").split(" of ")
+    assert f"{done} of {goal} reviews done" in (qa.text or "") and done == "1"
+    assert tables["qa"][0] == ["criterion", "scores", "median", "scored 3 or 4"]
+    assert _figure(page, "known-issues-active") == "1"
+    assert tables["known-issues"][1][0] == "KI-1" and "Payouts late" in tables["known-issues"][1][1]
+
+
+async def test_no_table_export_holds_a_phone_number_or_an_email(served: Served) -> None:
+    page, tables = await _page_and_tables(served)
+    exported = "\n".join(",".join(row) for rows in tables.values() for row in rows)
+    for text in (page, exported):
+        assert PHONE not in text and EMAIL not in text
+        assert "3456" not in text.replace("•", "")  # not even the middle of the number
+    assert "Payouts late, call" in exported  # the issue is there, its number masked
+
+
+async def test_with_nothing_recorded_every_panel_says_so() -> None:
+    async with BotTester.demo(commands=[COMMANDS]) as empty:
+        store = empty.bot.store
+        assert store is not None
+        insight = Insight(store, empty.bot.settings, empty.bot.registry)
+        async with serve_dashboard(insight, TOKEN, port=0) as url:
+            async with aiohttp.ClientSession(headers=BEARER) as http:
+                async with http.get(url) as response:
+                    assert response.status == 200
+                    page = await response.text()
+    assert _figure(page, "contacts-week") == "0" and _figure(page, "busiest-hour") == "—"
+    assert _figure(page, "top-reason") == "—" and _figure(page, "csat-week") == "—"
+    assert "No QA sample has been drawn yet" in page
+    assert _figure(page, "known-issues-active") == "0"

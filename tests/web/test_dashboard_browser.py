@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from supportbot.storage import AuditRecord
+from supportbot import Period
+from supportbot.storage import AuditRecord, InteractionRow
 
 from .conftest import EMAIL, PHONE, TOKEN, Served
 
@@ -103,15 +104,31 @@ async def test_the_dashboard_in_chromium(served: Served, browser: Any) -> None:
             "screenshot": shot,
         }
 
-    seen = await asyncio.to_thread(sign_in_and_read)
     store = served.bot.bot.store
     assert store is not None
+
+    async def contacts_in_the_last_week() -> int:
+        since, _ = Period.days(7).window(served.insight.now())
+        async with store.sessions() as session:
+            found = await session.scalar(
+                select(func.count()).where(InteractionRow.opened_at >= since)
+            )
+        return int(found or 0)
+
+    before = await contacts_in_the_last_week()
+    seen = await asyncio.to_thread(sign_in_and_read)
+    after = await contacts_in_the_last_week()  # contacts only leave the window as time passes
+    shown = int(seen["figures"]["contacts-week"].replace(",", ""))
+    assert after <= shown <= before and shown > 100
+    assert seen["figures"]["known-issues-active"] == "1"
     async with store.sessions() as session:
         total = await session.scalar(select(func.count()).select_from(AuditRecord))
     assert seen["figures"]["runs-week"] == f"{total:,}"
     stats = await served.bot.run("/stats commands 7d")
     assert (stats.text or "").startswith(f"{seen['figures']['runs-week']} runs")
-    assert seen["images"] >= 2
+    kpi = await served.bot.run("/stats kpi 7d")
+    assert (kpi.text or "").startswith(f"{seen['figures']['contacts-week']} interactions")
+    assert seen["images"] >= 5  # heatmap, reasons, SLA, commands, services
     assert all(width and width > 0 and alt for width, alt in seen["loaded"])
     assert all(seen["captions"])
     assert PHONE not in seen["source"] and EMAIL not in seen["source"]
