@@ -4,6 +4,7 @@
                                                       # 5 M audit rows): several minutes to load
     python bench/stats_scale.py --scale 0.1           # a tenth of it
     python bench/stats_scale.py --database-url postgresql://...   # an EMPTY database
+    python bench/stats_scale.py --database-url ... --no-load      # time a database it loaded
 
 Data is generated with bulk inserts (executemany through SQLAlchemy Core), not through the
 bot. Each query runs `--rounds` times, the queries alternated round by round; the median and the
@@ -76,18 +77,29 @@ def _load(url: str, interactions: int, audit: int, now: datetime) -> None:
     with engine.begin() as connection:
         rows: list[dict[str, Any]] = []
         tags: list[dict[str, Any]] = []
-        for n in range(interactions):
-            day = start + timedelta(days=rng.random() * 365)
-            hour = rng.choices(range(24), shape)[0]
-            opened = day.astimezone(ZONE).replace(hour=hour).astimezone(UTC)
+        # in time order, as a live bot writes them (so a week's rows sit together on disk)
+        moments = sorted(
+            (start + timedelta(days=rng.random() * 365)).astimezone(ZONE)
+            .replace(hour=rng.choices(range(24), shape)[0]).astimezone(UTC)
+            for _ in range(interactions)
+        )  # fmt: skip
+        for n, opened in enumerate(moments):
             ref = f"I-{n:09d}"
+            first_s, close_s = rng.random() * 1800, 300 + rng.random() * 7200
             rows.append({
                 "ref": ref, "channel": rng.choice(["chat", "call", "email"]),
                 "merchant_id": f"M-{10001 + rng.randrange(5000)}", "agent_id": f"U{n % 60}",
                 "agent_name": f"agent{n % 60}", "opened_at": opened,
-                "first_reply_at": opened + timedelta(minutes=rng.random() * 30),
-                "closed_at": opened + timedelta(minutes=5 + rng.random() * 120),
+                "first_reply_at": opened + timedelta(seconds=first_s),
+                "closed_at": opened + timedelta(seconds=close_s),
                 "outcome": "resolved", "source": "command",
+                # the KPI columns as the bot records them: business seconds, SLA states, CSAT
+                "first_response_s": first_s, "resolution_s": close_s,
+                "first_response_due_at": opened + timedelta(minutes=15),
+                "resolution_due_at": opened + timedelta(hours=4),
+                "sla_first_response": "met" if first_s < 900 else "breached",
+                "sla_resolution": "met" if close_s < 14_400 else "breached",
+                "csat": rng.choice([1, 2, 3, 4, 4, 5, 5, 5]) if rng.random() < 0.4 else None,
             })  # fmt: skip
             tag = {"key": f"t-{n}", "tag": rng.choice(TAGS), "interaction_ref": ref}
             tags.append({**tag, "merchant_id": None, "added_at": opened, "added_by": "bench"})
@@ -120,6 +132,9 @@ async def _time(url: str, rounds: int, now: datetime) -> dict[str, list[float]]:
         "/stats commands 7d": lambda: insight.commands(Period.days(7)),
         "/stats commands 1d": lambda: insight.commands(Period.days(1)),
         "/stats services 1d": lambda: insight.services(Period.days(1)),
+        "/stats kpi 7d": lambda: insight.kpis(Period.days(7)),
+        "/stats kpi 30d": lambda: insight.kpis(Period.days(30)),
+        "/stats agents 7d": lambda: insight.agents(Period.days(7)),
         "dashboard (all panels)": lambda: build_panels(insight),
     }
     times: dict[str, list[float]] = {name: [] for name in queries}
@@ -143,11 +158,17 @@ def main() -> None:
         "--scale", type=float, default=1.0, help="1.0 = 1 M interactions, 5 M audit"
     )
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--no-load", action="store_true", help="time a database an earlier run loaded, as it is"
+    )
     args = parser.parse_args()
+    if args.no_load and not args.database_url:
+        parser.error("--no-load needs the --database-url of an earlier run")
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='stats-scale-')}/bench.db"
     now = datetime.now(UTC).replace(microsecond=0)
     upgrade(url)
-    _load(url, round(1_000_000 * args.scale), round(5_000_000 * args.scale), now)
+    if not args.no_load:
+        _load(url, round(1_000_000 * args.scale), round(5_000_000 * args.scale), now)
     times = asyncio.run(_time(url, args.rounds, now))
     target = 200.0 if url.startswith("postgres") else 1000.0
     print(f"\n{'query':<36}{'median ms':>11}{'worst ms':>10}  target < {target:.0f} ms")

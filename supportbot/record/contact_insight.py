@@ -6,6 +6,7 @@ reaches `sharp_rise` times the previous period's and at least `sharp_rise_min` c
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -142,9 +143,11 @@ async def contact_tags(
     tags of `ending_group` (how a contact ended) ranked apart."""
     since, until = period.window(now)
     before_since, before_until = period.previous(now)
-    current = await store.stats.contacts.by_tag(since, until)
-    previous = await store.stats.contacts.by_tag(before_since, before_until)
-    contacts = await store.stats.contacts.total(since, until)
+    current, previous, contacts = await asyncio.gather(
+        store.stats.contacts.by_tag(since, until),
+        store.stats.contacts.by_tag(before_since, before_until),
+        store.stats.contacts.total(since, until),
+    )
     rows = [
         TagRank(
             tag,

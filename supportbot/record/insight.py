@@ -23,7 +23,7 @@ from supportbot.storage import CommandStats, ServiceStats, Store
 
 from . import wording as messages
 from .contact_insight import HoursReport, TagsReport, contact_hours, contact_tags
-from .kpi import AgentsReport, KpiFigures, agent_figures, kpi_figures
+from .kpi import AgentsReport, KpiFigures, agents_of, kpis_of
 from .settings import record_settings
 
 __all__ = ["CommandReport", "Insight", "ServiceReport", "TimeSaved", "time_saved"]
@@ -194,7 +194,7 @@ class Insight:
         """First response, resolution, SLA % and CSAT of the interactions opened in `period`
         (or `window`), as they stand now."""
         since, until = window or period.window(self.now())
-        return kpi_figures(await self.store.kpi.interactions(since, until), self.now())
+        return await kpis_of(self.store, since, until, self.now())
 
     @property
     def kpi_method(self) -> str:
@@ -204,8 +204,7 @@ class Insight:
     async def agents(self, period: Period) -> AgentsReport:
         """Contacts, first response and CSAT per agent, of the interactions opened in `period`."""
         since, until = period.window(self.now())
-        rows = await self.store.kpi.interactions(since, until)
-        return AgentsReport(agent_figures(rows, self.now()))
+        return AgentsReport(await agents_of(self.store, since, until, self.now()))
 
     async def services(
         self, period: Period, *, window: tuple[datetime, datetime] | None = None

@@ -2,25 +2,25 @@
 hours, medians and p90s, never means), SLA % per clock and channel, CSAT as the share of 4s and
 5s next to the response rate, and the same per agent.
 
-    figures = kpi_figures(interactions, now)        # what /stats kpi and the dashboard show
-    agents = agent_figures(interactions, now)       # /stats agents, leads only
+    figures = await kpis_of(store, since, until, now)   # what /stats kpi and the dashboard show
+    agents = await agents_of(store, since, until, now)  # /stats agents, leads only
 
-Pure functions of the rows (`store.kpi.interactions`), so a hand computation and the code can
-be compared on a fixture.
+The counting and the percentiles are done by the database (`store.kpi.summary`: a row per
+group, whatever the period's size); this module turns its rows into the figures and their words.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from supportbot.core.chart import Chart
-from supportbot.storage import Interaction
+from supportbot.storage import KpiGroup, Store
 
 from . import wording as messages
-from .sla import BREACHED, MET, PENDING, state_at
 
 __all__ = [
     "AgentFigures",
@@ -28,14 +28,11 @@ __all__ = [
     "Csat",
     "KpiFigures",
     "SlaCount",
-    "agent_figures",
     "agents_chart",
-    "kpi_figures",
+    "agents_of",
+    "kpis_of",
     "nearest_rank",
 ]
-
-#: A rating at or above this is a satisfied customer (CSAT is the share of 4s and 5s).
-SATISFIED = 4
 
 
 def nearest_rank(values: Sequence[float], p: float) -> float | None:
@@ -62,16 +59,6 @@ class SlaCount:
         decided = self.met + self.breached
         return 100 * self.met / decided if decided else None
 
-    def add(self, state: str | None) -> SlaCount:
-        """This count with one more clock in `state` (None: no target, not counted)."""
-        if state == MET:
-            return SlaCount(self.met + 1, self.breached, self.pending)
-        if state == BREACHED:
-            return SlaCount(self.met, self.breached + 1, self.pending)
-        if state == PENDING:
-            return SlaCount(self.met, self.breached, self.pending + 1)
-        return self
-
 
 @dataclass(frozen=True)
 class Csat:
@@ -90,16 +77,6 @@ class Csat:
     def response_rate(self) -> float | None:
         """Share of closed contacts that were rated, 0-100; None without closed contacts."""
         return 100 * self.rated / self.closed if self.closed else None
-
-
-def _csat(interactions: Iterable[Interaction]) -> Csat:
-    rated = satisfied = closed = 0
-    for interaction in interactions:
-        closed += interaction.closed_at is not None
-        if interaction.csat is not None:
-            rated += 1
-            satisfied += interaction.csat >= SATISFIED
-    return Csat(rated, satisfied, closed)
 
 
 @dataclass(frozen=True)
@@ -159,32 +136,45 @@ def _parts(count: SlaCount) -> tuple[int, int, int, float | None]:
     return count.met, count.breached, count.pending, count.percent
 
 
-def kpi_figures(interactions: Sequence[Interaction], now: datetime) -> KpiFigures:
-    """The KPIs of `interactions` as they stand at `now` (a pending clock past due counts as
-    breached)."""
-    first = [i.first_response_s for i in interactions if i.first_response_s is not None]
-    resolved = [i.resolution_s for i in interactions if i.resolution_s is not None]
-    first_sla, resolution_sla = SlaCount(), SlaCount()
-    by_channel: dict[str, tuple[SlaCount, SlaCount]] = {}
-    for i in interactions:
-        frt = state_at(i.sla_first_response, i.first_response_due_at, now)
-        res = state_at(i.sla_resolution, i.resolution_due_at, now)
-        first_sla, resolution_sla = first_sla.add(frt), resolution_sla.add(res)
-        channel_first, channel_res = by_channel.get(i.channel, (SlaCount(), SlaCount()))
-        by_channel[i.channel] = (channel_first.add(frt), channel_res.add(res))
-    return KpiFigures(
-        contacts=len(interactions),
-        first_response_p50_s=nearest_rank(first, 50),
-        first_response_p90_s=nearest_rank(first, 90),
-        resolution_p50_s=nearest_rank(resolved, 50),
-        resolution_p90_s=nearest_rank(resolved, 90),
-        first_response_sla=first_sla,
-        resolution_sla=resolution_sla,
-        by_channel=dict(sorted(by_channel.items())),
-        csat=_csat(interactions),
-        answered=len(first),
-        closed=len(resolved),
+def _first(group: KpiGroup) -> SlaCount:
+    return SlaCount(group.first_met, group.first_breached, group.first_pending)
+
+
+def _resolution(group: KpiGroup) -> SlaCount:
+    return SlaCount(group.resolution_met, group.resolution_breached, group.resolution_pending)
+
+
+def _csat(group: KpiGroup) -> Csat:
+    return Csat(group.rated, group.satisfied, group.closed)
+
+
+async def kpis_of(store: Store, since: datetime, until: datetime, now: datetime) -> KpiFigures:
+    """The KPIs of the interactions opened in [since, until), as they stand at `now` (a
+    running clock past due counts as breached): the team's, and SLA % per channel."""
+    team, channels = await asyncio.gather(
+        store.kpi.summary(since, until, now=now),
+        store.kpi.summary(since, until, now=now, by="channel"),
     )
+    if not team:
+        return KpiFigures(0, None, None, None, None, SlaCount(), SlaCount(), {}, Csat(0, 0, 0))
+    all_ = team[0]
+    return KpiFigures(
+        contacts=all_.contacts,
+        first_response_p50_s=all_.first_response_p50_s,
+        first_response_p90_s=all_.first_response_p90_s,
+        resolution_p50_s=all_.resolution_p50_s,
+        resolution_p90_s=all_.resolution_p90_s,
+        first_response_sla=_first(all_),
+        resolution_sla=_resolution(all_),
+        by_channel={c.key: (_first(c), _resolution(c)) for c in sorted(channels, key=_key)},
+        csat=_csat(all_),
+        answered=all_.answered,
+        closed=all_.closed,
+    )
+
+
+def _key(group: KpiGroup) -> str:
+    return group.key
 
 
 @dataclass(frozen=True)
@@ -238,24 +228,21 @@ def agents_chart(rows: Sequence[AgentFigures], title: str) -> Chart:
     )
 
 
-def agent_figures(interactions: Sequence[Interaction], now: datetime) -> list[AgentFigures]:
-    """Per agent, most contacts first (then by name)."""
-    groups: dict[str, list[Interaction]] = {}
-    for interaction in interactions:
-        groups.setdefault(interaction.agent_id, []).append(interaction)
-    rows = []
-    for agent_id, theirs in groups.items():
-        figures = kpi_figures(theirs, now)
-        name = next((i.agent_name for i in theirs if i.agent_name), agent_id)
-        rows.append(
-            AgentFigures(
-                agent_id=agent_id,
-                agent_name=name,
-                contacts=figures.contacts,
-                first_response_p50_s=figures.first_response_p50_s,
-                first_response_p90_s=figures.first_response_p90_s,
-                first_response_sla=figures.first_response_sla,
-                csat=figures.csat,
-            )
+async def agents_of(
+    store: Store, since: datetime, until: datetime, now: datetime
+) -> list[AgentFigures]:
+    """Per agent, of the interactions opened in [since, until): most contacts first (then by
+    name)."""
+    rows = [
+        AgentFigures(
+            agent_id=group.key,
+            agent_name=group.agent_name or group.key,
+            contacts=group.contacts,
+            first_response_p50_s=group.first_response_p50_s,
+            first_response_p90_s=group.first_response_p90_s,
+            first_response_sla=_first(group),
+            csat=_csat(group),
         )
+        for group in await store.kpi.summary(since, until, now=now, by="agent")
+    ]
     return sorted(rows, key=lambda row: (-row.contacts, row.agent_name))

@@ -8,8 +8,9 @@ Each interaction records its state when it happens (`met`, `breached` or `pendin
 - at close, the resolution's business time and met or breached. Closing stops both clocks: a
   contact closed before any reply is judged on its first response at the close.
 
-A `pending` clock whose due time has passed is read as `breached` (`state_at`), so a report
-never waits for the contact to end to show a breach.
+A `pending` clock whose due time has passed is read as `breached` by the reports (the database
+does it: `storage.kpi_summary`), so a report never waits for the contact to end to show a
+breach.
 
 Only an agent's reply counts as the first response: the record marks it from the first lookup
 or action an agent runs in the interaction, or from the phone system's "answered". Time the
@@ -25,29 +26,22 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from supportbot.core.kpi_settings import KpiSettings, SlaTarget
-from supportbot.storage import Interaction
+from supportbot.storage import SLA_BREACHED, SLA_MET, SLA_PENDING, Interaction
 
 from .business_hours import BusinessHours
 
-__all__ = ["MET", "SlaClock", "SlaState", "state_at"]
+__all__ = ["MET", "SlaClock", "SlaState"]
 
 SlaState = Literal["met", "breached", "pending"]
-MET: SlaState = "met"
-BREACHED: SlaState = "breached"
-PENDING: SlaState = "pending"
+MET: SlaState = SLA_MET
+BREACHED: SlaState = SLA_BREACHED
+PENDING: SlaState = SLA_PENDING
 
 
 def _judged(at: datetime, due: datetime | None) -> SlaState | None:
     if due is None:
         return None
     return MET if at <= due else BREACHED
-
-
-def state_at(state: str | None, due: datetime | None, now: datetime) -> str | None:
-    """The clock's state as a report shows it at `now`: a pending clock past due is breached."""
-    if state == PENDING and due is not None and now > due:
-        return BREACHED
-    return state
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,7 @@ from .errors import StorageUnavailable
 from .health import StorageHealth
 from .incidents import Incident, IncidentEvent, IncidentLink, Incidents
 from .kpi import KpiStore, QaReview, QaSample
+from .kpi_summary import SLA_BREACHED, SLA_MET, SLA_PENDING, KpiGroup
 from .leases import LeaseGrant, Leases
 from .notices import Notice, NoticeClaim, NoticeLedger
 from .record import CardRecord, RecordStore, timeline_statement
@@ -140,6 +141,10 @@ __all__ = [
     "QaReview",
     "QaReviewRow",
     "QaSample",
+    "KpiGroup",
+    "SLA_BREACHED",
+    "SLA_MET",
+    "SLA_PENDING",
     "QaSampleRow",
     "EscalationEntry",
     "EventRow",

@@ -108,6 +108,7 @@ class TagRow(Base):
         Index("ix_record_tags_tag_added", "tag", "added_at"),
         Index("ix_record_tags_merchant_tag", "merchant_id", "tag"),
         Index("ix_record_tags_interaction", "interaction_ref"),
+        Index("ix_record_tags_added_at", "added_at"),
     )
 
 

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, case, func, select
+from sqlalchemy import Select, Table, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ._insight_tables import ServiceCallRollup
 from ._models import AuditRecord
 from .changes import Insert
 from .contact_stats import ContactQueries
+from .percentiles import PercentileRows, report_sorts_in_memory
 from .reads import Reader
 from .sanitize import sanitized_row
 from .writer import Writer
@@ -107,6 +108,32 @@ def histogram_quantile(q: float, bounds: Sequence[float], counts: Sequence[int])
     return bounds[-1]
 
 
+def _commands_statement(dialect: str, since: datetime, until: datetime) -> Select[Any]:
+    """Runs by command and outcome in [since, until), the ones about a customer, and the
+    p50/p90/p95 duration."""
+    audit = AuditRecord
+    about = case((audit.target.is_not(None), 1), else_=0)
+    rows = PercentileRows.of(
+        dialect,
+        [audit.command, audit.outcome, audit.duration_ms, about.label("about")],
+        (audit.at >= since, audit.at < until),
+        (audit.command, audit.outcome),
+        {"duration_ms": audit.duration_ms},
+    )
+    r = rows.c
+    return (
+        select(
+            r.command,
+            r.outcome,
+            func.count(),
+            func.sum(r.about),
+            *(rows.percentile("duration_ms", p) for p in (50, 90, 95)),
+        )
+        .group_by(r.command, r.outcome)
+        .order_by(func.count().desc(), r.command, r.outcome)
+    )
+
+
 class StatsQueries:
     """Reads for `/stats` and the dashboard, and the flush of service rollups."""
 
@@ -119,43 +146,9 @@ class StatsQueries:
     async def commands(self, since: datetime, until: datetime) -> list[CommandStats]:
         """Runs by command and outcome in [since, until), with p50/p90/p95 durations; most
         runs first. One query."""
-        audit = AuditRecord
-        group = (audit.command, audit.outcome)
-        ranked = (
-            select(
-                audit.command,
-                audit.outcome,
-                audit.duration_ms,
-                case((audit.target.is_not(None), 1), else_=0).label("about"),
-                func.row_number()
-                .over(partition_by=group, order_by=audit.duration_ms)
-                .label("rank"),
-                func.count().over(partition_by=group).label("n"),
-            )
-            .where(audit.at >= since, audit.at < until)
-            .subquery()
-        )
-
-        def percentile(p: int) -> Any:
-            # nearest rank: the first duration whose rank reaches p % of the runs
-            hit = ranked.c.rank * 100 >= ranked.c.n * p
-            return func.min(case((hit, ranked.c.duration_ms)))
-
-        statement = (
-            select(
-                ranked.c.command,
-                ranked.c.outcome,
-                func.count(),
-                func.sum(ranked.c.about),
-                percentile(50),
-                percentile(90),
-                percentile(95),
-            )
-            .group_by(ranked.c.command, ranked.c.outcome)
-            .order_by(func.count().desc(), ranked.c.command, ranked.c.outcome)
-        )
 
         async def read(session: AsyncSession) -> list[CommandStats]:
+            statement = _commands_statement(await report_sorts_in_memory(session), since, until)
             rows = (await session.execute(statement)).all()
             return [
                 CommandStats(

@@ -18,12 +18,15 @@ Resolution p50 of 10, 30, 70, 300 = 30 min, p90 = 300; SLA 4 of 4 = 100 %.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import random
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from supportbot.core.kpi_settings import KpiSettings
-from supportbot.record.kpi import agent_figures, kpi_figures, nearest_rank
-from supportbot.record.sla import SlaClock, state_at
+from supportbot.record.kpi import agents_of, kpis_of, nearest_rank
+from supportbot.record.sla import SlaClock
 from supportbot.storage import Interaction, Store
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -73,8 +76,7 @@ def test_each_interaction_records_its_clocks_as_computed_by_hand() -> None:
 
 async def test_the_kpis_of_the_stored_rows_agree_with_the_hand_computation(store: Store) -> None:
     await store.record.import_rows(fixture())
-    rows = await store.kpi.interactions(local(1, 0), local(10, 0))
-    figures = kpi_figures(rows, AFTER)
+    figures = await kpis_of(store, local(1, 0), local(10, 0), AFTER)
     assert figures.contacts == 4
     assert (figures.first_response_p50_s, figures.first_response_p90_s) == (30 * 60, 60 * 60)
     assert (figures.resolution_p50_s, figures.resolution_p90_s) == (30 * 60, 300 * 60)
@@ -90,22 +92,30 @@ async def test_the_kpis_of_the_stored_rows_agree_with_the_hand_computation(store
 
 async def test_per_agent_figures_split_the_same_rows(store: Store) -> None:
     await store.record.import_rows(fixture())
-    rows = await store.kpi.interactions(local(1, 0), local(10, 0))
-    ani, budi = sorted(agent_figures(rows, AFTER), key=lambda row: row.agent_name)
+    ani, budi = sorted(
+        await agents_of(store, local(1, 0), local(10, 0), AFTER), key=lambda row: row.agent_name
+    )
     assert (ani.contacts, ani.first_response_p50_s, ani.csat.percent) == (2, 30 * 60, 50.0)
     assert (budi.contacts, budi.first_response_p50_s, budi.csat.percent) == (2, 60, 100.0)
     assert "ani: 2 contacts" in ani.line and "30 min" in ani.line
 
 
-def test_an_open_contact_past_its_target_reads_as_breached_before_it_closes() -> None:
+async def test_an_open_contact_past_its_target_reads_as_breached_before_it_closes(
+    store: Store,
+) -> None:
     opened = local(8, 9)
     values = CLOCK.on_open("chat", opened)
     assert values["sla_first_response"] == "pending"
-    due = values["first_response_due_at"]
-    assert due == local(8, 9, 15)
-    assert state_at("pending", due, local(8, 9, 10)) == "pending"
-    assert state_at("pending", due, local(8, 9, 16)) == "breached"
-    assert state_at("met", due, local(8, 12)) == "met"
+    assert values["first_response_due_at"] == local(8, 9, 15)
+    waiting = Interaction(ref="I-EEEEEE", channel="chat", agent_id="a", opened_at=opened)
+    await store.record.import_rows([Interaction(**{**waiting.__dict__, **values})])
+
+    async def first_sla(now: datetime) -> tuple[int, int, int]:
+        count = (await kpis_of(store, local(1, 0), local(10, 0), now)).first_response_sla
+        return count.met, count.breached, count.pending
+
+    assert await first_sla(local(8, 9, 10)) == (0, 0, 1)
+    assert await first_sla(local(8, 9, 16)) == (0, 1, 0)
 
 
 def test_a_channel_without_a_target_has_no_sla() -> None:
@@ -120,9 +130,85 @@ def test_percentiles_are_nearest_rank_never_means() -> None:
     assert nearest_rank([7.0], 90) == 7.0
 
 
-def test_no_rows_give_no_figures_rather_than_zeros() -> None:
-    figures = kpi_figures([], AFTER)
-    assert figures.first_response_p50_s is None
+async def test_no_rows_give_no_figures_rather_than_zeros(store: Store) -> None:
+    figures = await kpis_of(store, local(1, 0), local(10, 0), AFTER)
+    assert figures.contacts == 0 and figures.first_response_p50_s is None
     assert figures.first_response_sla.percent is None
     assert figures.csat.percent is None and figures.csat.response_rate is None
     assert "—" in figures.lines[0]
+    assert await agents_of(store, local(1, 0), local(10, 0), AFTER) == []
+
+
+def _random_rows(seed: int, count: int) -> list[Interaction]:
+    rng = random.Random(seed)
+    rows = []
+    for n in range(count):
+        opened = local(1, 0) + timedelta(minutes=rng.randrange(9 * 24 * 60))
+        answered = rng.random() < 0.8
+        closed = rng.random() < 0.7
+        rows.append(
+            Interaction(
+                ref=f"I-R{seed}{n:04d}",
+                channel=rng.choice(["chat", "call", "email"]),
+                agent_id=f"a{rng.randrange(4)}",
+                agent_name=f"agent {n % 4}",
+                opened_at=opened,
+                closed_at=opened + timedelta(hours=1) if closed else None,
+                # repeats on purpose: ties must rank as the Python definition does
+                first_response_s=float(rng.randrange(0, 3000, 60)) if answered else None,
+                resolution_s=float(rng.randrange(60, 9000, 300)) if closed else None,
+                sla_first_response=rng.choice(["met", "breached", "pending", None]),
+                first_response_due_at=opened + timedelta(minutes=rng.randrange(-60, 600)),
+                sla_resolution=rng.choice(["met", "breached", "pending", None]),
+                resolution_due_at=opened + timedelta(minutes=rng.randrange(-60, 6000)),
+                csat=rng.choice([None, None, 1, 2, 3, 4, 5]),
+            )
+        )
+    return rows
+
+
+def _by_hand(rows: list[Interaction], now: datetime) -> dict[str, object]:
+    def state(value: str | None, due: datetime | None) -> str | None:
+        return "breached" if value == "pending" and due is not None and due < now else value
+
+    first = [r.first_response_s for r in rows if r.first_response_s is not None]
+    resolved = [r.resolution_s for r in rows if r.resolution_s is not None]
+    states = [state(r.sla_first_response, r.first_response_due_at) for r in rows]
+    rated = [r.csat for r in rows if r.csat is not None]
+    return {
+        "contacts": len(rows),
+        "first": (nearest_rank(first, 50), nearest_rank(first, 90), len(first)),
+        "resolution": (nearest_rank(resolved, 50), nearest_rank(resolved, 90), len(resolved)),
+        "sla": (states.count("met"), states.count("breached"), states.count("pending")),
+        "csat": (
+            len(rated),
+            sum(c >= 4 for c in rated),
+            sum(r.closed_at is not None for r in rows),
+        ),
+    }
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_the_database_counts_and_ranks_as_the_definition_says(
+    store: Store, seed: int
+) -> None:
+    rows = _random_rows(seed, 120)
+    await store.record.import_rows(rows)
+    since, until, now = local(2, 0), local(8, 0), local(6, 12)
+    inside = [r for r in rows if since <= r.opened_at < until]
+    figures = await kpis_of(store, since, until, now)
+    first, resolution = figures.first_response_sla, figures.resolution_sla
+    assert _by_hand(inside, now) == {
+        "contacts": figures.contacts,
+        "first": (figures.first_response_p50_s, figures.first_response_p90_s, figures.answered),
+        "resolution": (figures.resolution_p50_s, figures.resolution_p90_s, figures.closed),
+        "sla": (first.met, first.breached, first.pending),
+        "csat": (figures.csat.rated, figures.csat.satisfied, figures.csat.closed),
+    }
+    assert sum(c.met for c, _ in figures.by_channel.values()) == first.met
+    assert sum(r.met for _, r in figures.by_channel.values()) == resolution.met
+    for agent in await agents_of(store, since, until, now):
+        theirs = [r for r in inside if r.agent_id == agent.agent_id]
+        expected = _by_hand(theirs, now)
+        assert agent.contacts == expected["contacts"]
+        assert (agent.first_response_p50_s, agent.first_response_p90_s) == expected["first"][:2]  # type: ignore[index]
