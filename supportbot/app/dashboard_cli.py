@@ -7,6 +7,7 @@ import secrets
 import signal
 import tempfile
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,21 +15,38 @@ from supportbot.core.console import fail
 
 from .env import Env, pass_env
 
+if TYPE_CHECKING:
+    from supportbot.core.settings import Settings
+
 __all__ = ["dashboard"]
 
 
-async def _serve(env: Env, *, demo: bool, host: str, port: int, token: str) -> None:
+async def _serve(env: Env, *, demo: bool, host: str, port: int, token: str, made_up: bool) -> None:
+    if not demo:
+        await _run(env, env.settings(), demo, host, port, token, made_up)
+        return
+    # a throwaway database with a sample month, removed at the end: the real audit trail
+    # stays clean
+    with tempfile.TemporaryDirectory(prefix="supportbot-dashboard-demo-") as folder:
+        settings = env.settings(data_dir=folder, database_url=f"sqlite:///{folder}/supportbot.db")
+        await _run(env, settings, demo, host, port, token, made_up)
+
+
+async def _run(
+    env: Env,
+    settings: Settings,
+    demo: bool,
+    host: str,
+    port: int,
+    token: str,
+    made_up: bool,
+) -> None:
     from supportbot.core.errors import ConfigError
     from supportbot.record.insight import Insight
     from supportbot.record.sample_activity import seed_sample_month
     from supportbot.web import wording as messages
     from supportbot.web.dashboard import serve_dashboard
 
-    overrides: dict[str, str] = {}
-    if demo:  # a throwaway database with a sample month: the real audit trail stays clean
-        folder = tempfile.mkdtemp(prefix="supportbot-dashboard-demo-")
-        overrides = {"data_dir": folder, "database_url": f"sqlite:///{folder}/supportbot.db"}
-    settings = env.settings(**overrides) if overrides else env.settings()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -49,7 +67,7 @@ async def _serve(env: Env, *, demo: bool, host: str, port: int, token: str) -> N
             raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
         try:
             click.echo(f"supportbot: {messages.dashboard_serving(url)}")
-            if demo:
+            if made_up:  # a token the user set is theirs: never echoed to a log
                 click.echo(f"supportbot: demo token: {token}")
             await stop.wait()
         finally:
@@ -71,12 +89,13 @@ def dashboard(env: Env, demo: bool, host: str, port: int) -> None:
         token = dashboard_token()
     except ConfigError as exc:
         fail(str(exc))
+    made_up = token is None
     if token is None:
         if not demo:
             fail(messages.dashboard_token_missing())
         token = secrets.token_urlsafe(18)
     try:
-        asyncio.run(_serve(env, demo=demo, host=host, port=port, token=token))
+        asyncio.run(_serve(env, demo=demo, host=host, port=port, token=token, made_up=made_up))
     except ConfigError as exc:
         fail(str(exc))
     except KeyboardInterrupt:
