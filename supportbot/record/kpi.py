@@ -11,7 +11,6 @@ group, whatever the period's size); this module turns its rows into the figures 
 
 from __future__ import annotations
 
-import asyncio
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -151,13 +150,10 @@ def _csat(group: KpiGroup) -> Csat:
 async def kpis_of(store: Store, since: datetime, until: datetime, now: datetime) -> KpiFigures:
     """The KPIs of the interactions opened in [since, until), as they stand at `now` (a
     running clock past due counts as breached): the team's, and SLA % per channel."""
-    team, channels = await asyncio.gather(
-        store.kpi.summary(since, until, now=now),
-        store.kpi.summary(since, until, now=now, by="channel"),
-    )
-    if not team:
+    found = await store.kpi.summary(since, until, now=now, by="channel")
+    all_, channels = found.team, found.groups
+    if all_ is None:
         return KpiFigures(0, None, None, None, None, SlaCount(), SlaCount(), {}, Csat(0, 0, 0))
-    all_ = team[0]
     return KpiFigures(
         contacts=all_.contacts,
         first_response_p50_s=all_.first_response_p50_s,
@@ -243,6 +239,6 @@ async def agents_of(
             first_response_sla=_first(group),
             csat=_csat(group),
         )
-        for group in await store.kpi.summary(since, until, now=now, by="agent")
+        for group in (await store.kpi.summary(since, until, now=now, by="agent", team=False)).groups
     ]
     return sorted(rows, key=lambda row: (-row.contacts, row.agent_name))

@@ -75,7 +75,7 @@ from .errors import StorageUnavailable
 from .health import StorageHealth
 from .incidents import Incident, IncidentEvent, IncidentLink, Incidents
 from .kpi import KpiStore, QaReview, QaSample
-from .kpi_summary import SLA_BREACHED, SLA_MET, SLA_PENDING, KpiGroup
+from .kpi_summary import SLA_BREACHED, SLA_MET, SLA_PENDING, KpiGroup, KpiSummary
 from .leases import LeaseGrant, Leases
 from .notices import Notice, NoticeClaim, NoticeLedger
 from .record import CardRecord, RecordStore, timeline_statement
@@ -142,6 +142,7 @@ __all__ = [
     "QaReviewRow",
     "QaSample",
     "KpiGroup",
+    "KpiSummary",
     "SLA_BREACHED",
     "SLA_MET",
     "SLA_PENDING",

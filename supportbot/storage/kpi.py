@@ -24,7 +24,7 @@ from ._qa_tables import QaReviewRow, QaSampleRow
 from ._record_rows import Interaction, from_row
 from ._record_tables import InteractionRow, TagRow
 from .changes import insert_statement
-from .kpi_summary import GroupBy, KpiGroup, kpi_summary
+from .kpi_summary import GroupBy, KpiSummary, kpi_summary
 from .reads import Reader
 from .sanitize import clean_text, sanitized_row
 from .writer import Writer
@@ -120,11 +120,17 @@ class KpiStore:
         return await self._read(read)
 
     async def summary(
-        self, since: datetime, until: datetime, *, now: datetime, by: GroupBy = None
-    ) -> list[KpiGroup]:
+        self,
+        since: datetime,
+        until: datetime,
+        *,
+        now: datetime,
+        by: GroupBy = None,
+        team: bool = True,
+    ) -> KpiSummary:
         """The KPIs of the interactions opened in [since, until), computed by the database:
-        one row for the team, or one per channel or agent (`by`). See `kpi_summary`."""
-        return await kpi_summary(self._read, since, until, now=now, by=by)
+        the team's, and one row per channel or agent (`by`). See `kpi_summary`."""
+        return await kpi_summary(self._read, since, until, now=now, by=by, team=team)
 
     async def first_tags(self, refs: Sequence[str]) -> dict[str, str]:
         """The first tag still on each interaction of `refs` (what the sample spreads over)."""

@@ -1,9 +1,9 @@
 """The KPIs of a period's interactions, computed by the database: one grouped query, whatever
 the period's size.
 
-    rows = await store.kpi.summary(since, until, now=now)                  # one row: the team
-    rows = await store.kpi.summary(since, until, now=now, by="channel")    # a row per channel
-    rows = await store.kpi.summary(since, until, now=now, by="agent")      # a row per agent
+    found = await store.kpi.summary(since, until, now=now)                 # .team
+    found = await store.kpi.summary(since, until, now=now, by="channel")   # .team, .groups
+    found = await store.kpi.summary(since, until, now=now, by="agent", team=False)
 
 Per group: contacts, how many were answered and closed, the p50 and p90 of the business seconds
 to the first reply and to the close (exact nearest rank, as `/stats commands` computes its
@@ -19,14 +19,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    literal_column,
+    select,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ._record_tables import InteractionRow
 from .percentiles import PercentileRows, report_sorts_in_memory
 from .reads import Reader
 
-__all__ = ["SLA_BREACHED", "SLA_MET", "SLA_PENDING", "KpiGroup", "kpi_summary"]
+__all__ = ["SLA_BREACHED", "SLA_MET", "SLA_PENDING", "KpiGroup", "KpiSummary", "kpi_summary"]
 
 #: The states an SLA clock is recorded in (`record.sla` decides them).
 SLA_MET: Final = "met"
@@ -43,6 +53,8 @@ class KpiGroup:
     """The KPIs of one group of interactions (business seconds; None when none to count)."""
 
     key: str
+    #: The whole team's row (key "").
+    whole: bool = False
     agent_name: str = ""
     contacts: int
     answered: int
@@ -70,23 +82,54 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
 
 
-async def kpi_summary(
-    read: Reader, since: datetime, until: datetime, *, now: datetime, by: GroupBy = None
-) -> list[KpiGroup]:
-    """The KPIs of the interactions opened in [since, until), one row per group of `by` (the
-    whole team when None), most contacts first; no row when nothing was opened."""
+@dataclass(frozen=True)
+class KpiSummary:
+    """The team's KPIs (None when nothing was opened) and, when grouped, each group's."""
 
-    async def run(session: AsyncSession) -> list[KpiGroup]:
-        statement = _statement(await report_sorts_in_memory(session), since, until, now, by)
-        rows = (await session.execute(statement)).all()
-        return [_group(row) for row in rows if row[2]]
+    team: KpiGroup | None
+    groups: list[KpiGroup]
+
+
+async def kpi_summary(
+    read: Reader,
+    since: datetime,
+    until: datetime,
+    *,
+    now: datetime,
+    by: GroupBy = None,
+    team: bool = True,
+) -> KpiSummary:
+    """The KPIs of the interactions opened in [since, until): the team's (unless `team` is
+    False), and one row per group of `by`, most contacts first. On PostgreSQL one query
+    (GROUPING SETS) reads the period once for both."""
+
+    async def run(session: AsyncSession) -> KpiSummary:
+        dialect = await report_sorts_in_memory(session)
+        if by is None or (team and dialect == "postgresql"):
+            rows = (await session.execute(_statement(dialect, since, until, now, by, team))).all()
+            found = [_group(row) for row in rows if row[3]]
+            whole = next((g for g in found if g.whole), None)
+            return KpiSummary(whole, [g for g in found if not g.whole])
+        grouped = (await session.execute(_statement(dialect, since, until, now, by))).all()
+        whole = None
+        if team:
+            rows = (await session.execute(_statement(dialect, since, until, now, None))).all()
+            whole = next((_group(row) for row in rows if row[3]), None)
+        return KpiSummary(whole, [_group(row) for row in grouped if row[3]])
 
     return await read(run)
 
 
 def _statement(
-    dialect: str, since: datetime, until: datetime, now: datetime, by: GroupBy
+    dialect: str,
+    since: datetime,
+    until: datetime,
+    now: datetime,
+    by: GroupBy,
+    team: bool = False,
 ) -> Select[Any]:
+    """One row per group of `by` (the team's alone when None); with `team` as well, on
+    PostgreSQL, the team's row too (GROUPING SETS)."""
     i = InteractionRow
     column = {"channel": i.channel, "agent": i.agent_id}.get(by or "")
     groups: list[Any] = [column] if column is not None else []
@@ -108,8 +151,17 @@ def _statement(
     )
     r = rows.c
     contacts = func.count()
+    key: Any
+    whole: Any
+    if not groups:
+        key, whole = literal_column("''"), literal_column("1")
+    elif team:
+        key, whole = r.key, func.grouping(r.key)
+    else:
+        key, whole = r.key, literal_column("0")
     statement = select(
-        r.key if groups else literal_column("''"),
+        key,
+        whole,
         func.max(r.agent_name),
         contacts,
         func.count(r.first_response_s),
@@ -127,9 +179,11 @@ def _statement(
         func.count(r.csat),
         _count(r.csat >= SATISFIED),
     )
-    if groups:  # else one row for the team (a count of 0 when nothing was opened)
-        statement = statement.group_by(r.key).order_by(contacts.desc(), r.key)
-    return statement
+    if groups and team:
+        statement = statement.group_by(func.grouping_sets(tuple_(r.key), tuple_()))
+    elif groups:  # else one row for the team (a count of 0 when nothing was opened)
+        statement = statement.group_by(r.key)
+    return statement.order_by(contacts.desc(), key) if groups else statement
 
 
 def _seconds(value: Any) -> float | None:
@@ -137,17 +191,19 @@ def _seconds(value: Any) -> float | None:
 
 
 def _group(row: Any) -> KpiGroup:
-    counts = [int(value or 0) for value in row[9:17]]
+    counts = [int(value or 0) for value in row[10:18]]
+    whole = bool(row[1])
     return KpiGroup(
-        key=str(row[0]),
-        agent_name=str(row[1] or ""),
-        contacts=int(row[2]),
-        answered=int(row[3]),
-        closed=int(row[4]),
-        first_response_p50_s=_seconds(row[5]),
-        first_response_p90_s=_seconds(row[6]),
-        resolution_p50_s=_seconds(row[7]),
-        resolution_p90_s=_seconds(row[8]),
+        key="" if whole else str(row[0]),
+        whole=whole,
+        agent_name=str(row[2] or "") if not whole else "",
+        contacts=int(row[3]),
+        answered=int(row[4]),
+        closed=int(row[5]),
+        first_response_p50_s=_seconds(row[6]),
+        first_response_p90_s=_seconds(row[7]),
+        resolution_p50_s=_seconds(row[8]),
+        resolution_p90_s=_seconds(row[9]),
         first_met=counts[0],
         first_breached=counts[1],
         first_pending=counts[2],
