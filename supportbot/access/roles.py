@@ -27,6 +27,7 @@ channel name, so a `#name` entry never matches and `check_channels` reports it a
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -114,18 +115,78 @@ class _Identity:
         )
 
     def named_by(self, member: str) -> bool:
-        kind, value, _ = member_kind(member)
-        if kind == "slack":
-            return bool(value) and value == self.id
-        key = _fold(value)
-        if kind == "email":
-            return "@" in key and key == self.email
-        key = key.removeprefix("@").strip()
+        return self.matches(*_member_key(member))
+
+    def matches(self, kind: str, key: str) -> bool:
+        """Whether a member of `kind` whose key is `key` (`_member_key`) names this user."""
         if not key:
             return False
+        if kind == "slack":
+            return key == self.id
+        if kind == "email":
+            return "@" in key and key == self.email
         if kind == "group":
             return key in self.groups
         return "@" not in key and key in self.logins
+
+
+def _member_key(member: str) -> tuple[str, str]:
+    """(kind, the key it is compared by) of one configured member: worked out once per
+    settings, not once per message."""
+    kind, value, _ = member_kind(member)
+    if kind == "slack":
+        return kind, value
+    key = _fold(value)
+    if kind == "email":
+        return kind, key
+    return kind, key.removeprefix("@").strip()
+
+
+@dataclass(frozen=True, eq=False)
+class _RoleTable:
+    """The roles of one `Settings`, their members parsed (compared by identity)."""
+
+    default_role: str
+    guest_role: str | None
+    members: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+
+    @classmethod
+    def of(cls, settings: Settings) -> _RoleTable:
+        return cls(
+            settings.default_role,
+            settings.guest_role,
+            tuple(
+                (name, tuple(_member_key(member) for member in role.members))
+                for name, role in settings.roles.items()
+            ),
+        )
+
+
+#: id(settings) -> (settings, its table): the settings kept so that a reused id cannot match.
+_TABLES: dict[int, tuple[Settings, _RoleTable]] = {}
+
+
+def _table(settings: Settings) -> _RoleTable:
+    found = _TABLES.get(id(settings))
+    if found is not None and found[0] is settings:
+        return found[1]
+    if len(_TABLES) >= 64:  # tests make many settings; a running bot has one
+        _TABLES.clear()
+    table = _RoleTable.of(settings)
+    _TABLES[id(settings)] = (settings, table)
+    return table
+
+
+@functools.lru_cache(maxsize=4096)
+def _roles(user: User, table: _RoleTable) -> frozenset[str]:
+    if user.guest:
+        return frozenset({table.guest_role}) if table.guest_role else frozenset()
+    identity = _Identity.of(user)
+    found = {table.default_role}
+    for name, members in table.members:
+        if any(identity.matches(kind, key) for kind, key in members):
+            found.add(name)
+    return frozenset(found)
 
 
 def member_matches(member: str, user: User) -> bool:
@@ -138,14 +199,7 @@ def roles_of(user: User, settings: Settings) -> frozenset[str]:
 
     A guest has `guest_role` only (no role at all without one): members never name a guest.
     """
-    if user.guest:
-        return frozenset({settings.guest_role}) if settings.guest_role else frozenset()
-    identity = _Identity.of(user)
-    found = {settings.default_role}
-    for name, role in settings.roles.items():
-        if any(identity.named_by(member) for member in role.members):
-            found.add(name)
-    return frozenset(found)
+    return _roles(user, _table(settings))
 
 
 def check_role_members(settings: Settings) -> list[str]:

@@ -168,6 +168,8 @@ class CommandRegistry:
     def __init__(self) -> None:
         self._by_name: dict[str, CommandSpec] = {}
         self._aliases: dict[str, str] = {}
+        #: The specs by name, sorted once per change (every /help lists them).
+        self._sorted: tuple[CommandSpec, ...] | None = None
 
     def add(self, spec: CommandSpec) -> None:
         """Register a command; a name or alias taken by another command is an error naming both."""
@@ -179,6 +181,7 @@ class CommandRegistry:
                     "Rename one of them."
                 )
         self._by_name[spec.name] = spec
+        self._sorted = None
         for alias in spec.aliases:
             self._aliases[alias] = spec.name
 
@@ -214,7 +217,9 @@ class CommandRegistry:
         return ranked[:limit]
 
     def __iter__(self) -> Iterator[CommandSpec]:
-        return iter(sorted(self._by_name.values(), key=lambda spec: spec.name))
+        if self._sorted is None:
+            self._sorted = tuple(sorted(self._by_name.values(), key=lambda spec: spec.name))
+        return iter(self._sorted)
 
     def __len__(self) -> int:
         return len(self._by_name)

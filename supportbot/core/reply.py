@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from pydantic import Field as ReplyField  # pydantic's; `Field` below is ours
 
 from .chart import Chart
@@ -52,7 +52,10 @@ class Outcome(StrEnum):
 
 
 class Field(BaseModel):
-    """One labelled value. `personal` marks data masked when a reply is shared to a channel."""
+    """One labelled value. `personal` marks data masked when a reply is shared to a channel.
+    Frozen: a field can be shared by many replies (`/help`'s list builds each line once)."""
+
+    model_config = ConfigDict(frozen=True)
 
     label: str
     value: str

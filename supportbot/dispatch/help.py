@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from supportbot.access import wording as messages
@@ -127,12 +128,17 @@ def describe_command(
     return reply
 
 
+@functools.lru_cache(maxsize=1024)
+def _list_line(name: str, text: str) -> Field:
+    """One line of the list, built once per command (fields are frozen, so it is shared)."""
+    return Field(label=f"/{name}", value=text)
+
+
 def describe_commands(specs: Iterable[CommandSpec]) -> Reply:
     """The list of commands, one line each."""
     reply = Reply(title="Commands", footer="Type /help <command> for its arguments and examples.")
     section = reply.section()
-    for spec in specs:
-        section.fields.append(Field(label=f"/{spec.name}", value=spec.help))
+    section.fields.extend(_list_line(spec.name, spec.help) for spec in specs)
     if not section.fields:
         reply.text = "No commands are loaded. Check `command_folders` in config/supportbot.toml."
     return reply
