@@ -29,7 +29,7 @@ from supportbot.storage import AuditEntry, PendingAction, StorageUnavailable
 from . import wording as messages
 from .escalation import EscalationSink, LogEscalationSink, escalate
 from .questions import store_question
-from .runs import ConfirmedRun, RunConfirmed, already_done_reply
+from .runs import ConfirmedRun, RunConfirmed, already_done_reply, never_started, requester_of
 from .unrecorded import (
     decision_deadline,
     recording_problem,
@@ -61,15 +61,6 @@ class _Decision:
     channel: str | None
     name: str
     record: bool = True
-
-
-def _user_of(pending: PendingAction) -> User:
-    return User(
-        id=pending.user_id,
-        name=pending.user_name,
-        email=pending.user_email,
-        groups=frozenset(pending.user_groups or ()),
-    )
 
 
 def _refused(text: str, outcome: Outcome = Outcome.REJECTED) -> Reply:
@@ -285,7 +276,7 @@ class ActionDesk:
             return checked
         reply = await self._run(
             checked,
-            _user_of(checked),
+            requester_of(checked),
             adapter=checked.adapter,
             channel=checked.channel,
             approved_by=approver.display,
@@ -339,6 +330,9 @@ class ActionDesk:
                 "could not tell %s that /%s was %s", pending.user_id, pending.command, decision
             )
 
+    async def _never_started(self, pending: PendingAction) -> bool:
+        return self.ledger is not None and await never_started(self.ledger, pending)
+
     async def waiting_for_approval(self) -> list[PendingAction]:
         """Requests that wait for an approver, oldest first."""
         return await self.ledger.awaiting_approval() if self.ledger is not None else []
@@ -353,6 +347,8 @@ class ActionDesk:
             return checked
         ledger = self.ledger
         assert ledger is not None
+        if checked.state == "approved":  # approved before, never started: run it now
+            return checked
         won = await ledger.decide(
             token,
             from_state="awaiting_approval",
@@ -373,6 +369,8 @@ class ActionDesk:
             text = messages.approver_lacks_role(pending.command, role)
             return await self._audited(pending, d, text=text, outcome=Outcome.DENIED)
         if pending.state == "approved" and d.name == "approve":
+            if await self._never_started(pending):
+                return pending  # the process that approved it stopped first: carry it out now
             return await self._explain(token, d)  # "already done at 14:02 by ani, approved by"
         if pending.state != "awaiting_approval" or role is None:
             text = messages.nothing_to_approve(pending.command, pending.state)
@@ -431,6 +429,11 @@ class ActionDesk:
             if run is not None:
                 reply = already_done_reply(run)
                 return await self._audited(pending, d, reply=reply)
+            if pending.state == "approved" and await self._never_started(pending):
+                text = messages.approved_never_started(
+                    pending.command, pending.decided_at or pending.created_at, pending.decided_by
+                )
+                return await self._audited(pending, d, text=text, outcome=Outcome.REJECTED)
             text = messages.still_running(pending.command, pending.created_at, pending.user_name)
             outcome = Outcome.PENDING
             return await self._audited(pending, d, text=text, outcome=outcome)

@@ -11,19 +11,23 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from supportbot.core.message import Message
+from supportbot.core.message import Message, User
 from supportbot.core.reply import Outcome, Reply
-from supportbot.storage import RunRecord
+from supportbot.storage import ActionLedger, PendingAction, RunRecord
 
 from . import wording as messages
 
 __all__ = [
+    "NEVER_STARTED",
     "ConfirmedRun",
     "RunConfirmed",
     "action_fingerprint",
     "already_done_reply",
+    "never_started",
+    "requester_of",
     "stored_reply",
     "with_note",
 ]
@@ -89,3 +93,29 @@ def stored_reply(run: RunRecord) -> Reply:
 def with_note(reply: Reply, note: str) -> Reply:
     """`reply` with `note` as its first line."""
     return reply.model_copy(update={"text": f"{note}\n{reply.text}" if reply.text else note})
+
+
+#: An approved request with no run this long after the approval was never started: a run
+#: claims its key within milliseconds of the approval, so only a stopped process leaves one.
+NEVER_STARTED = timedelta(minutes=2)
+
+
+def requester_of(pending: PendingAction) -> User:
+    """The person who asked for `pending`: an approved action runs as them."""
+    return User(
+        id=pending.user_id,
+        name=pending.user_name,
+        email=pending.user_email,
+        groups=frozenset(pending.user_groups or ()),
+    )
+
+
+async def never_started(ledger: ActionLedger, pending: PendingAction) -> bool:
+    """An approved request whose run never began: no run in the ledger NEVER_STARTED after the
+    approval (the approver's process stopped between the two). Approving it again carries it
+    out; the run's idempotency key still keeps it to once."""
+    if pending.state != "approved" or pending.decided_at is None:
+        return False
+    if datetime.now(UTC) - pending.decided_at < NEVER_STARTED:
+        return False
+    return await ledger.get_run(pending.idempotency_key) is None

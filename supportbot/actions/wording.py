@@ -127,6 +127,16 @@ def still_running(command: str, when: datetime, by: str) -> str:
     )
 
 
+def approved_never_started(command: str, when: datetime, by: str | None) -> str:
+    """An approval whose run never began (the approving process stopped first)."""
+    who = f" by {by}" if by else ""
+    return (
+        f"/{command} was approved at {_at(when)}{who} but never carried out: the bot stopped "
+        "before it started. Nothing was done. An approver can approve it again to carry it out "
+        "(once)."
+    )
+
+
 def previous_run_failed(command: str, when: datetime, by: str) -> str:
     """A confirm for a key whose run failed: offer the retry."""
     return (

@@ -124,3 +124,47 @@ async def test_rejecting_an_approved_request_says_it_was_approved_without_its_re
     late = await bot.run(f"/reject {token} changed my mind", user=LINA)
     assert late.outcome is Outcome.REJECTED and "already approved" in (late.text or "")
     assert len(bot.sample.pin_resets()) == 1
+
+
+async def _approved_by_a_process_that_stopped(bot: BotTester, token: str, ago_s: float) -> None:
+    """The ledger as an approver's process leaves it when it stops between the approval and
+    the run: approved, no run."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from supportbot.storage import PendingActionRow
+
+    store = bot.bot.store
+    assert store is not None
+    assert await store.actions.decide(
+        token, from_state="awaiting_approval", to_state="approved", decided_by="dewi"
+    )
+    async with store.sessions() as session:
+        await session.execute(
+            update(PendingActionRow)
+            .where(PendingActionRow.token == token)
+            .values(decided_at=datetime.now(UTC) - timedelta(seconds=ago_s))
+        )
+        await session.commit()
+
+
+async def test_an_approval_whose_run_never_started_is_said_and_can_be_approved_again(
+    bot: BotTester,
+) -> None:
+    token = await waiting_token(bot)
+    await _approved_by_a_process_that_stopped(bot, token, ago_s=600)
+    assert bot.sample.pin_resets() == []
+    done = await bot.run(f"/approve {token}", user=LINA)
+    assert done.outcome is Outcome.OK and "was reset" in (done.text or ""), done.text
+    assert len(bot.sample.pin_resets("M-10001")) == 1
+    again = await bot.run(f"/approve {token}", user=LINA)
+    assert "Already done" in (again.text or "") and len(bot.sample.pin_resets()) == 1
+
+
+async def test_a_fresh_approval_without_its_run_yet_is_not_run_twice(bot: BotTester) -> None:
+    token = await waiting_token(bot)
+    await _approved_by_a_process_that_stopped(bot, token, ago_s=5)  # its run may be starting
+    second = await bot.run(f"/approve {token}", user=LINA)
+    assert second.outcome is Outcome.PENDING and "already being carried out" in (second.text or "")
+    assert bot.sample.pin_resets() == []
