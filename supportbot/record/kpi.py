@@ -11,13 +11,12 @@ group, whatever the period's size); this module turns its rows into the figures 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from supportbot.core.chart import Chart
-from supportbot.storage import KpiGroup, Store
+from supportbot.storage import KpiGroup, Store, nearest_rank
 
 from . import wording as messages
 
@@ -32,16 +31,6 @@ __all__ = [
     "kpis_of",
     "nearest_rank",
 ]
-
-
-def nearest_rank(values: Sequence[float], p: float) -> float | None:
-    """The p-th percentile by nearest rank (the smallest value with at least p % at or below
-    it); None without values. p50 is the median; no interpolation, so it is a real value."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(p / 100 * len(ordered)))
-    return ordered[rank - 1]
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,7 @@ from .kpi import KpiStore, QaReview, QaSample
 from .kpi_summary import SLA_BREACHED, SLA_MET, SLA_PENDING, KpiGroup, KpiSummary
 from .leases import LeaseGrant, Leases
 from .notices import Notice, NoticeClaim, NoticeLedger
+from .percentiles import nearest_rank
 from .record import CardRecord, RecordStore, timeline_statement
 from .requests import FeatureAsk, FeatureRequest, FeatureRequests, RecordedAsk
 from .sanitize import sanitized_row
@@ -143,6 +144,7 @@ __all__ = [
     "QaSample",
     "KpiGroup",
     "KpiSummary",
+    "nearest_rank",
     "SLA_BREACHED",
     "SLA_MET",
     "SLA_PENDING",

@@ -15,7 +15,7 @@ Python took seconds; this reads a row per group.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Final, Literal
 
@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ._record_tables import InteractionRow
-from .percentiles import PercentileRows, report_sorts_in_memory
+from .percentiles import PercentileQuery, pick, report_sorts_in_memory
 from .reads import Reader
 
 __all__ = ["SLA_BREACHED", "SLA_MET", "SLA_PENDING", "KpiGroup", "KpiSummary", "kpi_summary"]
@@ -90,6 +90,10 @@ class KpiSummary:
     groups: list[KpiGroup]
 
 
+#: The percentiles of the KPIs: the median and the 90th.
+KPI_PERCENTILES = (50, 90)
+
+
 async def kpi_summary(
     read: Reader,
     since: datetime,
@@ -100,99 +104,88 @@ async def kpi_summary(
     team: bool = True,
 ) -> KpiSummary:
     """The KPIs of the interactions opened in [since, until): the team's (unless `team` is
-    False), and one row per group of `by`, most contacts first. On PostgreSQL one query
-    (GROUPING SETS) reads the period once for both."""
+    False), and one row per group of `by`, most contacts first. One pass over the period: on
+    PostgreSQL GROUPING SETS gives the team's row beside the groups'; on SQLite the team's
+    counts are the groups' added up, its percentiles ranked from all their numbers."""
 
     async def run(session: AsyncSession) -> KpiSummary:
-        dialect = await report_sorts_in_memory(session)
-        if by is None or (team and dialect == "postgresql"):
-            rows = (await session.execute(_statement(dialect, since, until, now, by, team))).all()
-            found = [_group(row) for row in rows if row[3]]
-            whole = next((g for g in found if g.whole), None)
-            return KpiSummary(whole, [g for g in found if not g.whole])
-        grouped = (await session.execute(_statement(dialect, since, until, now, by))).all()
-        whole = None
-        if team:
-            rows = (await session.execute(_statement(dialect, since, until, now, None))).all()
-            whole = next((_group(row) for row in rows if row[3]), None)
-        return KpiSummary(whole, [_group(row) for row in grouped if row[3]])
+        i = InteractionRow
+        column = {"channel": i.channel, "agent": i.agent_id}.get(by or "")
+        query = PercentileQuery(
+            await report_sorts_in_memory(session),
+            where=(i.opened_at >= since, i.opened_at < until),
+            values={"first_response_s": i.first_response_s, "resolution_s": i.resolution_s},
+        )
+        both = team and column is not None
+        statement = _statement(query, column, now, grouping_sets=both and query.in_sql)
+        rows = [row for row in (await session.execute(statement)).all() if row[3]]
+        found = [_group(row, query) for row in rows]
+        whole = next((g for g in found if g.whole), None)
+        groups = [g for g in found if not g.whole]
+        if both and not query.in_sql and rows:
+            whole = _team_of(groups, rows, query)
+        return KpiSummary(whole if team else None, groups)
 
     return await read(run)
 
 
 def _statement(
-    dialect: str,
-    since: datetime,
-    until: datetime,
-    now: datetime,
-    by: GroupBy,
-    team: bool = False,
+    query: PercentileQuery, column: Any, now: datetime, *, grouping_sets: bool
 ) -> Select[Any]:
-    """One row per group of `by` (the team's alone when None); with `team` as well, on
-    PostgreSQL, the team's row too (GROUPING SETS)."""
+    """One row per group (the team's alone without a column); with `grouping_sets`, the
+    team's row too, in the same pass (PostgreSQL)."""
     i = InteractionRow
-    column = {"channel": i.channel, "agent": i.agent_id}.get(by or "")
-    groups: list[Any] = [column] if column is not None else []
-    rows = PercentileRows.of(
-        dialect,
-        [
-            (column if column is not None else literal_column("''")).label("key"),
-            i.agent_name,
-            i.first_response_s,
-            i.resolution_s,
-            i.closed_at,
-            i.csat,
-            _state(i.sla_first_response, i.first_response_due_at, now).label("first"),
-            _state(i.sla_resolution, i.resolution_due_at, now).label("resolution"),
-        ],
-        (i.opened_at >= since, i.opened_at < until),
-        groups,
-        {"first_response_s": i.first_response_s, "resolution_s": i.resolution_s},
-    )
-    r = rows.c
+    first = _state(i.sla_first_response, i.first_response_due_at, now)
+    resolution = _state(i.sla_resolution, i.resolution_due_at, now)
     contacts = func.count()
-    key: Any
-    whole: Any
-    if not groups:
-        key, whole = literal_column("''"), literal_column("1")
-    elif team:
-        key, whole = r.key, func.grouping(r.key)
-    else:
-        key, whole = r.key, literal_column("0")
+    key: Any = column if column is not None else literal_column("''")
+    whole: Any = literal_column("1") if column is None else literal_column("0")
+    if grouping_sets:
+        whole = func.grouping(column)
     statement = select(
         key,
         whole,
-        func.max(r.agent_name),
+        func.max(i.agent_name),
         contacts,
-        func.count(r.first_response_s),
-        func.count(r.closed_at),
-        rows.percentile("first_response_s", 50),
-        rows.percentile("first_response_s", 90),
-        rows.percentile("resolution_s", 50),
-        rows.percentile("resolution_s", 90),
-        _count(r.first == SLA_MET),
-        _count(r.first == SLA_BREACHED),
-        _count(r.first == SLA_PENDING),
-        _count(r.resolution == SLA_MET),
-        _count(r.resolution == SLA_BREACHED),
-        _count(r.resolution == SLA_PENDING),
-        func.count(r.csat),
-        _count(r.csat >= SATISFIED),
-    )
-    if groups and team:
-        statement = statement.group_by(func.grouping_sets(tuple_(r.key), tuple_()))
-    elif groups:  # else one row for the team (a count of 0 when nothing was opened)
-        statement = statement.group_by(r.key)
-    return statement.order_by(contacts.desc(), key) if groups else statement
+        func.count(i.first_response_s),
+        func.count(i.closed_at),
+        *query.columns("first_response_s", KPI_PERCENTILES),
+        *query.columns("resolution_s", KPI_PERCENTILES),
+        _count(first == SLA_MET),
+        _count(first == SLA_BREACHED),
+        _count(first == SLA_PENDING),
+        _count(resolution == SLA_MET),
+        _count(resolution == SLA_BREACHED),
+        _count(resolution == SLA_PENDING),
+        func.count(i.csat),
+        _count(i.csat >= SATISFIED),
+    ).where(*query.where)
+    if column is None:  # one row for the team (a count of 0 when nothing was opened)
+        return statement
+    if grouping_sets:
+        statement = statement.group_by(func.grouping_sets(tuple_(column), tuple_()))
+    else:
+        statement = statement.group_by(column)
+    return statement.order_by(contacts.desc(), column)
 
 
-def _seconds(value: Any) -> float | None:
-    return None if value is None else float(value)
+def _team_of(groups: list[KpiGroup], rows: list[Any], query: PercentileQuery) -> KpiGroup:
+    """The team's row on SQLite: every count of the groups added up, the percentiles ranked
+    from all their numbers."""
+    counted = [f.name for f in fields(KpiGroup) if f.type in ("int", int)]
+    totals = {name: sum(getattr(g, name) for g in groups) for name in counted}
+    first = sorted(v for row in rows for v in query.numbers(row[6:8]))
+    resolution = sorted(v for row in rows for v in query.numbers(row[8:10]))
+    (f50, f90), (r50, r90) = pick(first, KPI_PERCENTILES), pick(resolution, KPI_PERCENTILES)
+    return KpiGroup(key="", whole=True, first_response_p50_s=f50, first_response_p90_s=f90,
+                    resolution_p50_s=r50, resolution_p90_s=r90, **totals)  # fmt: skip
 
 
-def _group(row: Any) -> KpiGroup:
+def _group(row: Any, query: PercentileQuery) -> KpiGroup:
     counts = [int(value or 0) for value in row[10:18]]
     whole = bool(row[1])
+    first = query.ranked(row[6:8], KPI_PERCENTILES)
+    resolution = query.ranked(row[8:10], KPI_PERCENTILES)
     return KpiGroup(
         key="" if whole else str(row[0]),
         whole=whole,
@@ -200,10 +193,10 @@ def _group(row: Any) -> KpiGroup:
         contacts=int(row[3]),
         answered=int(row[4]),
         closed=int(row[5]),
-        first_response_p50_s=_seconds(row[6]),
-        first_response_p90_s=_seconds(row[7]),
-        resolution_p50_s=_seconds(row[8]),
-        resolution_p90_s=_seconds(row[9]),
+        first_response_p50_s=first[0],
+        first_response_p90_s=first[1],
+        resolution_p50_s=resolution[0],
+        resolution_p90_s=resolution[1],
         first_met=counts[0],
         first_breached=counts[1],
         first_pending=counts[2],

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, case, func, select
+from sqlalchemy import Table, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ._insight_tables import ServiceCallRollup
 from ._models import AuditRecord
 from .changes import Insert
 from .contact_stats import ContactQueries
-from .percentiles import PercentileRows, report_sorts_in_memory
+from .percentiles import PercentileQuery, report_sorts_in_memory
 from .reads import Reader
 from .sanitize import sanitized_row
 from .writer import Writer
@@ -108,30 +108,36 @@ def histogram_quantile(q: float, bounds: Sequence[float], counts: Sequence[int])
     return bounds[-1]
 
 
-def _commands_statement(dialect: str, since: datetime, until: datetime) -> Select[Any]:
-    """Runs by command and outcome in [since, until), the ones about a customer, and the
-    p50/p90/p95 duration."""
+#: The percentiles /stats commands reports.
+COMMAND_PERCENTILES = (50, 90, 95)
+
+
+async def _command_stats(session: AsyncSession, since: datetime, until: datetime) -> list[Any]:
+    """(command, outcome, runs, about a customer, p50, p90, p95) rows of [since, until), most
+    runs first."""
     audit = AuditRecord
+    query = PercentileQuery(
+        await report_sorts_in_memory(session),
+        where=(audit.at >= since, audit.at < until),
+        values={"duration_ms": audit.duration_ms},
+    )
     about = case((audit.target.is_not(None), 1), else_=0)
-    rows = PercentileRows.of(
-        dialect,
-        [audit.command, audit.outcome, audit.duration_ms, about.label("about")],
-        (audit.at >= since, audit.at < until),
-        (audit.command, audit.outcome),
-        {"duration_ms": audit.duration_ms},
-    )
-    r = rows.c
-    return (
+    statement = (
         select(
-            r.command,
-            r.outcome,
+            audit.command,
+            audit.outcome,
             func.count(),
-            func.sum(r.about),
-            *(rows.percentile("duration_ms", p) for p in (50, 90, 95)),
+            func.sum(about),
+            *query.columns("duration_ms", COMMAND_PERCENTILES),
         )
-        .group_by(r.command, r.outcome)
-        .order_by(func.count().desc(), r.command, r.outcome)
+        .where(*query.where)
+        .group_by(audit.command, audit.outcome)
+        .order_by(func.count().desc(), audit.command, audit.outcome)
     )
+    rows = [list(row) for row in (await session.execute(statement)).all()]
+    for row in rows:
+        row[4:7] = query.ranked(row[4:7], COMMAND_PERCENTILES)
+    return rows
 
 
 class StatsQueries:
@@ -145,11 +151,10 @@ class StatsQueries:
 
     async def commands(self, since: datetime, until: datetime) -> list[CommandStats]:
         """Runs by command and outcome in [since, until), with p50/p90/p95 durations; most
-        runs first. One query."""
+        runs first. One grouped query."""
 
         async def read(session: AsyncSession) -> list[CommandStats]:
-            statement = _commands_statement(await report_sorts_in_memory(session), since, until)
-            rows = (await session.execute(statement)).all()
+            rows = await _command_stats(session, since, until)
             return [
                 CommandStats(
                     command=row[0],
