@@ -20,8 +20,17 @@ def seconds(value: float) -> str:
 # --- commands and arguments ------------------------------------------------------------------
 
 
+#: Answers to a question, typed when no question waits for one.
+_ANSWERS = frozenset({"y", "yes", "n", "no", "ok", "okay", "confirm", "cancel"})
+
+
 def unknown_command(name: str, suggestions: Sequence[str]) -> str:
     """No command has this name."""
+    if name.lower() in _ANSWERS:
+        return (
+            f"Nothing is waiting for a {name[:8]!r} now: the question was answered, cancelled or "
+            "has expired. Type the command again to be asked again, or /help for the list."
+        )
     shown = name if len(name) <= 40 else name[:40] + "…"
     if suggestions:
         options = " or ".join(f"/{s}" for s in suggestions[:3])

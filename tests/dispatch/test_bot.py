@@ -92,6 +92,15 @@ async def test_unknown_command_is_rejected_with_a_suggestion(bot: BotTester) -> 
     assert record.outcome == "rejected" and record.command == "ecko"
 
 
+@pytest.mark.parametrize("typed", ["y", "Yes", "/no", "OK"])
+async def test_an_answer_with_no_question_waiting_says_so(bot: BotTester, typed: str) -> None:
+    reply = await bot.run(typed)
+    assert reply.outcome is Outcome.REJECTED
+    assert "Nothing is waiting for a" in (reply.text or "") and "no command" not in (
+        reply.text or ""
+    )
+
+
 async def test_invalid_argument_gets_usage_and_example_and_the_handler_never_runs(
     bot: BotTester,
 ) -> None:
