@@ -151,6 +151,8 @@ async def test_every_headline_the_issue_names_is_on_the_page_as_stats_counts_it(
         change = row[3].removeprefix("'")  # a cell starting with - is quoted against formulas
         assert item.startswith(f"{row[0]}: {int(row[1]):,} ({change} vs {int(row[2]):,})")
     assert _figure(page, "top-reason") == tables["reasons"][1][0]
+    assert not any(row[0].startswith("resolution/") for row in tables["reasons"][1:])
+    assert "How they ended (not a reason, so not ranked): resolution/solved " in page
     hours = await served.bot.run("/stats hours 30d")
     grid_total = sum(int(row[-1]) for row in tables["contacts"][1:])
     assert (hours.text or "").startswith(f"{grid_total:,} contacts. Busiest hour: ")
