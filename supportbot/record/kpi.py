@@ -139,7 +139,8 @@ def _csat(group: KpiGroup) -> Csat:
 async def kpis_of(store: Store, since: datetime, until: datetime, now: datetime) -> KpiFigures:
     """The KPIs of the interactions opened in [since, until), as they stand at `now` (a
     running clock past due counts as breached): the team's, and SLA % per channel."""
-    found = await store.kpi.summary(since, until, now=now, by="channel")
+    # per channel only the SLA counts are shown: no percentiles to rank there
+    found = await store.kpi.summary(since, until, now=now, by="channel", rank_groups=False)
     all_, channels = found.team, found.groups
     if all_ is None:
         return KpiFigures(0, None, None, None, None, SlaCount(), SlaCount(), {}, Csat(0, 0, 0))

@@ -127,10 +127,13 @@ class KpiStore:
         now: datetime,
         by: GroupBy = None,
         team: bool = True,
+        rank_groups: bool = True,
     ) -> KpiSummary:
         """The KPIs of the interactions opened in [since, until), computed by the database:
         the team's, and one row per channel or agent (`by`). See `kpi_summary`."""
-        return await kpi_summary(self._read, since, until, now=now, by=by, team=team)
+        return await kpi_summary(
+            self._read, since, until, now=now, by=by, team=team, rank_groups=rank_groups
+        )
 
     async def first_tags(self, refs: Sequence[str]) -> dict[str, str]:
         """The first tag still on each interaction of `refs` (what the sample spreads over)."""

@@ -69,10 +69,15 @@ class PercentileQuery:
         """Whether the database ranks them itself (PostgreSQL)."""
         return self.dialect == "postgresql"
 
-    def columns(self, name: str, ps: Sequence[int]) -> list[ColumnElement[Any]]:
+    def columns(
+        self, name: str, ps: Sequence[int], *, ranked: bool = True
+    ) -> list[ColumnElement[Any]]:
         """`len(ps)` columns for the GROUP BY's select: the percentiles (PostgreSQL), or the
-        group's numbers as text and NULLs (SQLite); read them back with `ranked`."""
+        group's numbers as text and NULLs (SQLite); read them back with `ranked`. Without
+        `ranked`, NULLs (the percentiles are not wanted)."""
         value = self.values[name]
+        if not ranked:
+            return [null() for _ in ps]
         if self.in_sql:
             return [func.percentile_disc(p / 100).within_group(value) for p in ps]
         text_of = case((value.is_not(None), func.printf("%!.17g", value)))
@@ -83,8 +88,8 @@ class PercentileQuery:
         return sorted(float(v) for v in cells[0].split(",")) if cells and cells[0] else []
 
     def ranked(self, cells: Sequence[Any], ps: Sequence[int]) -> list[float | None]:
-        """The percentiles `ps` from the cells `columns` gave, in order."""
-        if self.in_sql:
+        """The percentiles `ps` from the cells `columns` gave, in order (None when left out)."""
+        if self.in_sql or all(cell is None for cell in cells):
             return [None if cell is None else float(cell) for cell in cells]
         return pick(self.numbers(cells), ps)
 

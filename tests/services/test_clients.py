@@ -238,7 +238,10 @@ async def test_the_deadline_stops_running_calls_and_keeps_finished_ones(backend:
     assert profile.ok and profile.data["name"] == "Toko Sinar Jaya"
     assert isinstance(billing.error, ServiceTimeout)
     assert billing.error.user_message == "billing did not answer in 0.25 s"
-    assert billing.method == "GET" and billing.path == "/slow" and billing.elapsed_ms >= 250
+    assert billing.method == "GET" and billing.path == "/slow"
+    # it ran until the deadline (the call itself starts a little after the gather's clock,
+    # so its own share is a hair under 0.25 s), not abandoned early and not past it
+    assert 240 <= billing.elapsed_ms < 1000
 
 
 async def test_cancelling_the_caller_cancels_every_request(silent: Silent) -> None:
