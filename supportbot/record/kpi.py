@@ -11,6 +11,7 @@ group, whatever the period's size); this module turns its rows into the figures 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -138,24 +139,32 @@ def _csat(group: KpiGroup) -> Csat:
 
 async def kpis_of(store: Store, since: datetime, until: datetime, now: datetime) -> KpiFigures:
     """The KPIs of the interactions opened in [since, until), as they stand at `now` (a
-    running clock past due counts as breached): the team's, and SLA % per channel."""
-    # per channel only the SLA counts are shown: no percentiles to rank there
-    found = await store.kpi.summary(since, until, now=now, by="channel", rank_groups=False)
-    all_, channels = found.team, found.groups
-    if all_ is None:
-        return KpiFigures(0, None, None, None, None, SlaCount(), SlaCount(), {}, Csat(0, 0, 0))
+    running clock past due counts as breached): the team's, and SLA % per channel. Two
+    queries at once: the counts per channel (the team's are their sum) and the team's ranks."""
+    channels, (first, resolution) = await asyncio.gather(
+        store.kpi.summary(since, until, now=now, by="channel", ranked=False),
+        store.kpi.percentiles(since, until),
+    )
+
+    def total(name: str) -> int:
+        return sum(int(getattr(channel, name)) for channel in channels)
+
     return KpiFigures(
-        contacts=all_.contacts,
-        first_response_p50_s=all_.first_response_p50_s,
-        first_response_p90_s=all_.first_response_p90_s,
-        resolution_p50_s=all_.resolution_p50_s,
-        resolution_p90_s=all_.resolution_p90_s,
-        first_response_sla=_first(all_),
-        resolution_sla=_resolution(all_),
+        contacts=total("contacts"),
+        first_response_p50_s=first[0],
+        first_response_p90_s=first[1],
+        resolution_p50_s=resolution[0],
+        resolution_p90_s=resolution[1],
+        first_response_sla=SlaCount(
+            total("first_met"), total("first_breached"), total("first_pending")
+        ),
+        resolution_sla=SlaCount(
+            total("resolution_met"), total("resolution_breached"), total("resolution_pending")
+        ),
         by_channel={c.key: (_first(c), _resolution(c)) for c in sorted(channels, key=_key)},
-        csat=_csat(all_),
-        answered=all_.answered,
-        closed=all_.closed,
+        csat=Csat(total("rated"), total("satisfied"), total("closed")),
+        answered=total("answered"),
+        closed=total("closed"),
     )
 
 
@@ -229,6 +238,6 @@ async def agents_of(
             first_response_sla=_first(group),
             csat=_csat(group),
         )
-        for group in (await store.kpi.summary(since, until, now=now, by="agent", team=False)).groups
+        for group in await store.kpi.summary(since, until, now=now, by="agent")
     ]
     return sorted(rows, key=lambda row: (-row.contacts, row.agent_name))

@@ -75,7 +75,7 @@ from .errors import StorageUnavailable
 from .health import StorageHealth
 from .incidents import Incident, IncidentEvent, IncidentLink, Incidents
 from .kpi import KpiStore, QaReview, QaSample
-from .kpi_summary import SLA_BREACHED, SLA_MET, SLA_PENDING, KpiGroup, KpiSummary
+from .kpi_summary import SLA_BREACHED, SLA_MET, SLA_PENDING, KpiGroup
 from .leases import LeaseGrant, Leases
 from .notices import Notice, NoticeClaim, NoticeLedger
 from .percentiles import nearest_rank
@@ -143,7 +143,6 @@ __all__ = [
     "QaReviewRow",
     "QaSample",
     "KpiGroup",
-    "KpiSummary",
     "nearest_rank",
     "SLA_BREACHED",
     "SLA_MET",

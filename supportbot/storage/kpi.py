@@ -24,7 +24,7 @@ from ._qa_tables import QaReviewRow, QaSampleRow
 from ._record_rows import Interaction, from_row
 from ._record_tables import InteractionRow, TagRow
 from .changes import insert_statement
-from .kpi_summary import GroupBy, KpiSummary, kpi_summary
+from .kpi_summary import GroupBy, KpiGroup, kpi_percentiles, kpi_summary
 from .reads import Reader
 from .sanitize import clean_text, sanitized_row
 from .writer import Writer
@@ -125,15 +125,18 @@ class KpiStore:
         until: datetime,
         *,
         now: datetime,
-        by: GroupBy = None,
-        team: bool = True,
-        rank_groups: bool = True,
-    ) -> KpiSummary:
-        """The KPIs of the interactions opened in [since, until), computed by the database:
-        the team's, and one row per channel or agent (`by`). See `kpi_summary`."""
-        return await kpi_summary(
-            self._read, since, until, now=now, by=by, team=team, rank_groups=rank_groups
-        )
+        by: GroupBy,
+        ranked: bool = True,
+    ) -> list[KpiGroup]:
+        """The KPIs of the interactions opened in [since, until), computed by the database,
+        one row per channel or agent (`by`). See `kpi_summary`."""
+        return await kpi_summary(self._read, since, until, now=now, by=by, ranked=ranked)
+
+    async def percentiles(
+        self, since: datetime, until: datetime
+    ) -> tuple[list[float | None], list[float | None]]:
+        """The team's first response and resolution p50 and p90 in [since, until)."""
+        return await kpi_percentiles(self._read, since, until)
 
     async def first_tags(self, refs: Sequence[str]) -> dict[str, str]:
         """The first tag still on each interaction of `refs` (what the sample spreads over)."""
