@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import hmac
 import io
+import logging
 import os
 import time
 from collections.abc import AsyncIterator
@@ -49,8 +50,11 @@ __all__ = [
 DASHBOARD_PATH = "/dashboard"
 TOKEN_VARIABLE = "SUPPORTBOT_DASHBOARD_TOKEN"
 COOKIE = "supportbot_dashboard"
-#: The page's numbers are kept this long: reloading or fetching its charts and CSVs reuses them.
+#: The page's numbers are fresh this long: reloading or fetching its charts and CSVs reuses
+#: them. Older, but younger than STALE_S, they are still shown at once while a rebuild runs
+#: in the background (the page says when its numbers are from); older still, the view waits.
 FRESH_S = 30.0
+STALE_S = 300.0
 MIN_TOKEN = 16
 
 
@@ -79,6 +83,7 @@ class DashboardState:
     built: float = 0.0
     charts: dict[str, bytes] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    refreshing: asyncio.Task[None] | None = None
 
     @property
     def session(self) -> str:
@@ -94,14 +99,37 @@ class DashboardState:
         return bool(cookie) and hmac.compare_digest(cookie.encode(), self.session.encode())
 
     async def current(self) -> tuple[datetime, list[Panel]]:
-        """The panels, built again once they are older than FRESH_S."""
+        """The panels: fresh ones at once; ones older than FRESH_S at once too while a
+        rebuild runs in the background; built first when there are none or they are older
+        than STALE_S."""
+        age = time.monotonic() - self.built
+        if self.at is not None and age <= STALE_S:
+            if age > FRESH_S and (self.refreshing is None or self.refreshing.done()):
+                self.refreshing = asyncio.create_task(self._refresh())
+            return self.at, self.panels
         async with self.lock:
-            if self.at is None or time.monotonic() - self.built > FRESH_S:
-                self.at, self.panels = await build_panels(self.insight)
-                self.built = time.monotonic()
-                self.charts = {}
+            if self.at is None or time.monotonic() - self.built > STALE_S:
+                await self._build()
+            assert self.at is not None
             return self.at, self.panels
 
+    async def _build(self) -> None:
+        self.at, self.panels = await build_panels(self.insight)
+        self.built = time.monotonic()
+        self.charts = {}
+
+    async def _refresh(self) -> None:
+        """Rebuild in the background; a failure keeps the numbers shown (and is logged)."""
+        async with self.lock:
+            if time.monotonic() - self.built <= FRESH_S:
+                return  # another view rebuilt them meanwhile
+            try:
+                await self._build()
+            except Exception:
+                log.warning("the dashboard could not refresh its numbers", exc_info=True)
+
+
+log = logging.getLogger("supportbot.web.dashboard")
 
 STATE_KEY = web.AppKey("supportbot_dashboard", DashboardState)
 
@@ -222,7 +250,14 @@ async def _csv(request: web.Request) -> web.StreamResponse:
 def dashboard_app(insight: Insight, token: str) -> web.Application:
     """The dashboard as an aiohttp application, to mount at DASHBOARD_PATH (`add_subapp`)."""
     app = web.Application(client_max_size=16 * 1024)
-    app[STATE_KEY] = DashboardState(insight, token)
+    state = app[STATE_KEY] = DashboardState(insight, token)
+
+    async def stop_refreshing(_: web.Application) -> None:
+        if state.refreshing is not None:
+            state.refreshing.cancel()
+            await asyncio.gather(state.refreshing, return_exceptions=True)
+
+    app.on_cleanup.append(stop_refreshing)
     app.router.add_get("/", _page)
     app.router.add_post("/sign-in", _sign_in)
     app.router.add_get("/chart/{name}.png", _chart)

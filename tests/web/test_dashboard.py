@@ -188,3 +188,21 @@ async def test_with_nothing_recorded_every_panel_says_so() -> None:
     assert _figure(page, "top-reason") == "—" and _figure(page, "csat-week") == "—"
     assert "No QA sample has been drawn yet" in page
     assert _figure(page, "known-issues-active") == "0"
+
+
+async def test_numbers_past_their_freshness_are_shown_at_once_and_rebuilt_behind(
+    served: Served,
+) -> None:
+    from supportbot.web.dashboard import FRESH_S, STALE_S, DashboardState
+
+    state = DashboardState(served.insight, TOKEN)
+    first_at, _ = await state.current()
+    state.built -= FRESH_S + 1  # a view half a minute later
+    shown_at, _ = await state.current()
+    assert shown_at == first_at and state.refreshing is not None  # at once, the old numbers
+    await state.refreshing
+    refreshed = state.at
+    assert refreshed is not None and refreshed > first_at  # rebuilt behind the view
+    state.built -= STALE_S + 1  # nobody looked for five minutes: the view waits for new ones
+    rebuilt_at, _ = await state.current()
+    assert rebuilt_at > refreshed
