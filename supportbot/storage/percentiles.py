@@ -27,7 +27,6 @@ __all__ = [
     "REPORT_WORK_MEM",
     "PercentileQuery",
     "nearest_rank",
-    "pick",
     "report_sorts_in_memory",
 ]
 
@@ -83,17 +82,10 @@ class PercentileQuery:
         text_of = case((value.is_not(None), func.printf("%!.17g", value)))
         return [func.group_concat(text_of), *(null() for _ in ps[1:])]
 
-    def numbers(self, cells: Sequence[Any]) -> list[float]:
-        """The group's numbers, sorted, from the cells `columns` gave (SQLite only)."""
-        return sorted(float(v) for v in cells[0].split(",")) if cells and cells[0] else []
-
     def ranked(self, cells: Sequence[Any], ps: Sequence[int]) -> list[float | None]:
-        """The percentiles `ps` from the cells `columns` gave, in order (None when left out)."""
+        """The percentiles `ps` from the cells `columns` gave, in order (None when left out):
+        as PostgreSQL ranked them, or ranked here from the group's numbers (SQLite)."""
         if self.in_sql or all(cell is None for cell in cells):
             return [None if cell is None else float(cell) for cell in cells]
-        return pick(self.numbers(cells), ps)
-
-
-def pick(ordered: Sequence[float], ps: Sequence[int]) -> list[float | None]:
-    """The nearest-rank percentiles `ps` of numbers already sorted."""
-    return [_ranked(ordered, p) for p in ps]
+        ordered = sorted(float(v) for v in cells[0].split(","))
+        return [_ranked(ordered, p) for p in ps]
