@@ -41,7 +41,14 @@ from . import wording as messages
 from ._background import CLAIM_CONTEXT_KEY
 from ._interactions import Interaction, StoredButton, new_interaction_id
 from ._log_form import tag_option_groups
-from ._modals import api_error, first_input_block, run_submitted, stored_form, view_values
+from ._modals import (
+    api_error,
+    first_input_block,
+    run_submitted,
+    stored_form,
+    view_values,
+    why_slack_refused,
+)
 from ._text import printable, shorten
 
 if TYPE_CHECKING:
@@ -285,9 +292,9 @@ class CardForms:
         try:
             await adapter.client.views_open(trigger_id=str(body.get("trigger_id")), view=view)
         except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
-            error = api_error(exc)
-            log.warning("views.open for the %s form failed: %s", kind, error)
-            return Reply(text=messages.card_form_not_opened(error, adapter.names.rewrite(typed)))
+            log.warning("views.open for the %s form failed: %s", kind, api_error(exc))
+            why = why_slack_refused(exc)
+            return Reply(text=messages.card_form_not_opened(why, adapter.names.rewrite(typed)))
         return None
 
     async def _subject(self, about: str) -> tuple[str, bool] | Reply:

@@ -38,7 +38,14 @@ from . import wording as messages
 from ._background import CLAIM_CONTEXT_KEY
 from ._blocks import render_reply
 from ._interactions import Interaction, new_interaction_id
-from ._modals import api_error, first_input_block, run_submitted, stored_form, view_values
+from ._modals import (
+    api_error,
+    first_input_block,
+    run_submitted,
+    stored_form,
+    view_values,
+    why_slack_refused,
+)
 from ._shortcut import LOG_SHORTCUT, customer_references
 from ._text import printable, shorten, strip_hidden
 
@@ -301,9 +308,9 @@ class ConversationLogger:
         try:
             await adapter.client.views_open(trigger_id=str(body.get("trigger_id")), view=view)
         except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
-            error = api_error(exc)
-            log.warning("views.open for the log form failed: %s", error)
-            failed = Reply(text=messages.slack_form_not_opened("Log this conversation", error))
+            log.warning("views.open for the log form failed: %s", api_error(exc))
+            why = why_slack_refused(exc)
+            failed = Reply(text=messages.slack_form_not_opened("Log this conversation", why))
             await self._tell(channel, user.id, render_reply(failed))
 
     async def _tell(self, channel: str, user_id: str, message: Any) -> None:

@@ -69,6 +69,35 @@ def api_error(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+#: Slack's error codes an agent may meet, in words (the code itself goes to the log).
+_REFUSALS = {
+    "expired_trigger_id": "the click was more than 3 seconds ago",
+    "invalid_trigger_id": "the click was more than 3 seconds ago",
+    "ratelimited": "Slack is slowing the bot down; wait a few seconds",
+    "fatal_error": "Slack had a problem on its side",
+    "internal_error": "Slack had a problem on its side",
+    "service_unavailable": "Slack had a problem on its side",
+    "request_timeout": "Slack did not answer in time",
+    "not_authed": "the bot's Slack token is not valid; tell whoever runs the bot",
+    "invalid_auth": "the bot's Slack token is not valid; tell whoever runs the bot",
+    "token_revoked": "the bot's Slack token is not valid; tell whoever runs the bot",
+    "missing_scope": "the bot lacks a Slack permission; tell whoever runs the bot",
+    "not_in_channel": "the bot is not in this channel",
+    "channel_not_found": "the bot cannot see this channel",
+}
+
+
+def why_slack_refused(exc: BaseException) -> str:
+    """What an agent is told of a failed Slack call: the reason in words, never a raw code
+    (`api_error` gives the code, for the log)."""
+    code = api_error(exc)
+    if code in _REFUSALS:
+        return _REFUSALS[code]
+    if isinstance(exc, TimeoutError | OSError) or code.endswith(("Error", "Timeout")):
+        return "Slack could not be reached"
+    return f"Slack answered {code}"
+
+
 def first_input_block(view: Mapping[str, Any]) -> str | None:
     """The block id of a view's first input (where a form-wide error is shown)."""
     for block in view.get("blocks") or []:

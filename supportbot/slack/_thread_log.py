@@ -27,7 +27,7 @@ from supportbot.core.reply import Reply
 from . import wording as messages
 from ._blocks import render_reply
 from ._log_form import message_link
-from ._modals import api_error
+from ._modals import api_error, why_slack_refused
 from ._shortcut import customer_references
 
 if TYPE_CHECKING:
@@ -49,9 +49,8 @@ async def _thread_references(
             channel=channel, ts=thread_ts, limit=THREAD_MESSAGES
         )
     except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
-        error = api_error(exc)
-        log.warning("could not read the thread %s in %s: %s", thread_ts, channel, error)
-        return Reply(text=messages.slack_thread_unreadable(error))
+        log.warning("could not read the thread %s in %s: %s", thread_ts, channel, api_error(exc))
+        return Reply(text=messages.slack_thread_unreadable(why_slack_refused(exc)))
     found: list[str] = []
     region = adapter.settings.phone_region
     bot = adapter.identity.bot_user_id

@@ -313,7 +313,7 @@ def slack_form_not_yours(requester: str) -> str:
 def slack_form_not_opened(command: str, error: str) -> str:
     """Slack refused to open the form (the trigger expired: it lasts 3 s)."""
     return (
-        f"Slack did not open the form for {command} ({error}). Type the command again, or give "
+        f"Slack did not open the form for {command}: {error}. Type the command again, or give "
         "its arguments on the line, e.g. the example below."
     )
 
@@ -491,4 +491,4 @@ def card_number_saved_meanwhile(number: str, merchant_id: str) -> str:
 
 def card_form_not_opened(error: str, command: str) -> str:
     """Slack would not open a card's form: the command to type instead."""
-    return f"Slack did not open the form ({error}). Type it instead: `{command}`"
+    return f"Slack did not open the form: {error}. Type it instead: `{command}`"

@@ -264,7 +264,8 @@ async def test_when_slack_will_not_open_the_form_the_command_to_type_is_given(
     slack.fail_next("views.open", status=200)  # {"ok": false}: an expired trigger
     _, view, [note] = await open_form(slack, sender, adapter, card, "Add note")
     assert view is None
-    assert "Slack did not open the form" in text_of(note)
+    assert "Slack did not open the form: Slack had a problem on its side" in text_of(note)
+    assert "fatal_error" not in text_of(note)  # Slack's code goes to the log, not to the agent
     assert "/note M-10001 &lt;note&gt;" in text_of(note)  # escaped, as Slack wants
 
 
@@ -319,3 +320,29 @@ async def test_an_unknown_callers_card_in_the_channel_can_save_the_number(
             await click_confirm(slack, signed, adapter, question)
         saved = await store_of(tester).record.alias(UNKNOWN_E164)
         assert saved is not None and saved.merchant_id == "M-10001" and saved.saved_by == AGENT
+
+
+def test_slacks_refusals_reach_the_agent_in_words_never_as_codes() -> None:
+    from slack_sdk.errors import SlackApiError
+    from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+    from supportbot.slack._modals import why_slack_refused
+
+    def refusal(code: str) -> SlackApiError:
+        response = AsyncSlackResponse(
+            client=None,  # type: ignore[arg-type]
+            http_verb="POST",
+            api_url="https://slack.com/api/views.open",
+            req_args={},
+            data={"ok": False, "error": code},
+            headers={},
+            status_code=200,
+        )
+        return SlackApiError(code, response)
+
+    assert (
+        why_slack_refused(refusal("expired_trigger_id")) == "the click was more than 3 seconds ago"
+    )
+    assert "token" in why_slack_refused(refusal("invalid_auth"))
+    assert why_slack_refused(refusal("something_new")) == "Slack answered something_new"
+    assert why_slack_refused(TimeoutError()) == "Slack could not be reached"

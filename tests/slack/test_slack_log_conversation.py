@@ -224,7 +224,7 @@ async def test_a_thread_the_bot_cannot_read_is_answered_not_dropped(
     await mention(slack, sender, adapter, "log", channel="G0PRIVATE")
     assert slack.calls_to("conversations.replies")
     [told] = [c.args for c in slack.calls_to("chat.postMessage") if c.args["channel"] == AGENT]
-    assert "could not read this thread (channel_not_found)" in json.dumps(told)
+    assert "could not read this thread (the bot cannot see this channel)" in json.dumps(told)
     assert await store_of(tester).record.open_interaction_of(AGENT) is None
 
 
