@@ -159,7 +159,9 @@ async def contact_tags(
         for tag, count in current.items()
     ]
     rows.sort(key=lambda row: (-row.count, row.tag))
-    ending = f"{ending_group}/" if ending_group else None
-    endings = [row for row in rows if ending and row.tag.startswith(ending)]
-    reasons = [row for row in rows if not (ending and row.tag.startswith(ending))]
+    reasons: list[TagRank] = []
+    endings: list[TagRank] = []
+    for row in rows:
+        ended = bool(ending_group) and row.tag.startswith(f"{ending_group}/")
+        (endings if ended else reasons).append(row)
     return TagsReport(period, contacts, reasons, endings)

@@ -155,6 +155,8 @@ class Insight:
         self.registry = registry
         self.config = stats_settings(settings)
         self.kpi_config = kpi_settings(settings)
+        #: The tag group that says how a contact ended (`[record] reason_group`), not why.
+        self.ending_group = record_settings(settings).reason_group
         self._now = now
 
     def now(self) -> datetime:
@@ -185,8 +187,7 @@ class Insight:
     async def tags(self, period: Period) -> TagsReport:
         """Tags of the period's contacts, ranked, with the change against the period before
         (the reason group's, how contacts ended, apart)."""
-        ending_group = record_settings(self.settings).reason_group
-        return await contact_tags(self.store, self.config, period, self.now(), ending_group)
+        return await contact_tags(self.store, self.config, period, self.now(), self.ending_group)
 
     async def kpis(
         self, period: Period, *, window: tuple[datetime, datetime] | None = None
