@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from supportbot.storage import Store, create_store, sync_url, upgrade
+from tests import schema_replay
 from tests.loopback import Silent, silent_server
 
 POSTGRES_ENV = "SUPPORTBOT_TEST_POSTGRES_URL"
@@ -34,6 +35,20 @@ START_FIRST = ("tests/test_quality.py",)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Start the longest whole-tree checks first; every other test keeps its place."""
     items.sort(key=lambda item: not item.nodeid.startswith(START_FIRST))
+
+
+schema_replay.install()
+
+
+@pytest.fixture(autouse=True)
+def _migrations(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Empty databases get their schema replayed (`tests.schema_replay`), except in tests
+    marked `real_migrations`, where Alembic runs every migration."""
+    if request.node.get_closest_marker("real_migrations") is None:
+        yield
+        return
+    with schema_replay.disabled():
+        yield
 
 
 def _in_ci() -> bool:

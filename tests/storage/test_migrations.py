@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -21,6 +26,11 @@ from supportbot.storage import (
     upgrade,
 )
 from supportbot.storage._migrate import MIGRATIONS, quick_head_revision
+from tests import schema_replay
+from tests.conftest import POSTGRES_ENV, _postgres_schema_url
+
+#: These tests are about Alembic's migrations: none of them gets the replayed schema.
+pytestmark = pytest.mark.real_migrations
 
 
 def test_upgrade_creates_the_schema_and_twice_is_a_no_op(database_url: str) -> None:
@@ -76,6 +86,56 @@ def test_sqlite_is_set_up_for_several_processes(tmp_path: Path) -> None:
             assert pragma("PRAGMA busy_timeout").scalar() == 5000
     finally:
         engine.dispose()
+
+
+def _schema(url: str) -> dict[str, object]:
+    """Every table's columns, indexes, keys and constraints, as the database describes them."""
+    engine = make_sync_engine(url)
+    try:
+        inspector = inspect(engine)
+        return {
+            table: (
+                [(c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)],
+                sorted(str(sorted(i.items())) for i in inspector.get_indexes(table)),
+                sorted(str(sorted(u.items())) for u in inspector.get_unique_constraints(table)),
+                sorted(str(sorted(f.items())) for f in inspector.get_foreign_keys(table)),
+                inspector.get_pk_constraint(table)["constrained_columns"],
+            )
+            for table in inspector.get_table_names()
+        }
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def another_database(database_url: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """More empty databases of `database_url`'s kind: SQLite files, or PostgreSQL schemas."""
+    with ExitStack() as stack:
+
+        def make() -> str:
+            if database_url.startswith("sqlite"):
+                return f"sqlite:///{tmp_path / uuid.uuid4().hex / 'bot.db'}"
+            schema = contextmanager(_postgres_schema_url)(os.environ[POSTGRES_ENV])
+            return stack.enter_context(schema)
+
+        yield make
+
+
+def test_the_suites_replayed_schema_is_the_migrated_one(
+    database_url: str, another_database: Callable[[], str]
+) -> None:
+    """tests/schema_replay.py gives other tests' empty databases the statements the migrations
+    ran: the result must be the same schema, at the same revision."""
+    upgrade(database_url)  # Alembic, all the way (this module is marked real_migrations)
+    migrated = _schema(database_url)
+    recorded, replayed = another_database(), another_database()
+    with schema_replay.isolated() as replay:
+        upgrade(recorded)
+        upgrade(replayed)
+        upgrade(replayed)  # at head: nothing to do, nothing replayed
+    assert replay.replays == 1 and len(replay.recorded) == 1
+    assert _schema(recorded) == _schema(replayed) == migrated
+    assert current_revision(replayed) == head_revision()
 
 
 # --- the start without Alembic -----------------------------------------------------------
