@@ -124,6 +124,10 @@ async def log(
     return reply
 
 
+#: The CSAT scale the close offers, in pick order: picking 4 records a 4.
+RATINGS = ((1, "bad"), (2, "poor"), (3, "okay"), (4, "good"), (5, "great"))
+
+
 @command(
     "done",
     help="Close your open interaction, with its last tags and a note",
@@ -148,7 +152,12 @@ async def done(
     minutes = record.minutes_open(closed)
     return Reply(
         text=f"Closed {closed.ref} ({closed.channel}, {closed.merchant_id or 'unknown contact'})"
-        f" after {minutes} min, {closed.outcome}.",
+        f" after {minutes} min, {closed.outcome}. The customer's rating, if they gave one:"
+        f" pick it, or later /csat {closed.ref} <1-5>.",
+        choices=[
+            Choice(label=f"{score} {word}", command=f"/csat {closed.ref} {score}")
+            for score, word in RATINGS
+        ],
         footer=f"/timeline {closed.merchant_id}" if closed.merchant_id else None,
     )
 

@@ -58,6 +58,10 @@ ACTION_ESCALATE = "supportbot.escalate"
 WARNING_MARK = "⚠️"
 #: Pick-lists this long or shorter get one row and button per entry; longer ones a select menu.
 CHOICE_ROWS = 8
+#: A pick-list this short, of labels this short and no descriptions (a 1-5 rating), is one row
+#: of buttons that carry the labels themselves.
+CHOICE_BUTTONS = 5
+CHOICE_BUTTON_LABEL = 24
 #: Entries of the select menu at most; the rest are counted in "… and N more".
 CHOICE_OPTIONS = 25
 # Caps for the essential parts, small enough that all of them together always fit.
@@ -226,6 +230,14 @@ def _choice_pieces(choices: list[Choice], interactive: Interactive) -> list[Piec
     if not choices:
         return []
     iid = interactive.interaction_id
+    if len(choices) <= CHOICE_BUTTONS and all(
+        not c.description and len(c.label) <= CHOICE_BUTTON_LABEL for c in choices
+    ):
+        elements = [
+            _button(choice.label, f"{ACTION_CHOICE}.{index}", button_value(iid, index))
+            for index, choice in enumerate(choices)
+        ]
+        return [fixed_piece({"type": "actions", "elements": elements}, essential=True)]
     if len(choices) <= CHOICE_ROWS:
         return [
             fixed_piece(

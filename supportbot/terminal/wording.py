@@ -14,10 +14,10 @@ def banner(count: int, user: str) -> str:
 
 
 def pick_hint(count: int) -> str:
-    """Under a pick-list: how to open an entry."""
+    """Under a pick-list: how to pick an entry (a merchant, the next page, a rating)."""
     if count == 1:
-        return "Type 1 to open it."
-    return f"Type a number, 1 to {count}, to open one." if count > 2 else "Type 1 or 2 to open one."
+        return "Type 1 to pick it."
+    return f"Type a number, 1 to {count}, to pick one." if count > 2 else "Type 1 or 2 to pick one."
 
 
 def no_such_pick(typed: str, count: int) -> str:

@@ -17,7 +17,7 @@ def test_a_slip_on_the_pick_list_says_what_to_type_and_keeps_the_list(tmp_path: 
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Type 1 or 2 to open one." in out
+    assert "Type 1 or 2 to pick one." in out
     assert "supportbot> 3\nThere is no 3 in the list: type 1 or 2" in out
     assert "supportbot> 1\nToko Roti Manis · M-10006" in out
     assert "supportbot> 2\nWarung Makan Bu Rini · M-10007" in out  # the list outlived the pick

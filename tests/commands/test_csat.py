@@ -67,6 +67,21 @@ async def test_a_rating_is_stored_once_and_a_second_is_refused(csat_bot: BotTest
     assert stored is not None and (stored.csat, stored.csat_by) == (5, ANI.id)
 
 
+async def test_the_close_offers_the_five_ratings_and_a_pick_records_it(
+    csat_bot: BotTester,
+) -> None:
+    logged = await csat_bot.run("/log M-10001")
+    ref = (logged.text or "").split()[1]
+    closed = await csat_bot.run("/done")
+    assert [c.label for c in closed.choices] == ["1 bad", "2 poor", "3 okay", "4 good", "5 great"]
+    assert [c.command for c in closed.choices] == [f"/csat {ref} {n}" for n in range(1, 6)]
+    assert f"/csat {ref} <1-5>" in (closed.text or "")  # what to type when it comes later
+    picked = await csat_bot.run(closed.choices[3].command)
+    assert picked.outcome is Outcome.OK
+    stored = await csat_bot.bot.store.record.interaction(ref)  # type: ignore[union-attr]
+    assert stored is not None and stored.csat == 4
+
+
 async def test_a_low_rating_tells_the_leads_and_a_good_one_does_not(
     csat_bot: BotTester, leads: LeadsRecorder
 ) -> None:

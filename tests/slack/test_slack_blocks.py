@@ -141,6 +141,21 @@ def test_choices_become_pick_buttons_whose_values_are_ids() -> None:
     assert "/merchant" not in str(accessories)
 
 
+def test_a_few_short_picks_without_descriptions_are_one_row_of_labelled_buttons() -> None:
+    ratings = [Choice(label=f"{n} stars", command=f"/csat I-7K3QX2 {n}") for n in range(1, 6)]
+    message = render_reply(Reply(text="Closed.", choices=ratings), Interactive("Zx81abc"))
+    assert_valid(message)
+    [row] = [b for b in message.blocks if b["type"] == "actions"]
+    assert [e["text"]["text"] for e in row["elements"]] == [f"{n} stars" for n in range(1, 6)]
+    assert [e["action_id"] for e in row["elements"]] == [f"{ACTION_CHOICE}.{n}" for n in range(5)]
+    assert "/csat" not in str(row)
+    # One description, or a sixth pick, and each gets its own line and Pick button again.
+    described = [*ratings[:4], Choice(label="5", command="/csat I-7K3QX2 5", description="great")]
+    for choices in (described, [*ratings, Choice(label="6", command="/x")]):
+        blocks = render_reply(Reply(choices=choices), Interactive("Zx81abc")).blocks
+        assert sum("accessory" in b for b in blocks) == len(choices)
+
+
 def test_a_long_pick_list_becomes_a_menu_and_says_how_many_are_left_out() -> None:
     choices = [Choice(label=f"Toko {n} (M-{n})", command=f"/merchant M-{n}") for n in range(60)]
     message = render_reply(Reply(choices=choices), Interactive("id1"))

@@ -72,6 +72,22 @@ async def test_picking_a_merchant_replaces_the_list_with_its_card(
     assert note["replace_original"] is False and "already used" in text_of(note)
 
 
+async def test_the_customers_rating_is_one_click_on_the_close(
+    slack: FakeSlack, sender: SlackSender, adapter: SlackAdapter, tester: BotTester
+) -> None:
+    logged = await ask(slack, sender, adapter, "/log", "M-10001")
+    ref = re.search(r"I-[0-9A-Z]{6}", text_of(logged)).group(0)  # type: ignore[union-attr]
+    closed = await ask(slack, sender, adapter, "/done", "")
+    four = button(closed, "supportbot.choice.3")
+    assert four["text"]["text"] == "4 good" and ref not in four["value"]  # an id, not the command
+    _, [rated] = await click(slack, sender, adapter, four)
+    assert f"rated {ref} 4/5" in text_of(rated)
+    store = tester.bot.store
+    assert store is not None
+    stored = await store.record.interaction(ref)
+    assert stored is not None and stored.csat == 4
+
+
 async def test_someone_else_gets_a_polite_refusal_and_nothing_runs(
     slack: FakeSlack, sender: SlackSender, adapter: SlackAdapter, tester: BotTester
 ) -> None:
