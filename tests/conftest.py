@@ -68,7 +68,22 @@ def _postgres_schema_url(base: str) -> Iterator[str]:
         url = sync_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
         yield url.render_as_string(hide_password=False)
         with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            if not schema_replay.recycle(connection, schema):  # kept for the next test, or:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    finally:
+        admin.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the PostgreSQL schemas `tests.schema_replay` kept for tests that never came."""
+    base, pooled = os.environ.get(POSTGRES_ENV), schema_replay.pooled()
+    if not base or not pooled:
+        return
+    admin = create_engine(sync_url(base), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with admin.connect() as connection:
+            for schema in pooled:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     finally:
         admin.dispose()
 

@@ -88,21 +88,28 @@ def test_sqlite_is_set_up_for_several_processes(tmp_path: Path) -> None:
         engine.dispose()
 
 
-def _schema(url: str) -> dict[str, object]:
-    """Every table's columns, indexes, keys and constraints, as the database describes them."""
+_POSTGRES_SCHEMA = (
+    "SELECT table_name, column_name, data_type, is_nullable, column_default"
+    " FROM information_schema.columns WHERE table_schema = current_schema()",
+    "SELECT tablename, indexname, replace(indexdef, current_schema() || '.', '')"
+    " FROM pg_indexes WHERE schemaname = current_schema()",
+    "SELECT c.relname, con.conname, pg_get_constraintdef(con.oid) FROM pg_constraint con"
+    " JOIN pg_class c ON c.oid = con.conrelid"
+    " WHERE c.relnamespace = current_schema()::regnamespace",
+)
+
+
+def _schema(url: str) -> list[object]:
+    """Every table's columns, indexes, keys and constraints, as the catalog describes them
+    (the schema's own name left out)."""
     engine = make_sync_engine(url)
     try:
-        inspector = inspect(engine)
-        return {
-            table: (
-                [(c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)],
-                sorted(str(sorted(i.items())) for i in inspector.get_indexes(table)),
-                sorted(str(sorted(u.items())) for u in inspector.get_unique_constraints(table)),
-                sorted(str(sorted(f.items())) for f in inspector.get_foreign_keys(table)),
-                inspector.get_pk_constraint(table)["constrained_columns"],
-            )
-            for table in inspector.get_table_names()
-        }
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                queries: tuple[str, ...] = ("SELECT type, name, tbl_name, sql FROM sqlite_master",)
+            else:
+                queries = _POSTGRES_SCHEMA
+            return [sorted(map(tuple, connection.exec_driver_sql(q).all())) for q in queries]
     finally:
         engine.dispose()
 
@@ -136,6 +143,54 @@ def test_the_suites_replayed_schema_is_the_migrated_one(
     assert replay.replays == 1 and len(replay.recorded) == 1
     assert _schema(recorded) == _schema(replayed) == migrated
     assert current_revision(replayed) == head_revision()
+
+
+AUDIT_ROW = (
+    "INSERT INTO audit_records (request_id, at, user_id, user_name, adapter, command,"
+    " arguments, outcome, duration_ms) VALUES ('{}', now(), 'u', 'u', 'cli', 'help', '', 'ok', 1)"
+)
+
+
+def test_a_recycled_postgresql_schema_comes_back_empty_and_as_migrated(
+    database_url: str, another_database: Callable[[], str]
+) -> None:
+    """A PostgreSQL test schema still as migrated is emptied and renamed into the next empty
+    one (tests/schema_replay.py): nothing of the first test's rows, ids from 1 again."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("only PostgreSQL schemas are recycled")
+    upgrade(database_url)
+    migrated = _schema(database_url)
+    with schema_replay.isolated() as replay:
+        first = another_database()
+        upgrade(first)  # recorded
+        engine = make_sync_engine(first)
+        try:
+            with engine.begin() as connection:
+                schema = str(connection.exec_driver_sql("SELECT current_schema()").scalar())
+                connection.exec_driver_sql(AUDIT_ROW.format("r1"))
+        finally:
+            engine.dispose()
+        admin = make_sync_engine(database_url).execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                assert schema_replay.recycle(connection, schema)
+                assert not schema_replay.recycle(connection, schema)  # gone: nothing to keep
+        finally:
+            admin.dispose()
+        assert [len(schemas) for schemas in replay.pooled.values()] == [1]
+        second = another_database()
+        upgrade(second)  # takes the pooled schema's place
+        assert not any(replay.pooled.values()) and replay.replays == 1
+        assert _schema(second) == migrated and current_revision(second) == head_revision()
+        engine = make_sync_engine(second)
+        try:
+            with engine.begin() as connection:
+                rows = connection.exec_driver_sql("SELECT count(*) FROM audit_records").scalar()
+                new_id = connection.exec_driver_sql(AUDIT_ROW.format("r2") + " RETURNING id")
+                new_id = new_id.scalar()
+        finally:
+            engine.dispose()
+        assert (rows, new_id) == (0, 1)
 
 
 # --- the start without Alembic -----------------------------------------------------------
