@@ -80,7 +80,7 @@ async def count_audit_rows(url: str) -> int:
 async def main(args: argparse.Namespace) -> int:
     logging.disable(logging.CRITICAL)  # the log would measure the terminal, not the bot
     levels = [int(level) for level in args.levels.split(",")]
-    names = [name.strip() for name in args.commands.split(",")]
+    names = args.commands
     with tempfile.TemporaryDirectory(prefix="supportbot-bench-") as folder, SampleProcess() as sp:
         url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
         await asyncio.to_thread(upgrade, url)
@@ -122,11 +122,26 @@ async def main(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _commands(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in COMMANDS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: name help or merchant, or both as help,merchant"
+        )
+    return names
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each run")
     parser.add_argument("--levels", default="1,10,50,200", help="concurrency levels")
-    parser.add_argument("--commands", default="help,merchant", help="help, merchant or both")
+    parser.add_argument(
+        "--commands",
+        default="help,merchant",
+        type=_commands,
+        help="help, merchant, or help,merchant (the default)",
+    )
     parser.add_argument("--database-url", help="e.g. the PostgreSQL of .ci/postgres.sh")
     return parser.parse_args()
 

@@ -14,7 +14,7 @@ tables take whatever the audit trail takes (NUL, overlong names and channels).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,7 +26,7 @@ from ._action_tables import ActionRun, Escalation, PendingActionRow
 from .changes import Insert, Update, insert_statement
 from .pruning import Pruner
 from .reads import Reader
-from .sanitize import clean_text, sanitized_row, stored_as
+from .sanitize import clean_text, field_values, sanitized_row, stored_as
 from .writer import Writer
 
 __all__ = [
@@ -192,7 +192,7 @@ class ActionLedger:
                 await connection.execute(expired)
 
             self._writer.housekeep(purge)
-        row = sanitized_row(PENDING, asdict(pending), keys=_PENDING_KEYS)
+        row = sanitized_row(PENDING, field_values(pending), keys=_PENDING_KEYS)
 
         async def add(connection: AsyncConnection) -> None:
             await connection.execute(insert_statement(PENDING), row)
@@ -306,7 +306,7 @@ class ActionLedger:
         is committed when this returns; StorageUnavailable means nothing was claimed (or a
         claim whose commit could not be confirmed: its lease then runs out, as for a crash).
         """
-        values = sanitized_row(RUNS, asdict(intent), keys=_RUN_KEYS)
+        values = sanitized_row(RUNS, field_values(intent), keys=_RUN_KEYS)
         intent = replace(intent, **{name: values[name] for name in _TEXT_FIELDS})
         key = values["idempotency_key"]
         retry = (
@@ -448,7 +448,7 @@ class ActionLedger:
 
     async def record_escalation(self, entry: EscalationEntry) -> None:
         """Keep the escalation; returns once it is durable (committed, or spooled)."""
-        row = sanitized_row(ESCALATIONS, asdict(entry), keys=("request_id",))
+        row = sanitized_row(ESCALATIONS, field_values(entry), keys=("request_id",))
         await self._writer.write(Insert(ESCALATIONS, row, ESCALATION_KEY, unique=False))
 
     async def escalations(self, request_id: str) -> list[EscalationEntry]:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ._models import AuditRecord
 from .changes import Insert
 from .reads import Reader
-from .sanitize import clean_text, sanitized_row, stored_as
+from .sanitize import clean_text, field_values, sanitized_row, stored_as
 from .writer import Writer
 
 __all__ = ["AuditEntry", "AuditLog"]
@@ -56,13 +56,7 @@ class AuditEntry:
 def _row(entry: AuditEntry) -> dict[str, Any]:
     if entry.at.tzinfo is None:
         raise ValueError("AuditEntry.at must be timezone-aware, e.g. datetime.now(UTC)")
-    # Not `asdict`: it deep-copies every value (a third of a /help's audit cost), and
-    # `sanitized_row` builds new containers for the JSON columns anyway.
-    values = {name: getattr(entry, name) for name in _FIELDS}
-    return sanitized_row(AUDIT, values, keys=AUDIT_KEY)
-
-
-_FIELDS = tuple(f.name for f in fields(AuditEntry))
+    return sanitized_row(AUDIT, field_values(entry), keys=AUDIT_KEY)
 
 
 class AuditLog:

@@ -12,7 +12,7 @@ per sampled interaction) are conditional writes run as jobs of the one write pat
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +26,7 @@ from ._record_tables import InteractionRow, TagRow
 from .changes import insert_statement
 from .kpi_summary import GroupBy, KpiGroup, kpi_percentiles, kpi_summary
 from .reads import Reader
-from .sanitize import clean_text, sanitized_row
+from .sanitize import clean_text, field_values, sanitized_row
 from .writer import Writer
 
 __all__ = ["KpiStore", "QaReview", "QaSample"]
@@ -183,9 +183,9 @@ class KpiStore:
     async def save_sample(self, sample: QaSample, reviews: Sequence[QaReview]) -> bool:
         """Store the week's sample and its reviews in one transaction; False (nothing stored)
         when the week was drawn already."""
-        head = sanitized_row(SAMPLES, asdict(sample), keys=("week",))
+        head = sanitized_row(SAMPLES, field_values(sample), keys=("week",))
         rows = [
-            sanitized_row(REVIEWS, {k: v for k, v in asdict(r).items() if k != "id"})
+            sanitized_row(REVIEWS, {k: v for k, v in field_values(r).items() if k != "id"})
             for r in reviews
         ]
 

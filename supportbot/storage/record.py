@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -46,7 +45,7 @@ from ._record_rows import (
 from ._record_tables import AliasRow, CustomTagRow, EventRow, InteractionRow, NoteRow, TagRow
 from .changes import Insert, Update, insert_statement
 from .reads import Reader
-from .sanitize import clean_text, sanitized_row, stored_as
+from .sanitize import clean_text, field_values, sanitized_row, stored_as
 from .writer import Writer
 
 __all__ = ["CardRecord", "RecordStore", "timeline_statement"]
@@ -65,7 +64,7 @@ def _insert(table: Table, values: dict[str, Any], key: str) -> Insert:
 
 
 def _event_row(event: TimelineEvent) -> dict[str, Any]:
-    values = asdict(event)
+    values = field_values(event)
     values.pop("id")
     return values
 
@@ -117,7 +116,7 @@ class RecordStore:
 
     async def open_interaction(self, interaction: Interaction, *events: TimelineEvent) -> None:
         """Store a new interaction and its timeline events; durable on return (or spooled)."""
-        await self._write(_insert(INTERACTIONS, asdict(interaction), "ref"), events=events)
+        await self._write(_insert(INTERACTIONS, field_values(interaction), "ref"), events=events)
 
     async def update_interaction(self, ref: str, *events: TimelineEvent, **values: Any) -> None:
         """Set `values` (closed_at, outcome, mood, first_reply_at, duration_s, merchant_id...)
@@ -186,7 +185,7 @@ class RecordStore:
 
     async def add_note(self, note: Note, *events: TimelineEvent) -> None:
         """Store a note (append-only) and its timeline events."""
-        await self._write(_insert(NOTES, asdict(note), "ref"), events=events)
+        await self._write(_insert(NOTES, field_values(note), "ref"), events=events)
 
     async def note(self, ref: str) -> Note | None:
         """Note `ref`, or None."""
@@ -219,7 +218,7 @@ class RecordStore:
 
     async def add_tag(self, mark: TagMark, *events: TimelineEvent) -> None:
         """Put a tag on (the caller checked it is not on already)."""
-        await self._write(_insert(TAGS, asdict(mark), "key"), events=events)
+        await self._write(_insert(TAGS, field_values(mark), "key"), events=events)
 
     async def remove_tag(
         self, mark: TagMark, *, by: str, at: datetime, events: Sequence[TimelineEvent] = ()
@@ -353,7 +352,7 @@ class RecordStore:
         True when saved, False when it was already saved for this merchant (nothing changed).
         Raises AliasConflict naming the owner when another merchant has it; StorageUnavailable
         when the database cannot decide (nothing saved)."""
-        row = sanitized_row(ALIASES, asdict(alias), keys=("phone",))
+        row = sanitized_row(ALIASES, field_values(alias), keys=("phone",))
         event_rows = [sanitized_row(EVENTS, _event_row(e), keys=("event_key",)) for e in events]
 
         async def first_save(connection: AsyncConnection) -> Alias | None:
@@ -412,10 +411,10 @@ class RecordStore:
         batches = [
             (
                 INTERACTIONS,
-                [sanitized_row(INTERACTIONS, asdict(i), keys=("ref",)) for i in interactions],
+                [sanitized_row(INTERACTIONS, field_values(i), keys=("ref",)) for i in interactions],
             ),
-            (TAGS, [sanitized_row(TAGS, asdict(t), keys=("key",)) for t in tags]),
-            (NOTES, [sanitized_row(NOTES, asdict(n), keys=("ref",)) for n in notes]),
+            (TAGS, [sanitized_row(TAGS, field_values(t), keys=("key",)) for t in tags]),
+            (NOTES, [sanitized_row(NOTES, field_values(n), keys=("ref",)) for n in notes]),
             (EVENTS, [sanitized_row(EVENTS, _event_row(e), keys=("event_key",)) for e in events]),
         ]
 
