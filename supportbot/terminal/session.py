@@ -136,10 +136,12 @@ class TerminalSession:
 
     def pick(self, text: str) -> str | None:
         """The command a typed number picks from the last pick-list; None when `text` is not a
-        number or there is no list. A number not on the list raises LookupError."""
+        number. A number not on the list, or with no list shown yet, raises LookupError."""
         stripped = text.strip()
-        if not (stripped.isdigit() and self._last_choices):
+        if not stripped.isdigit():
             return None
+        if not self._last_choices:  # a number, and no list to pick from: say so
+            raise LookupError(messages.nothing_to_pick(stripped))
         index = int(stripped) - 1
         if not 0 <= index < len(self._last_choices):
             raise LookupError(messages.no_such_pick(stripped, len(self._last_choices)))

@@ -26,6 +26,14 @@ def no_such_pick(typed: str, count: int) -> str:
     return f"There is no {typed} in the list: type {choices} (the list above still holds)."
 
 
+def nothing_to_pick(typed: str) -> str:
+    """A bare number typed before any pick-list was shown."""
+    return (
+        f"There is no list to pick {typed} from: a number picks from the list a command just "
+        "showed. Type a command, e.g. /merchant 0812-3456-7890, or /help."
+    )
+
+
 def looking_up(command: str, services: Sequence[str], answered: Sequence[str]) -> str:
     """The line shown while a command waits for services; answered ones are ticked."""
     shown = ", ".join(f"{name} ✓" if name in answered else name for name in services)

@@ -24,6 +24,14 @@ def test_a_slip_on_the_pick_list_says_what_to_type_and_keeps_the_list(tmp_path: 
     assert "There is no command" not in out
 
 
+def test_a_number_before_any_list_says_there_is_nothing_to_pick(tmp_path: Path) -> None:
+    result = supportbot("shell", "--demo", tmp_path=tmp_path, stdin="4\n/done\n4\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("There is no list to pick 4 from") == 2  # /done had nothing to close
+    assert "There is no command /4" not in out
+
+
 def test_piped_input_reads_as_a_transcript_and_ends_without_a_prompt(tmp_path: Path) -> None:
     result = supportbot("shell", "--demo", tmp_path=tmp_path, stdin="/help\n")
     assert result.returncode == 0, result.stderr
