@@ -164,12 +164,15 @@ class BotTester:
         user: User = DEFAULT_USER,
         with_store: bool = True,
         outlets: Outlets | None = None,
+        service_policy: Mapping[str, Any] | None = None,
     ) -> AsyncIterator[BotTester]:
         """A bot against freshly started sample services and a throwaway SQLite database.
 
         `commands`: command functions and/or plugin folders (default: ./commands). `outlets`:
         an adapter's escalation sink and notifiers (see `open_bot`). The sample services keep the
-        default policy but are retried without backoff (`HARNESS_BACKOFF_S`).
+        default policy but are retried without backoff (`HARNESS_BACKOFF_S`); `service_policy`
+        sets `[services.*]` keys for all of them, e.g. `{"timeout_s": 0.5}` to test slow
+        services without waiting out the default 3 s per attempt.
         """
         from .sample import run_sample_services
 
@@ -177,10 +180,13 @@ class BotTester:
             base = settings or _throwaway_settings(stack)
             async with run_sample_services(latency_ms=latency_ms) as sample:
                 services = {
-                    name: ServiceSettings(
-                        base_url=url,
-                        retry_backoff_s=HARNESS_BACKOFF_S,
-                        retry_backoff_max_s=HARNESS_BACKOFF_S,
+                    name: ServiceSettings.model_validate(
+                        {
+                            "base_url": url,
+                            "retry_backoff_s": HARNESS_BACKOFF_S,
+                            "retry_backoff_max_s": HARNESS_BACKOFF_S,
+                            **(service_policy or {}),
+                        }
                     )
                     for name, url in sample.urls.items()
                 }

@@ -17,9 +17,13 @@ from .conftest import SIGNING_SECRET, bot_settings, slack_bot
 async def slow_sender(
     slack: FakeSlack, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[SlackSender]:
-    timeout_s = getattr(request, "param", 10.0)
+    timeout_s = getattr(request, "param", 3.0)
     settings = bot_settings(tmp_path, command_timeout_s=timeout_s)
-    async with slack_bot(slack, settings, latency_ms=10_000) as (_, adapter):
+    # Services ten seconds slow; each attempt gives up after 0.6 s, so a lookup by id tries
+    # several times within its 3 s deadline (the default 3 s per attempt would make every
+    # test here wait 9 s for the same sentences).
+    slow = {"latency_ms": 10_000, "service_policy": {"timeout_s": 0.6, "connect_timeout_s": 0.6}}
+    async with slack_bot(slack, settings, **slow) as (_, adapter):
         async with serve_http(adapter, host="127.0.0.1", port=0) as url:
             async with SlackSender(url, SlackSigner(SIGNING_SECRET)) as sender:
                 yield sender
