@@ -5,8 +5,10 @@ every example it shows runs through the parser as it stands."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 
 import pytest
+import pytest_asyncio
 
 from supportbot import User
 from supportbot.core.errors import UsageError
@@ -31,14 +33,21 @@ def _help_pages() -> list[tuple[str, str]]:
     return [(spec.name, reader.name) for spec in registry for reader in READERS]
 
 
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def help_bot() -> AsyncIterator[BotTester]:
+    """One demo bot for every page: reading help changes nothing."""
+    async with BotTester.demo(commands=[COMMANDS]) as bot:
+        yield bot
+
+
+@pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize(("name", "reader"), _help_pages())
 async def test_every_help_page_reads_as_sentences_without_placeholders(
-    name: str, reader: str
+    help_bot: BotTester, name: str, reader: str
 ) -> None:
     user = next(r for r in READERS if r.name == reader)
-    async with BotTester.demo(commands=[COMMANDS], user=user) as bot:
-        reply = await bot.run(f"/help {name}")
-        spec = bot.bot.registry.get(name)
+    reply = await help_bot.run(f"/help {name}", user=user)
+    spec = help_bot.bot.registry.get(name)
     assert spec is not None and reply.outcome.value == "ok", reply.text
     page = render_text(reply)
     assert not PLACEHOLDERS.search(page), page
@@ -52,7 +61,7 @@ async def test_every_help_page_reads_as_sentences_without_placeholders(
                 assert paragraph.rstrip().endswith(SENTENCE_END), paragraph
         for field in section.fields:
             if field.label == "Example":
-                parsed = subcommand(bot.bot.registry, parse_command(field.value))
+                parsed = subcommand(help_bot.bot.registry, parse_command(field.value))
                 assert parsed.name in (spec.name, *spec.aliases)
                 try:
                     bind(parsed.name, spec.params, parsed)

@@ -4,9 +4,7 @@ On SQLite and PostgreSQL, against the real sample services."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
@@ -14,32 +12,12 @@ import pytest_asyncio
 from supportbot import Outcome, load_settings
 from supportbot.storage import upgrade
 from supportbot.testing import BotTester
-from tests.conftest import POSTGRES_ENV, _in_ci, _postgres_schema_url
 
 from .conftest import ANI, COMMANDS
 
 #: One bot per database for the whole module: 252 inputs, each against the state the
 #: inputs before it left (a bot per input spent ~60 s of the suite building bots).
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
-def module_database(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """`database_url` for a module: a new SQLite file, or a new PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'supportbot.db'}"
-        return
-    base = os.environ.get(POSTGRES_ENV)
-    if not base:
-        if _in_ci():
-            pytest.fail(f"CI is set but {POSTGRES_ENV} is not: run `. .ci/postgres.sh` first")
-        pytest.skip(f"{POSTGRES_ENV} is not set (`. .ci/postgres.sh` starts a server)")
-    with contextmanager(_postgres_schema_url)(base) as url:
-        yield url
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

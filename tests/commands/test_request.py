@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from sqlalchemy import func, select, update
 
 from supportbot import Outcome, User, load_settings
@@ -33,6 +34,22 @@ async def bot(database_url: str, tmp_path: Path) -> AsyncIterator[BotTester]:
         database_url=database_url,
         roles={"lead": {"members": ["login:lina", "login:dewi"]}},
     ).with_table("knowledge", {"notify_rate_per_s": 1000})
+    async with BotTester.demo(commands=[COMMANDS], settings=settings, user=AGENT) as tester:
+        yield tester
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def shared_bot(
+    module_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[BotTester]:
+    """`bot`, one for the module: for inputs that must all be refused and record nothing."""
+    upgrade(module_database)
+    settings = load_settings(
+        None,
+        data_dir=str(tmp_path_factory.mktemp("requests")),
+        database_url=module_database,
+        roles={"lead": {"members": ["login:lina", "login:dewi"]}},
+    )
     async with BotTester.demo(commands=[COMMANDS], settings=settings, user=AGENT) as tester:
         yield tester
 
@@ -167,6 +184,7 @@ def _ask(merchant: str, run_id: str):  # type: ignore[no-untyped-def]
 # --- hostile, wrong, empty, huge, unicode ---------------------------------------------------
 
 
+@pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize(
     ("text", "words"),
     [
@@ -191,14 +209,14 @@ def _ask(merchant: str, run_id: str):  # type: ignore[no-untyped-def]
     ],
 )
 async def test_wrong_or_hostile_input_says_what_to_do(
-    bot: BotTester, text: str, words: str
+    shared_bot: BotTester, text: str, words: str
 ) -> None:
-    reply = await bot.run(text)
+    reply = await shared_bot.run(text)
     assert reply.outcome in (Outcome.REJECTED, Outcome.NOT_FOUND), reply.text
     assert words in (reply.text or ""), reply.text
-    store = bot.bot.store
+    store = shared_bot.bot.store
     assert store is not None
-    assert await store.requests.ranked() == []  # nothing recorded
+    assert await store.requests.ranked() == []  # nothing recorded, by this input or earlier ones
 
 
 async def test_unicode_and_markup_are_kept_as_text_and_phones_masked(bot: BotTester) -> None:
