@@ -151,13 +151,14 @@ AUDIT_ROW = (
 )
 
 
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
 def test_a_recycled_postgresql_schema_comes_back_empty_and_as_migrated(
     database_url: str, another_database: Callable[[], str]
 ) -> None:
     """A PostgreSQL test schema still as migrated is emptied and renamed into the next empty
     one (tests/schema_replay.py): nothing of the first test's rows, ids from 1 again."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("only PostgreSQL schemas are recycled")
     upgrade(database_url)
     migrated = _schema(database_url)
     with schema_replay.isolated() as replay:
