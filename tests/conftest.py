@@ -88,11 +88,15 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: a new SQLite file, or a new schema on the test PostgreSQL server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'data' / 'supportbot.db'}"
+#: The two databases every storage test runs on.
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def empty_database(kind: str, folder: Path) -> Iterator[str]:
+    """An empty database of `kind`: a new SQLite file in `folder` (not yet created), or a new
+    schema on the test PostgreSQL server (skipped without one, a failure under CI)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'supportbot.db'}"
         return
     base = os.environ.get(POSTGRES_ENV)
     if not base:
@@ -100,6 +104,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
             pytest.fail(f"CI is set but {POSTGRES_ENV} is not: run `. .ci/postgres.sh` first")
         pytest.skip(f"{POSTGRES_ENV} is not set (`. .ci/postgres.sh` starts a server)")
     yield from _postgres_schema_url(base)
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a new SQLite file, or a new schema on the test PostgreSQL server."""
+    yield from empty_database(request.param, tmp_path / "data")
 
 
 @pytest.fixture

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 from supportbot import User, load_settings
 from supportbot.storage import upgrade
 from supportbot.testing import BotTester
-from tests.conftest import POSTGRES_ENV, _in_ci, _postgres_schema_url
+from tests.conftest import DATABASES, empty_database
 
 COMMANDS = Path(__file__).resolve().parents[2] / "commands"
 #: People of the record tests: an agent, a lead (in these tests' roles), another agent.
@@ -28,18 +27,27 @@ async def bot() -> AsyncIterator[BotTester]:
         yield tester
 
 
+@asynccontextmanager
+async def demo_on(
+    database_url: str, data_dir: Path, *, leads: Sequence[str] = ("lina",)
+) -> AsyncIterator[BotTester]:
+    """The demo bot on `database_url` (migrated here), run as ani; `leads` are leads."""
+    upgrade(database_url)
+    settings = load_settings(
+        None,
+        data_dir=str(data_dir),
+        database_url=database_url,
+        roles={"lead": {"members": list(leads)}},
+    )
+    async with BotTester.demo(commands=[COMMANDS], settings=settings, user=ANI) as tester:
+        yield tester
+
+
 @pytest.fixture
 async def record_bot(database_url: str, tmp_path: Path) -> AsyncIterator[BotTester]:
     """The demo bot on a database of the test's own (SQLite and PostgreSQL), run as ani;
     lina is a lead."""
-    upgrade(database_url)
-    settings = load_settings(
-        None,
-        data_dir=str(tmp_path),
-        database_url=database_url,
-        roles={"lead": {"members": ["lina"]}},
-    )
-    async with BotTester.demo(commands=[COMMANDS], settings=settings, user=ANI) as tester:
+    async with demo_on(database_url, tmp_path) as tester:
         yield tester
 
 
@@ -48,21 +56,10 @@ def record_items(reply: Any) -> list[str]:
     return [item for s in reply.sections if s.source == "record" for item in s.items]
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=DATABASES)
 def module_database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """`database_url` for a whole module (a module-scoped bot that many read-only or
     refused inputs share): a new SQLite file, or a new PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'supportbot.db'}"
-        return
-    base = os.environ.get(POSTGRES_ENV)
-    if not base:
-        if _in_ci():
-            pytest.fail(f"CI is set but {POSTGRES_ENV} is not: run `. .ci/postgres.sh` first")
-        pytest.skip(f"{POSTGRES_ENV} is not set (`. .ci/postgres.sh` starts a server)")
-    with contextmanager(_postgres_schema_url)(base) as url:
-        yield url
+    yield from empty_database(request.param, tmp_path_factory.mktemp("module-db"))

@@ -9,11 +9,10 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from supportbot import Outcome, load_settings
-from supportbot.storage import upgrade
+from supportbot import Outcome
 from supportbot.testing import BotTester
 
-from .conftest import ANI, COMMANDS
+from .conftest import demo_on
 
 #: One bot per database for the whole module: 252 inputs, each against the state the
 #: inputs before it left (a bot per input spent ~60 s of the suite building bots).
@@ -25,14 +24,7 @@ async def record_bot(
     module_database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[BotTester]:
     """The demo bot on the module's database, run as ani; lina is a lead."""
-    upgrade(module_database)
-    settings = load_settings(
-        None,
-        data_dir=str(tmp_path_factory.mktemp("hostile-data")),
-        database_url=module_database,
-        roles={"lead": {"members": ["lina"]}},
-    )
-    async with BotTester.demo(commands=[COMMANDS], settings=settings, user=ANI) as tester:
+    async with demo_on(module_database, tmp_path_factory.mktemp("hostile-data")) as tester:
         yield tester
 
 

@@ -17,6 +17,8 @@ from supportbot import Outcome, User, load_settings
 from supportbot.storage import ActionRun, FeatureAskRow, RequestNoticeRow, upgrade
 from supportbot.testing import BotTester
 
+from .conftest import demo_on
+
 COMMANDS = Path(__file__).resolve().parents[2] / "commands"
 AGENT = User(id="terminal:ani", name="ani")
 LINA = User(id="terminal:lina", name="lina")  # a lead
@@ -43,14 +45,8 @@ async def shared_bot(
     module_database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[BotTester]:
     """`bot`, one for the module: for inputs that must all be refused and record nothing."""
-    upgrade(module_database)
-    settings = load_settings(
-        None,
-        data_dir=str(tmp_path_factory.mktemp("requests")),
-        database_url=module_database,
-        roles={"lead": {"members": ["login:lina", "login:dewi"]}},
-    )
-    async with BotTester.demo(commands=[COMMANDS], settings=settings, user=AGENT) as tester:
+    folder = tmp_path_factory.mktemp("requests")
+    async with demo_on(module_database, folder, leads=("login:lina", "login:dewi")) as tester:
         yield tester
 
 
