@@ -7,13 +7,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from supportbot import Outcome, load_settings
 from supportbot.dispatch.bot import Outlets
 from supportbot.storage import upgrade
 from supportbot.testing import BotTester
 
-from .conftest import ANI, BUDI, COMMANDS, LINA
+from .conftest import ANI, BUDI, COMMANDS, LINA, demo_on
 
 
 class LeadsRecorder:
@@ -117,6 +118,16 @@ async def test_an_unknown_interaction_is_named(csat_bot: BotTester) -> None:
     assert reply.outcome is Outcome.REJECTED and "no interaction I-ZZZZZZ" in (reply.text or "")
 
 
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def refusing_bot(
+    module_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[BotTester]:
+    """One bot for the module's inputs that are all refused (nothing they do stays)."""
+    async with demo_on(module_database, tmp_path_factory.mktemp("csat")) as tester:
+        yield tester
+
+
+@pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize(
     ("text", "named"),
     [
@@ -133,8 +144,10 @@ async def test_an_unknown_interaction_is_named(csat_bot: BotTester) -> None:
         ("/csat 😀 5", "'😀' is not an interaction id"),
     ],
 )
-async def test_bad_input_names_what_was_typed(csat_bot: BotTester, text: str, named: str) -> None:
-    reply = await csat_bot.run(text)
+async def test_bad_input_names_what_was_typed(
+    refusing_bot: BotTester, text: str, named: str
+) -> None:
+    reply = await refusing_bot.run(text)
     assert reply.outcome is Outcome.REJECTED
     assert named in (reply.text or "")
     assert "Traceback" not in (reply.text or "")
