@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
 from supportbot import User, load_settings
 from supportbot.storage import upgrade
@@ -63,3 +64,14 @@ def module_database(
     """`database_url` for a whole module (a module-scoped bot that many read-only or
     refused inputs share): a new SQLite file, or a new PostgreSQL schema."""
     yield from empty_database(request.param, tmp_path_factory.mktemp("module-db"))
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def module_bot(
+    module_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[BotTester]:
+    """`record_bot`, one for a whole module: for tests of inputs that are refused or change
+    nothing the next one depends on (hostile input, help pages). Such tests are marked
+    `@pytest.mark.asyncio(loop_scope="module")`, the bot's loop."""
+    async with demo_on(module_database, tmp_path_factory.mktemp("module-data")) as tester:
+        yield tester

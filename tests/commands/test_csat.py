@@ -7,14 +7,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from supportbot import Outcome, load_settings
 from supportbot.dispatch.bot import Outlets
 from supportbot.storage import upgrade
 from supportbot.testing import BotTester
 
-from .conftest import ANI, BUDI, COMMANDS, LINA, demo_on
+from .conftest import ANI, BUDI, COMMANDS, LINA
 
 
 class LeadsRecorder:
@@ -118,15 +117,6 @@ async def test_an_unknown_interaction_is_named(csat_bot: BotTester) -> None:
     assert reply.outcome is Outcome.REJECTED and "no interaction I-ZZZZZZ" in (reply.text or "")
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def refusing_bot(
-    module_database: str, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[BotTester]:
-    """One bot for the module's inputs that are all refused (nothing they do stays)."""
-    async with demo_on(module_database, tmp_path_factory.mktemp("csat")) as tester:
-        yield tester
-
-
 @pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize(
     ("text", "named"),
@@ -144,10 +134,8 @@ async def refusing_bot(
         ("/csat 😀 5", "'😀' is not an interaction id"),
     ],
 )
-async def test_bad_input_names_what_was_typed(
-    refusing_bot: BotTester, text: str, named: str
-) -> None:
-    reply = await refusing_bot.run(text)
+async def test_bad_input_names_what_was_typed(module_bot: BotTester, text: str, named: str) -> None:
+    reply = await module_bot.run(text)
     assert reply.outcome is Outcome.REJECTED
     assert named in (reply.text or "")
     assert "Traceback" not in (reply.text or "")

@@ -4,28 +4,14 @@ On SQLite and PostgreSQL, against the real sample services."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 
 from supportbot import Outcome
 from supportbot.testing import BotTester
 
-from .conftest import demo_on
-
 #: One bot per database for the whole module: 252 inputs, each against the state the
 #: inputs before it left (a bot per input spent ~60 s of the suite building bots).
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def record_bot(
-    module_database: str, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[BotTester]:
-    """The demo bot on the module's database, run as ani; lina is a lead."""
-    async with demo_on(module_database, tmp_path_factory.mktemp("hostile-data")) as tester:
-        yield tester
 
 
 HOSTILE = [
@@ -62,10 +48,10 @@ HOSTILE = [
     ],
 )
 async def test_hostile_input_is_answered_never_crashes(
-    record_bot: BotTester, template: str, text: str
+    module_bot: BotTester, template: str, text: str
 ) -> None:
-    reply = await record_bot.run(template.format(text), confirm=True)
+    reply = await module_bot.run(template.format(text), confirm=True)
     assert reply.outcome is not Outcome.ERROR, (template, text, reply.text)
     assert "Traceback" not in (reply.text or "")
     # Whatever it was, the tables are all still there and the bot still answers.
-    assert (await record_bot.run("/timeline M-10001")).outcome is Outcome.OK
+    assert (await module_bot.run("/timeline M-10001")).outcome is Outcome.OK

@@ -10,14 +10,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import func, select, update
 
 from supportbot import Outcome, User, load_settings
 from supportbot.storage import ActionRun, FeatureAskRow, RequestNoticeRow, upgrade
 from supportbot.testing import BotTester
-
-from .conftest import demo_on
 
 COMMANDS = Path(__file__).resolve().parents[2] / "commands"
 AGENT = User(id="terminal:ani", name="ani")
@@ -37,16 +34,6 @@ async def bot(database_url: str, tmp_path: Path) -> AsyncIterator[BotTester]:
         roles={"lead": {"members": ["login:lina", "login:dewi"]}},
     ).with_table("knowledge", {"notify_rate_per_s": 1000})
     async with BotTester.demo(commands=[COMMANDS], settings=settings, user=AGENT) as tester:
-        yield tester
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def shared_bot(
-    module_database: str, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[BotTester]:
-    """`bot`, one for the module: for inputs that must all be refused and record nothing."""
-    folder = tmp_path_factory.mktemp("requests")
-    async with demo_on(module_database, folder, leads=("login:lina", "login:dewi")) as tester:
         yield tester
 
 
@@ -205,12 +192,12 @@ def _ask(merchant: str, run_id: str):  # type: ignore[no-untyped-def]
     ],
 )
 async def test_wrong_or_hostile_input_says_what_to_do(
-    shared_bot: BotTester, text: str, words: str
+    module_bot: BotTester, text: str, words: str
 ) -> None:
-    reply = await shared_bot.run(text)
+    reply = await module_bot.run(text)
     assert reply.outcome in (Outcome.REJECTED, Outcome.NOT_FOUND), reply.text
     assert words in (reply.text or ""), reply.text
-    store = shared_bot.bot.store
+    store = module_bot.bot.store
     assert store is not None
     assert await store.requests.ranked() == []  # nothing recorded, by this input or earlier ones
 
