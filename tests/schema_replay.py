@@ -9,9 +9,9 @@ cursor, in the same locked transaction `upgrade()` opened. The schema is the one
 make, statement for statement; only Alembic's own work is skipped.
 
 On PostgreSQL the DDL itself is the cost (about 90 ms a schema, on the server), so a test's
-schema that is still exactly as migrated is not dropped at the end: its tables are emptied
-(TRUNCATE ... RESTART IDENTITY, so ids start at 1 again) and it waits in a pool; the next empty
-schema to be migrated takes its place by a rename, inside `upgrade()`'s locked transaction.
+schema that is still exactly as migrated is not dropped at the end: its rows are deleted and
+its sequences set back (ids start at 1 again), and it waits in a pool; the next empty schema to
+be migrated takes its place by a rename, inside `upgrade()`'s locked transaction.
 
 Anything else goes to Alembic unchanged: a database that is not empty, a target other than
 head, offline SQL, and every test marked `real_migrations` (tests/storage/test_migrations.py).
@@ -98,7 +98,7 @@ def upgrade(config: Any, revision: str, sql: bool = False, tag: str | None = Non
 
     if not _state.enabled or sql or revision != "head" or connection is None:
         run()
-    elif not _empty(connection):
+    elif not _empty(connection):  # migrating from a revision: Alembic's job
         run()
     elif connection.dialect.name == "postgresql" and _state.pooled.get(_server(connection)):
         current = connection.exec_driver_sql("SELECT current_schema()").scalar()
@@ -159,7 +159,8 @@ def recycle(connection: Connection, schema: str) -> bool:
         connection.exec_driver_sql("SET lock_timeout = '2s'")  # a session still holding a lock
         connection.exec_driver_sql(";".join(["BEGIN", *empty, *restart, "COMMIT"]))
         connection.exec_driver_sql(f'ALTER SCHEMA "{schema}" RENAME TO "{pooled}"')
-    except DBAPIError:
+    except DBAPIError:  # e.g. the lock timeout: undo what ran, so the caller can drop it
+        connection.exec_driver_sql("ROLLBACK")
         return False
     _state.pooled.setdefault(_server(connection), []).append(pooled)
     return True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import uuid
@@ -27,7 +26,7 @@ from supportbot.storage import (
 )
 from supportbot.storage._migrate import MIGRATIONS, quick_head_revision
 from tests import schema_replay
-from tests.conftest import POSTGRES_ENV, _postgres_schema_url
+from tests.conftest import empty_database
 
 #: These tests are about Alembic's migrations: none of them gets the replayed schema.
 pytestmark = pytest.mark.real_migrations
@@ -117,13 +116,12 @@ def _schema(url: str) -> list[object]:
 @pytest.fixture
 def another_database(database_url: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
     """More empty databases of `database_url`'s kind: SQLite files, or PostgreSQL schemas."""
+    kind = database_url.split(":", 1)[0]
     with ExitStack() as stack:
 
         def make() -> str:
-            if database_url.startswith("sqlite"):
-                return f"sqlite:///{tmp_path / uuid.uuid4().hex / 'bot.db'}"
-            schema = contextmanager(_postgres_schema_url)(os.environ[POSTGRES_ENV])
-            return stack.enter_context(schema)
+            made = contextmanager(empty_database)(kind, tmp_path / uuid.uuid4().hex)
+            return stack.enter_context(made)
 
         yield make
 
