@@ -22,7 +22,6 @@ folder is imported once per test session and again only when one of its files ch
 
 from __future__ import annotations
 
-import functools
 import inspect
 import json
 import tempfile
@@ -35,8 +34,8 @@ from typing import Any
 import httpx
 
 from .core.message import Message, User
-from .core.plugins import find_command_folder, is_plugin_file, load_plugins
-from .core.registry import CommandRegistry, CommandSpec, spec_of
+from .core.plugins import find_command_folder, load_plugins
+from .core.registry import CommandRegistry, spec_of
 from .core.reply import Reply
 from .core.settings import ServiceSettings, Settings, load_settings
 from .dispatch.bot import Bot, Outlets, open_bot
@@ -95,27 +94,10 @@ def _registry(commands: Iterable[Any] | None, settings: Settings) -> CommandRegi
         else:
             folders.append(find_command_folder(Path(item)))
     for folder in folders:
-        for spec in _folder_commands(*_folder_state(folder)):
+        # Files imported before are not run again unless they changed (see load_plugins).
+        for spec in load_plugins([folder], entry_points=False).registry:
             registry.add(spec)
     return registry
-
-
-def _folder_state(folder: Path) -> tuple[Path, tuple[tuple[str, int, int], ...]]:
-    """The folder, and each of its plugin files with its modification time and size: what
-    decides whether commands imported earlier are still the folder's commands."""
-    resolved = folder.resolve()
-    files = sorted(resolved.glob("*.py")) if resolved.is_dir() else []
-    stats = [(path, path.stat()) for path in files if is_plugin_file(path)]
-    return resolved, tuple((str(path), st.st_mtime_ns, st.st_size) for path, st in stats)
-
-
-@functools.lru_cache(maxsize=64)
-def _folder_commands(
-    folder: Path, files: tuple[tuple[str, int, int], ...]
-) -> tuple[CommandSpec, ...]:
-    # Keyed by the files' state (see `_folder_state`): an added, edited or removed file loads
-    # the folder again, as a restarted bot would.
-    return tuple(load_plugins([folder], entry_points=False).registry)
 
 
 class BotTester:

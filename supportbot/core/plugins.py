@@ -65,9 +65,20 @@ def _failure(source: str, exc: BaseException) -> PluginFailure:
     return PluginFailure(source, line, f"{type(exc).__name__}: {exc}")
 
 
+#: Plugin files already imported, by resolved path: (their bytes' digest, the module). Every
+#: bot (and every test) loads the same folders; running the 23 bundled files again took 43 ms
+#: per `open_bot`. A file whose bytes changed is imported again, as before.
+_IMPORTED: dict[str, tuple[str, ModuleType]] = {}
+
+
 def _import_file(path: Path) -> ModuleType:
+    resolved = str(path.resolve())
+    content = hashlib.sha1(path.read_bytes()).hexdigest()
+    known = _IMPORTED.get(resolved)
+    if known is not None and known[0] == content:
+        return known[1]
     # A unique module name per file, so two folders may both hold a `merchant.py`.
-    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
+    digest = hashlib.sha1(resolved.encode()).hexdigest()[:10]
     module_name = f"supportbot_plugins.{path.stem}_{digest}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
@@ -78,7 +89,9 @@ def _import_file(path: Path) -> ModuleType:
         spec.loader.exec_module(module)
     except BaseException:
         sys.modules.pop(module_name, None)
+        _IMPORTED.pop(resolved, None)
         raise
+    _IMPORTED[resolved] = (content, module)
     return module
 
 

@@ -18,7 +18,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, cast
 
 import phonenumbers
 from pydantic import (
@@ -204,6 +204,9 @@ class Settings(BaseSettings):
     # Not a field: the tables of adapters ([slack], ...), as written; see SettingsTable.
     _tables: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
     _deprecations: tuple[str, ...] = PrivateAttr(default=())
+    # Tables already validated, by (name, model): commands read theirs on every run, and the
+    # models are frozen. A copy with another table starts without them (`with_table`).
+    _validated: dict[tuple[str, type[BaseModel]], BaseModel] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -232,6 +235,7 @@ class Settings(BaseSettings):
         """A copy of these settings whose table `name` has `values` over what it had."""
         changed = self.model_copy()
         changed._tables = {**self._tables, name: {**self.table(name), **copy.deepcopy(values)}}
+        changed._validated = {}
         return changed
 
     @property
@@ -334,12 +338,19 @@ class SettingsTable(Generic[M]):
     renamed: Mapping[str, str] = field(default_factory=dict)
 
     def read(self, settings: Settings) -> M:
-        """This table of `settings`, validated; ConfigError naming the key and value when wrong."""
+        """This table of `settings`, validated; ConfigError naming the key and value when wrong.
+        A frozen model is validated once per settings object, and the same one comes back."""
+        known = settings._validated.get((self.name, self.model))
+        if known is not None:
+            return cast(M, known)
         try:
-            return self.model.model_validate(settings.table(self.name))
+            table = self.model.model_validate(settings.table(self.name))
         except ValidationError as exc:
             found = problems(exc, (self.name,), lambda loc: ("settings", dotted(loc)), self.model)
             raise ConfigError(invalid_configuration(found)) from None
+        if self.model.model_config.get("frozen"):
+            settings._validated[(self.name, self.model)] = table
+        return table
 
 
 #: The support record's own table, `[knowledge]` (snippets, known issues, notices): declared

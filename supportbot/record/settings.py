@@ -17,7 +17,9 @@ and in the environment `SUPPORTBOT_RECORD__<KEY>`. The webhook's shared secret i
 
 from __future__ import annotations
 
+import copy
 import re
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -142,9 +144,21 @@ class RecordSettings(BaseModel):
 
 def record_settings(settings: Settings) -> RecordSettings:
     """The `[record]` table of `settings` (`Settings.record`), validated: ConfigError naming
-    the key and the value when wrong. The bot checks it once at start (`open_bot`)."""
+    the key and the value when wrong. The bot checks it once at start (`open_bot`).
+
+    Every command that touches the record reads it: the last table validated is kept, and
+    given back while `settings.record` is equal to what it was read from."""
+    global _last
+    source = settings.record
+    if _last is not None and _last[0] == source:
+        return _last[1]
     try:
-        return RecordSettings.model_validate(settings.record)
+        validated = RecordSettings.model_validate(source)
     except ValidationError as exc:
         found = problems(exc, ("record",), lambda loc: ("settings", dotted(loc)))
         raise ConfigError(invalid_configuration(found)) from None
+    _last = (copy.deepcopy(source), validated)
+    return validated
+
+
+_last: tuple[Any, RecordSettings] | None = None

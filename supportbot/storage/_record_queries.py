@@ -70,6 +70,22 @@ _NOTES_OF_MERCHANT = (
     .limit(bindparam("limit"))
 )
 
+_TAG_COUNT = func.count().label("n")
+_TOP_TAGS = (
+    select(TagRow.tag, _TAG_COUNT)
+    .where(TagRow.merchant_id == bindparam("merchant"))
+    .group_by(TagRow.tag)
+    .order_by(_TAG_COUNT.desc(), TagRow.tag)
+    .limit(bindparam("limit"))
+)
+_TOP_TAGS_BUT_GROUP = (
+    select(TagRow.tag, _TAG_COUNT)
+    .where(TagRow.merchant_id == bindparam("merchant"), TagRow.tag.not_like(bindparam("hidden")))
+    .group_by(TagRow.tag)
+    .order_by(_TAG_COUNT.desc(), TagRow.tag)
+    .limit(bindparam("limit"))
+)
+
 
 def _merchant(merchant_id: str) -> str:
     return stored_as(InteractionRow.merchant_id, merchant_id)
@@ -109,17 +125,20 @@ def notes_query(
 def top_tags_query(
     merchant_id: str, *, since: datetime | None, limit: int, hide_group: str | None
 ) -> Query[list[tuple[str, int]]]:
-    count = func.count().label("n")
-    statement = select(TagRow.tag, count).where(
-        TagRow.merchant_id == stored_as(TagRow.merchant_id, merchant_id)
-    )
-    if since is not None:
-        statement = statement.where(TagRow.added_at >= since)
-    if hide_group:
-        statement = statement.where(TagRow.tag.not_like(f"{hide_group}/%"))
-    statement = statement.group_by(TagRow.tag).order_by(count.desc(), TagRow.tag).limit(limit)
+    params: dict[str, Any] = {"merchant": stored_as(TagRow.merchant_id, merchant_id)}
+    if since is None:  # the card's: built once
+        statement = _TOP_TAGS_BUT_GROUP if hide_group else _TOP_TAGS
+        params.update(limit=limit, hidden=f"{hide_group}/%")
+    else:
+        count = func.count().label("n")
+        statement = select(TagRow.tag, count).where(
+            TagRow.merchant_id == params["merchant"], TagRow.added_at >= since
+        )
+        if hide_group:
+            statement = statement.where(TagRow.tag.not_like(f"{hide_group}/%"))
+        statement = statement.group_by(TagRow.tag).order_by(count.desc(), TagRow.tag).limit(limit)
 
     def read(session: Session) -> list[tuple[str, int]]:
-        return [(str(tag), int(n)) for tag, n in session.execute(statement).all()]
+        return [(str(tag), int(n)) for tag, n in session.execute(statement, params).all()]
 
     return read

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, Table, delete, or_, select
+from sqlalchemy import Select, Table, bindparam, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Session
@@ -105,6 +105,14 @@ def timeline_statement(
     return statement.order_by(EventRow.at.desc(), EventRow.id.desc()).limit(limit + 1)
 
 
+_OPEN_OF_AGENT = (
+    select(InteractionRow)
+    .where(InteractionRow.agent_id == bindparam("agent"), InteractionRow.closed_at.is_(None))
+    .order_by(InteractionRow.opened_at.desc())
+    .limit(1)
+)
+
+
 class RecordStore:
     """Writes and reads the support record. Reached as `store.record`."""
 
@@ -140,17 +148,9 @@ class RecordStore:
         return await self._one(Interaction, statement)
 
     async def open_interaction_of(self, agent_id: str) -> Interaction | None:
-        """The agent's newest interaction still open, or None."""
-        statement = (
-            select(InteractionRow)
-            .where(
-                InteractionRow.agent_id == stored_as(InteractionRow.agent_id, agent_id),
-                InteractionRow.closed_at.is_(None),
-            )
-            .order_by(InteractionRow.opened_at.desc())
-            .limit(1)
-        )
-        return await self._one(Interaction, statement)
+        """The agent's newest interaction still open, or None (after every lookup: built once)."""
+        agent = stored_as(InteractionRow.agent_id, agent_id)
+        return await self._one(Interaction, _OPEN_OF_AGENT, agent=agent)
 
     async def open_interactions_of_merchant(self, merchant_id: str) -> list[Interaction]:
         """Every interaction of the merchant still open, newest first."""
@@ -474,9 +474,9 @@ class RecordStore:
 
     # --- reading -----------------------------------------------------------------------------
 
-    async def _one(self, cls: type[R], statement: Select[Any]) -> R | None:
+    async def _one(self, cls: type[R], statement: Select[Any], **params: Any) -> R | None:
         def read(session: Session) -> R | None:
-            row = session.scalar(statement)
+            row = session.scalar(statement, params)
             return from_row(cls, row) if row is not None else None
 
         return await self._read.sync(read)

@@ -38,6 +38,36 @@ def test_every_command_in_a_folder_is_registered(tmp_path: Path) -> None:
     assert report.failures == []
 
 
+COUNTED = """
+import builtins
+from supportbot import Context, command
+
+builtins.supportbot_test_imports = getattr(builtins, "supportbot_test_imports", 0) + 1
+
+@command("counted", help="Says how often this file ran")
+async def counted(ctx: Context) -> str:
+    return "VERSION"
+"""
+
+
+def test_a_file_is_run_once_until_its_bytes_change(tmp_path: Path) -> None:
+    import builtins
+
+    builtins.supportbot_test_imports = 0  # type: ignore[attr-defined]
+    path = plugin(tmp_path, "counted.py", COUNTED.replace("VERSION", "one"))
+    first = load_plugins([tmp_path], entry_points=False).registry
+    again = load_plugins([tmp_path], entry_points=False).registry
+    assert builtins.supportbot_test_imports == 1  # type: ignore[attr-defined]
+    assert first.get("counted") is again.get("counted")
+    stat = path.stat()
+    path.write_text(textwrap.dedent(COUNTED.replace("VERSION", "two")), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same time and size: new bytes
+    edited = load_plugins([tmp_path], entry_points=False).registry
+    assert builtins.supportbot_test_imports == 2  # type: ignore[attr-defined]
+    assert edited.get("counted") is not first.get("counted")
+    del builtins.supportbot_test_imports  # type: ignore[attr-defined]
+
+
 def test_private_files_are_not_plugins(tmp_path: Path) -> None:
     plugin(tmp_path, "_shared.py", PING)
     assert len(load_plugins([tmp_path], entry_points=False).registry) == 0
