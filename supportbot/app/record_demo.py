@@ -56,11 +56,12 @@ async def seed_demo_record(bot: Bot) -> bool:
         return False
     merchants = sorted(sample_data().merchants)
     clock = SlaClock.of(kpi_settings(bot.settings))
-    history = sample_history(merchants, end=today(), clock=clock)
-    seeded = await seed_history(bot.store, history)
+    seeded = await seed_history(
+        bot.store, lambda: sample_history(merchants, end=today(), clock=clock)
+    )
     if seeded:
-        log.info("seeded %d sample interactions", len(history.interactions))
-    return seeded
+        log.info("seeded %d sample interactions", seeded)
+    return seeded > 0
 
 
 async def fake_phone_system(

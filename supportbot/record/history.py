@@ -14,6 +14,7 @@ calls, some email; most contacts solved in minutes, a few followed up or escalat
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -228,15 +229,18 @@ def _one_contact(
     event("closed", closed, f"{channel} {ref} closed after {minutes:.0f} min")
 
 
-async def seed_history(store: Store, history: SampleHistory) -> bool:
+async def seed_history(store: Store, history: SampleHistory | Callable[[], SampleHistory]) -> int:
     """Write `history` through the write path, unless the record has interactions already
-    (a demo restarted on the same database). True when it was written."""
+    (a demo restarted on the same database); the interactions written. Given a function, it
+    is called only when the record is empty: drawing a month takes longer than the check."""
     if await store.record.interactions(limit=1):
-        return False
+        return 0
+    if callable(history):
+        history = history()
     await store.record.import_rows(
         history.interactions, history.tags, history.notes, history.events
     )
-    return True
+    return len(history.interactions)
 
 
 def today(now: datetime | None = None) -> datetime:

@@ -13,7 +13,7 @@ from supportbot.record.export import (
     export_timeline,
     render,
 )
-from supportbot.record.history import sample_history, seed_history
+from supportbot.record.history import SampleHistory, sample_history, seed_history
 from supportbot.storage import Interaction, Store
 
 END = datetime(2026, 12, 2, tzinfo=UTC)
@@ -21,8 +21,13 @@ END = datetime(2026, 12, 2, tzinfo=UTC)
 
 async def test_the_csv_has_one_row_per_interaction(store: Store) -> None:
     history = sample_history(["M-10001", "M-10002", "M-10003"], end=END, days=10)
-    assert await seed_history(store, history)
-    assert not await seed_history(store, history)  # once only
+    assert await seed_history(store, history) == len(history.interactions)
+    assert await seed_history(store, history) == 0  # once only
+
+    def drawn_again() -> SampleHistory:
+        raise AssertionError("a month is drawn only for an empty record")
+
+    assert await seed_history(store, drawn_again) == 0
     rows = await export_interactions(store, since=END - timedelta(days=30))
     text = render(rows, INTERACTION_COLUMNS, "csv")
     read = list(csv.DictReader(io.StringIO(text)))
