@@ -19,6 +19,7 @@ from supportbot.slack import SLACK_ENTRIES
 
 from .env import Adapters, Env, registered_adapters
 from .lazy_group import LazyGroup
+from .startup_gc import pause_collection, resume_collection
 
 __all__ = ["COMMANDS", "Adapters", "Env", "cli", "main", "registered_adapters"]
 
@@ -91,4 +92,8 @@ cli.add_entries([*COMMANDS, *SLACK_ENTRIES])
 
 def main() -> None:
     """Entry point of the `supportbot` console script."""
-    cli()
+    pause_collection()  # until the bot has started (open_served_bot), or the command ends
+    try:
+        cli()
+    finally:
+        resume_collection()

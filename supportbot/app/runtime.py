@@ -25,6 +25,7 @@ from supportbot.web.metrics import serve_configured_metrics
 
 from . import wording as messages
 from .record_demo import demo_record
+from .startup_gc import resume_collection
 
 __all__ = [
     "BotThread",
@@ -98,6 +99,7 @@ async def open_served_bot(
         if demo:  # before the jobs: the first QA draw must see the sample month
             await stack.enter_async_context(demo_record(bot, calls=calls))
         await stack.enter_async_context(running_schedule(bot.store, scheduled_jobs(bot)))
+        resume_collection()  # started: see startup_gc
         yield bot
 
 
