@@ -40,6 +40,8 @@ class ServiceControl:
     mode: FailureMode = "ok"
     rate: float = 0.5
     status: int = 500
+    #: Requests taken in so far, /health aside (answered, failed, hanging or still slow).
+    received: int = 0
     _rng: random.Random = field(default_factory=random.Random, repr=False)
 
     def set_latency(self, ms: int) -> None:
@@ -72,6 +74,8 @@ class ServiceControl:
         does not run, and readiness probes should not wait for it. It does obey the failure
         mode, since a broken service reports itself broken.
         """
+        if not health:
+            self.received += 1
         if self.latency_ms and not health:
             await asyncio.sleep(self.latency_ms / 1000)
         if self.mode == "hang":

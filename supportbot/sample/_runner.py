@@ -158,6 +158,11 @@ class SampleServices:
         """
         self._controls[_check_name(service)].set_failure(mode, rate=rate, status=status)
 
+    def received(self, service: str) -> int:
+        """How many requests `service` has taken in so far, /health aside: answered, failed,
+        or still waiting out its latency (to act on a request the moment it has arrived)."""
+        return self._controls[_check_name(service)].received
+
     def resends(self, tx_id: str | None = None) -> list[Resend]:
         """The receipt resends performed so far (of one transaction, or all), oldest first."""
         return self._ledger.resends(tx_id)

@@ -221,10 +221,17 @@ class Snippets:
 
         async def add(connection: AsyncConnection) -> int:
             present = set((await connection.execute(keys)).scalars())
+            missing = [row for row in rows if row["key"] not in present]
+            if not missing:
+                return 0
+            try:  # one statement for all of them: the usual start, with nothing seeded yet
+                async with connection.begin_nested():
+                    await connection.execute(insert_statement(SNIPPETS), missing)
+                return len(missing)
+            except IntegrityError:
+                pass  # another replica seeded some meanwhile: add the rest one by one
             added = 0
-            for row in rows:
-                if row["key"] in present:
-                    continue
+            for row in missing:
                 try:
                     async with connection.begin_nested():
                         await connection.execute(insert_statement(SNIPPETS), row)

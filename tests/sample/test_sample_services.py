@@ -631,6 +631,24 @@ async def test_latency_can_change_at_run_time_for_one_service(
     assert time.perf_counter() - started < 0.28  # the 300 ms are gone
 
 
+async def test_a_request_is_counted_as_received_while_it_waits_out_its_latency(
+    sample: SampleServices, client: httpx.AsyncClient
+) -> None:
+    sample.set_latency(300, "devices")
+    slow = asyncio.create_task(
+        client.get(url(sample, "devices", f"/merchants/{DEMO_MERCHANT_ID}/devices"))
+    )
+    while not sample.received("devices"):
+        await asyncio.sleep(0.01)
+    assert not slow.done()  # arrived, not answered yet
+    await client.get(url(sample, "devices", "/health"))  # probes are not counted
+    await client.get(url(sample, "devices", "/nope"))  # a refused request is
+    assert (await slow).status_code == 200
+    assert sample.received("devices") == 2 and sample.received("billing") == 0
+    with pytest.raises(ValueError):
+        sample.received("nosuch")
+
+
 async def test_concurrent_requests_wait_out_their_latency_together(
     sample: SampleServices, client: httpx.AsyncClient
 ) -> None:

@@ -121,6 +121,20 @@ async def test_the_seed_adds_only_missing_keys_and_uses_are_counted(store: Store
     assert [u.key for u in await store.snippets.uses_of_interaction("I-1")] == ["a::b"]
 
 
+async def test_a_seed_naming_a_key_twice_adds_it_once_and_the_rest(store: Store) -> None:
+    """The seed goes in as one statement; when that fails on a key (named twice here, or
+    seeded meanwhile by another replica) the rows are added one by one, the first one winning."""
+    now = datetime.now(UTC)
+    seed = [
+        Snippet(key=k, version=1, title=t, body=t, owner="o", created_by="seed", created_at=now)
+        for k, t in (("a::b", "first"), ("c::d", "other"), ("a::b", "second"))
+    ]
+    assert await store.snippets.seed(seed) == 2
+    assert (await store.snippets.current("a::b")).body == "first"  # type: ignore[union-attr]
+    assert (await store.snippets.current("c::d")).body == "other"  # type: ignore[union-attr]
+    assert len(await store.snippets.versions("a::b")) == 1
+
+
 async def test_a_status_moves_once_when_two_leads_move_it(store: Store) -> None:
     opened = await store.incidents.open(
         title="T" * 300, by="lina", status="investigating", match={"fields": {"plan": ["Pro"]}}

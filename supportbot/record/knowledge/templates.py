@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -189,6 +190,11 @@ class SnippetTemplate:
         """Every name the body uses."""
         return self.needs | self.optional
 
+    @cached_property
+    def _template(self) -> Template:
+        """The body compiled by the sandbox, once per checked body (see `compile_snippet`)."""
+        return _ENV.from_string(self.body)
+
     def check_names(self, known: frozenset[str]) -> None:
         """Refuse names that are neither placeholders nor values the snippet asks for."""
         unknown = sorted(self.names - known)
@@ -206,7 +212,7 @@ class SnippetTemplate:
             raise TemplateRefused(messages.empty_placeholders(empty))
         context = {name: values.get(name) or "" for name in self.names}
         try:
-            text = _ENV.from_string(self.body).render(context)
+            text = self._template.render(context)
         except (UndefinedError, SecurityError, TypeError, ValueError) as error:
             raise TemplateRefused(messages.template_failed(str(error))) from None
         if len(text) > MAX_OUTPUT:
@@ -214,8 +220,12 @@ class SnippetTemplate:
         return text
 
 
+@lru_cache(maxsize=1024)
 def compile_snippet(body: str) -> SnippetTemplate:
-    """Check `body` and say which names it uses; TemplateRefused says what is wrong and where."""
+    """Check `body` and say which names it uses; TemplateRefused says what is wrong and where.
+
+    A body that passes is checked once: the library's few hundred bodies are rendered again and
+    again, and each start checks the seed file's. A refused body raises every time."""
     if not body.strip():
         raise TemplateRefused(messages.empty_body())
     if len(body) > MAX_BODY:

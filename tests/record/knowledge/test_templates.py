@@ -22,6 +22,29 @@ def render(body: str, values: dict[str, str | None] | None = None) -> str:
     return compile_snippet(body).render(VALUES if values is None else values)
 
 
+def test_a_body_is_checked_and_compiled_once_however_often_it_is_rendered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from supportbot.record.knowledge import templates
+
+    body = "Hi {{ owner_first_name }}, compiled once " + str(time.time_ns())
+    parsed: list[str] = []
+    compiled: list[str] = []
+    parse, from_string = templates._ENV.parse, templates._ENV.from_string
+    monkeypatch.setattr(templates._ENV, "parse", lambda s: parsed.append(s) or parse(s))
+    monkeypatch.setattr(
+        templates._ENV, "from_string", lambda s: compiled.append(s) or from_string(s)
+    )
+    assert compile_snippet(body) is compile_snippet(body)
+    texts = {compile_snippet(body).render(VALUES) for _ in range(3)}
+    assert texts == {body.replace("{{ owner_first_name }}", "Budi")}
+    assert (parsed, compiled) == ([body], [body])
+    with pytest.raises(TemplateRefused):  # a refused body is refused every time
+        compile_snippet("{{ x.__class__ }}")
+    with pytest.raises(TemplateRefused):
+        compile_snippet("{{ x.__class__ }}")
+
+
 def test_placeholders_are_filled_and_fallbacks_cover_empty_values() -> None:
     text = render(
         'Hi {{ owner_first_name }}, {{ merchant_name }} is on {{ plan | default("no plan") }}.'
