@@ -44,8 +44,13 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def environment(source: Path | None, folder: Path) -> dict[str, str]:
     """The child's environment: no SUPPORTBOT_* or SLACK_* of ours, a data folder of its own, and
-    `source` first on the path when it measures another checkout."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SUPPORTBOT_", "SLACK_"))}
+    `source` first on the path when it measures another checkout.
+
+    Bytecode is cached even where our environment turns it off (PYTHONDONTWRITEBYTECODE): a
+    user's interpreter writes __pycache__ on the first run (and `pip install` compiles at
+    install), so compiling the package from source on every run is not a start anyone gets."""
+    skip = ("SUPPORTBOT_", "SLACK_", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     env["SUPPORTBOT_DATA_DIR"] = str(folder / "data")
     if source is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(source), env.get("PYTHONPATH", "")]).rstrip(
