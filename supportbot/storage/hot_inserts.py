@@ -56,12 +56,18 @@ def plain_inserts(batch: Sequence[QueuedWrite]) -> dict[Table, list[QueuedWrite]
     return tables
 
 
+#: Compiled inserts by dialect class and paramstyle, then by table and set of columns.
+_COMPILED: dict[tuple[type[Dialect], str], dict[tuple[str, frozenset[str]], _Compiled]] = {}
+
+
 class OneHopInserts:
     """Writes groups of inserts through one SQLite connection, one trip to its thread each."""
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
-        self._compiled: dict[tuple[str, frozenset[str]], _Compiled] = {}
+        # Shared by every store of the process with the same kind of dialect: a statement is
+        # compiled once, not again for each store a process opens (each test, each replica).
+        self._compiled = _COMPILED.setdefault((type(dialect), dialect.paramstyle), {})
 
     @staticmethod
     def usable(driver: Any) -> bool:

@@ -147,3 +147,17 @@ async def test_close_commits_what_is_still_waiting(
     reopened = open_store(database_url)
     assert len(await audit_ids(reopened)) == 50
     assert reopened.health().ok and reopened.health().spooled == 0
+
+
+def test_a_hot_insert_is_compiled_once_for_every_store_of_the_process() -> None:
+    from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
+
+    from supportbot.storage._models import AuditRecord
+    from supportbot.storage.hot_inserts import OneHopInserts
+
+    table: Any = AuditRecord.__table__
+    columns = frozenset(("request_id", "user_id", "adapter", "outcome", "duration_ms", "at"))
+    first = OneHopInserts(SQLiteDialect_aiosqlite())._statement(table, columns)
+    again = OneHopInserts(SQLiteDialect_aiosqlite())._statement(table, columns)  # another store
+    assert again is first and first.sql.startswith("INSERT INTO audit_records (")
+    assert columns <= set(first.names)
