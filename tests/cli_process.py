@@ -32,8 +32,16 @@ from typing import Any
 __all__ = ["run_supportbot"]
 
 ROOT = Path(__file__).resolve().parents[1]
-# Imported once by the zygote: the CLI, and what `exec`, `shell` and `audit` import lazily.
-PRELOAD = ("supportbot.app.cli", "supportbot.app.runtime", "supportbot.terminal.session")
+# Imported once by the zygote: the CLI, what `exec`, `shell` and `audit` import lazily, and
+# what a start on a new data folder imports (Alembic, for the first migration; the driver).
+PRELOAD = (
+    "supportbot.app.cli",
+    "supportbot.app.runtime",
+    "supportbot.terminal.session",
+    "alembic.command",
+    "alembic.runtime.migration",
+    "aiosqlite",
+)
 
 
 def run_supportbot(
@@ -120,6 +128,11 @@ def _serve() -> None:
     then its exit code. Single-threaded, so forking it is safe."""
     for name in PRELOAD:
         __import__(name)
+    from supportbot.core.plugins import load_plugins
+
+    # The bundled commands, run once here: a child loading them again gets these modules, as a
+    # second load in one process does (see load_plugins), unless a file changed meanwhile.
+    load_plugins([ROOT / "commands"], entry_points=False)
     for line in sys.stdin:
         request = json.loads(line)
         pid = os.fork()
