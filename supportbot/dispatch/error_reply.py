@@ -10,7 +10,13 @@ from __future__ import annotations
 import logging
 
 from supportbot.core import wording as messages
-from supportbot.core.errors import NotAllowed, SupportbotError, UnknownCommandError, UsageError
+from supportbot.core.errors import (
+    ArgumentError,
+    NotAllowed,
+    SupportbotError,
+    UnknownCommandError,
+    UsageError,
+)
 from supportbot.core.reply import Outcome, Reply
 
 from .chain import Request
@@ -36,8 +42,7 @@ def error_reply(request: Request, error: Exception, *, timeout_s: float) -> Repl
             outcome=Outcome.REJECTED,
             text=error.user_message,
             usage=error.usage or (spec.usage if spec else None),
-            # The command's own example beats one built from the argument types.
-            example=spec.example if spec else error.example,
+            example=_example(error, spec.example if spec else None),
         )
     if isinstance(error, NotAllowed):
         text = messages.not_allowed(error.command, error.allowed_roles, error.how_to_get_access)
@@ -54,3 +59,12 @@ def error_reply(request: Request, error: Exception, *, timeout_s: float) -> Repl
     name = notes.command_name or "command"
     log.error("command /%s crashed [ref %s]", name, ref, exc_info=error)
     return Reply(outcome=Outcome.ERROR, text=messages.handler_failed(name, ref), error_ref=ref)
+
+
+def _example(error: UsageError, declared: str | None) -> str | None:
+    """The example a refusal shows. The command's own example beats one built from the argument
+    types (an ArgumentError's); an example the handler gave for this very refusal (the line
+    to type with the values it still needs) beats the command's."""
+    if error.example is None or isinstance(error, ArgumentError):
+        return declared or error.example
+    return error.example

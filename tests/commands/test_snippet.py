@@ -45,6 +45,7 @@ async def test_an_ask_not_given_is_named_with_what_to_type(bot: BotTester) -> No
     reply = await bot.run(f"/snippet billing::refund-delayed {DEMO_MERCHANT_ID}")
     assert reply.outcome is Outcome.REJECTED
     assert "asks you for days=... (working days the bank takes" in (reply.text or "")
+    assert reply.example == f"/snippet billing::refund-delayed {DEMO_MERCHANT_ID} days=..."
     done = await bot.run(f"/snippet billing::refund-delayed {DEMO_MERCHANT_ID} days=3")
     assert "up to 3 working days" in (done.text or "")
 

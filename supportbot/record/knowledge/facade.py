@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -200,7 +201,9 @@ class Knowledge(Bulletins):
             rendered = render_snippet(snippet, facts, given, agent_name=self._user.display)
         except TemplateRefused as refused:
             failed = f" ({', '.join(facts.failed)} did not answer)" if facts.failed else ""
-            raise UsageError(f"{refused}{failed}") from None
+            raise UsageError(
+                f"{refused}{failed}", example=_with_asks(snippet, merchant_id, given)
+            ) from None
         await self.store.snippets.record_use(
             SnippetUse(
                 request_id=self._request_id,
@@ -470,3 +473,14 @@ class Knowledge(Bulletins):
     def requests(self) -> FeatureRequestDesk:
         """Feature requests (R-n): recording asks, ranking, shipping, telling who asked."""
         return FeatureRequestDesk(self, self.store, self._user, self._request_id)
+
+
+def _with_asks(snippet: Snippet, merchant_id: str, given: Mapping[str, str]) -> str | None:
+    """The line to type when asks are missing: the agent's own values, then each missing ask
+    as name=... (None when nothing the snippet asks for is missing)."""
+    missing = [name for name in snippet.asks or {} if not given.get(name)]
+    if not missing:
+        return None
+    words = [f"{name}={shlex.quote(value)}" for name, value in given.items() if value]
+    words += [f"{name}=..." for name in missing]
+    return f"/snippet {snippet.key} {merchant_id} " + " ".join(words)
