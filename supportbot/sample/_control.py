@@ -76,8 +76,8 @@ class ServiceControl:
         """
         if not health:
             self.received += 1
-        if self.latency_ms and not health:
-            await asyncio.sleep(self.latency_ms / 1000)
+            if self.latency_ms:
+                await asyncio.sleep(self.latency_ms / 1000)
         if self.mode == "hang":
             # Never set: the request ends when stopping the service cancels it.
             await asyncio.Event().wait()
