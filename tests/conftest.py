@@ -41,7 +41,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto`: one worker more than there are cores. About half of a worker's time is spent
     waiting, not computing (a child `supportbot` process, a timeout or retry waited out for
     real, a PostgreSQL server), and a third worker on 2 cores fills much of it: the whole suite
-    took 128-152 s instead of 157-197 s on the 2-core machine; -n 4 took 140 s for 15 % more
+    took 128-157 s instead of 157-197 s on the 2-core machine; -n 4 took 140 s for 15 % more
     CPU. (Moving the slowest modules first as well made no difference that 4 runs could show.)"""
     return len(os.sched_getaffinity(0)) + 1
 

@@ -202,7 +202,7 @@ class Knowledge(Bulletins):
         except TemplateRefused as refused:
             failed = f" ({', '.join(facts.failed)} did not answer)" if facts.failed else ""
             raise UsageError(
-                f"{refused}{failed}", example=_with_asks(snippet, merchant_id, given)
+                f"{refused}{failed}", example=_with_asks(snippet, merchant_id, given, refused)
             ) from None
         await self.store.snippets.record_use(
             SnippetUse(
@@ -475,12 +475,13 @@ class Knowledge(Bulletins):
         return FeatureRequestDesk(self, self.store, self._user, self._request_id)
 
 
-def _with_asks(snippet: Snippet, merchant_id: str, given: Mapping[str, str]) -> str | None:
+def _with_asks(
+    snippet: Snippet, merchant_id: str, given: Mapping[str, str], refused: TemplateRefused
+) -> str | None:
     """The line to type when asks are missing: the agent's own values, then each missing ask
-    as name=... (None when nothing the snippet asks for is missing)."""
-    missing = [name for name in snippet.asks or {} if not given.get(name)]
-    if not missing:
+    as name=... (None when that is not why the snippet was refused)."""
+    if not refused.missing:
         return None
     words = [f"{name}={shlex.quote(value)}" for name, value in given.items() if value]
-    words += [f"{name}=..." for name in missing]
+    words += [f"{name}=..." for name in refused.missing]
     return f"/snippet {snippet.key} {merchant_id} " + " ".join(words)

@@ -166,7 +166,7 @@ def render_snippet(
     asks = snippet.asks or {}
     missing = sorted(name for name in asks if name in template.needs and not given.get(name))
     if missing:
-        raise TemplateRefused(messages.missing_asks(missing, asks))
+        raise TemplateRefused(messages.missing_asks(missing, asks), missing=tuple(missing))
     unknown = sorted(set(given) - set(asks) - set(PLACEHOLDERS))
     if unknown:
         raise TemplateRefused(messages.unknown_placeholders(unknown, {*asks, *PLACEHOLDERS}))

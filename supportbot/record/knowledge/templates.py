@@ -80,7 +80,12 @@ _NODE_NAMES: dict[type[nodes.Node], str] = {
 
 
 class TemplateRefused(ValueError):
-    """The body cannot be used (or cannot be rendered now): `str()` says why, naming what."""
+    """The body cannot be used (or cannot be rendered now): `str()` says why, naming what.
+    `missing` names the values the agent still has to give, when that is why."""
+
+    def __init__(self, message: str, *, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 def _default(value: Any, fallback: str = "") -> Any:
