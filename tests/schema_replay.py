@@ -8,6 +8,11 @@ migrations of an empty database of the same dialect replay those statements on t
 cursor, in the same locked transaction `upgrade()` opened. The schema is the one the migrations
 make, statement for statement; only Alembic's own work is skipped.
 
+On SQLite even the replay costs about 10 ms a database (SQLite's own work for 120 DDL
+statements, and the engines `upgrade()` opens), and nearly every test makes one: so a SQLite
+file that does not exist yet, once the statements are recorded, is written whole from the image
+of one file they were replayed into (`upgrade()` then finds it at head and does nothing).
+
 On PostgreSQL the DDL itself is the cost (about 90 ms a schema, on the server), so a test's
 schema that is still exactly as migrated is not dropped at the end: its rows are deleted and
 its sequences set back (ids start at 1 again), and it waits in a pool; the next empty schema to
@@ -20,6 +25,11 @@ Processes a test starts (the CLI, `supportbot serve`) always migrate for real.
 
 from __future__ import annotations
 
+import fcntl
+import os
+import sqlite3
+import sys
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,6 +40,9 @@ from alembic import command
 from sqlalchemy import Connection, event, text
 from sqlalchemy.exc import DBAPIError
 
+from supportbot.storage import _migrate
+from supportbot.storage._engine import _prepare_sqlite_folder, sqlite_path, sync_url
+
 Statement = tuple[str, Any, bool]  # (SQL as the driver got it, its parameters, executemany)
 
 _EMPTY = {
@@ -39,6 +52,7 @@ _EMPTY = {
 }
 
 _real_upgrade: Callable[..., None] = command.upgrade
+_real_at_head: Callable[[str], bool] = _migrate._at_head
 
 
 @dataclass
@@ -53,6 +67,9 @@ class Replay:
     #: Migrated PostgreSQL schemas, emptied, each waiting for an empty schema to replace; by
     #: server and database (the fault tests start servers of their own).
     pooled: dict[str, list[str]] = field(default_factory=dict)
+    #: SQLite: the bytes of a file the recorded statements were replayed into.
+    image: bytes | None = None
+    imaging: bool = False  # the image is being made
 
 
 _state = Replay()
@@ -116,6 +133,49 @@ def upgrade(config: Any, revision: str, sql: bool = False, tag: str | None = Non
             _state.shape = _shape(connection, str(schema))
 
 
+def at_head(url: str) -> bool:
+    """`supportbot.storage._migrate._at_head`, which `upgrade()` asks first: there, a SQLite file
+    that does not exist yet is written from the image, and so is at head. (Asked by anything
+    else, `is_up_to_date` for one, it only answers.)"""
+    path = sqlite_path(url) if url.startswith("sqlite") else None
+    asked_by_upgrade = sys._getframe(1).f_code is _migrate.upgrade.__code__
+    if not (_state.enabled and asked_by_upgrade and path is not None) or path.exists():
+        return _real_at_head(url)
+    if "sqlite" not in _state.recorded or _state.imaging:  # Alembic's run, or the replay
+        return _real_at_head(url)
+    image = _state.image or _image()
+    # As a new file's first engine does: the file made private, a deleted one's -wal and -shm
+    # set aside (and a folder that will not do refused, in its words).
+    _prepare_sqlite_folder(sync_url(url))
+    if not path.exists():  # it could not be made: connecting says why
+        return _real_at_head(url)
+    with path.open("r+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # another bot opening the same new file waits
+        written = os.fstat(handle.fileno()).st_size == 0
+        if written:
+            handle.write(image)
+    if not written:
+        return _real_at_head(url)
+    _state.replays += 1
+    return True
+
+
+def _image() -> bytes:
+    """Replay the recorded statements into a new file, as `upgrade()` does, and keep its bytes."""
+    with tempfile.TemporaryDirectory(prefix="supportbot-schema-") as folder:
+        path = os.path.join(folder, "schema.db")
+        replays, enabled = _state.replays, _state.enabled
+        _state.enabled = _state.imaging = True
+        try:
+            _migrate.upgrade(f"sqlite:///{path}")
+        finally:
+            _state.replays, _state.enabled, _state.imaging = replays, enabled, False
+        with sqlite3.connect(path) as connection:
+            _state.image = connection.serialize()  # the WAL's pages too, if any were left
+        connection.close()
+    return _state.image
+
+
 _SHAPE = (
     "SELECT table_name FROM information_schema.tables WHERE table_schema = :s",
     "SELECT indexname FROM pg_indexes WHERE schemaname = :s",
@@ -173,8 +233,10 @@ def pooled() -> list[str]:
 
 
 def install() -> None:
-    """Route `alembic.command.upgrade` (which `supportbot.storage.upgrade` calls) through here."""
+    """Route `alembic.command.upgrade` (which `supportbot.storage.upgrade` calls) and its first
+    question, whether the database is at head, through here."""
     command.upgrade = upgrade
+    _migrate._at_head = at_head
 
 
 @contextmanager
