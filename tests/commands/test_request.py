@@ -348,7 +348,8 @@ async def test_fifty_confirmed_and_approved_twice_at_once_reach_the_service_50_t
 async def test_a_run_killed_mid_way_is_finished_by_the_retry_without_doubling(
     bot: BotTester,
 ) -> None:
-    slow = bot.bot.settings.with_table("knowledge", {"notify_rate_per_s": 25})
+    # Slow enough to stop mid-way (35 more notices take 0.35 s after the 15th), not slower.
+    slow = bot.bot.settings.with_table("knowledge", {"notify_rate_per_s": 100})
     bot.bot = bot.bot.with_settings(slow)
     token = await _shipped_to_fifty(bot)
     await bot.bot.actions.confirm(token, LINA)
