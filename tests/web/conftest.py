@@ -1,9 +1,12 @@
 """A dashboard on a bot with a seeded week of command runs and the demo's month of contacts,
-a contact today, an active known issue and a half-reviewed QA week, on a free loopback port."""
+a contact today, an active known issue and a half-reviewed QA week, on a free loopback port.
+Each test gets its own copy of one database seeded so, and a bot and dashboard of its own."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,7 +16,7 @@ import pytest
 
 from supportbot import Outcome, User
 from supportbot.app.record_demo import seed_demo_record
-from supportbot.core.settings import kpi_settings, load_settings
+from supportbot.core.settings import Settings, kpi_settings, load_settings
 from supportbot.record.insight import Insight
 from supportbot.record.qa_sample import last_week
 from supportbot.record.sample_activity import audit_rows, service_hours
@@ -56,35 +59,59 @@ async def _seed_record(bot: BotTester) -> None:
     assert scored.outcome is Outcome.OK, scored.text
 
 
+async def _seed(bot: BotTester) -> None:
+    """Everything the page shows: the record, a week of runs, a hostile run, service minutes."""
+    store = bot.bot.store
+    assert store is not None
+    await _seed_record(bot)
+    now = datetime.now(UTC)
+    start = now - timedelta(days=5)  # all inside the last 7 days
+    zone = Insight(store, bot.bot.settings, bot.bot.registry).config.zone
+    rows = [r for r in audit_rows(start, 5, per_weekday=120, zone=zone) if r["at"] < now]
+    await asyncio.gather(*(store.audit.record(AuditEntry(**row)) for row in rows))  # type: ignore[arg-type]
+    # hostile: personal data where a name would be (the dashboard masks every text)
+    await store.audit.record(
+        AuditEntry(
+            request_id="hostile",
+            user_id="U1",
+            adapter="test",
+            outcome="ok",
+            duration_ms=5.0,
+            at=now - timedelta(hours=1),
+            command=f"lookup {PHONE} {EMAIL}",
+        )
+    )
+    await store.stats.record_service_minutes(
+        "test", list(service_hours(now - timedelta(hours=20), 1, calls_per_hour=30))[:40]
+    )
+
+
+def _settings(folder: Path) -> Settings:
+    return load_settings(None, data_dir=str(folder), roles={"lead": {"members": ["login:lina"]}})
+
+
+#: The seeded database's bytes, made by the first test of this process that needs it: seeding
+#: runs about 30 commands and writes 600 rows, and each test gets its own copy of the result.
+_SEEDED: list[bytes] = []
+
+
+async def _seeded_database() -> bytes:
+    if not _SEEDED:
+        with tempfile.TemporaryDirectory(prefix="supportbot-dashboard-") as folder:
+            async with BotTester.demo(commands=[COMMANDS], settings=_settings(Path(folder))) as bot:
+                await _seed(bot)
+            with sqlite3.connect(Path(folder) / "supportbot.db") as connection:
+                _SEEDED.append(connection.serialize())
+            connection.close()
+    return _SEEDED[0]
+
+
 @pytest.fixture
 async def served(tmp_path: Path) -> AsyncIterator[Served]:
-    settings = load_settings(
-        None, data_dir=str(tmp_path), roles={"lead": {"members": ["login:lina"]}}
-    )
-    async with BotTester.demo(commands=[COMMANDS], settings=settings) as bot:
+    (tmp_path / "supportbot.db").write_bytes(await _seeded_database())
+    async with BotTester.demo(commands=[COMMANDS], settings=_settings(tmp_path)) as bot:
         store = bot.bot.store
         assert store is not None
-        await _seed_record(bot)
         insight = Insight(store, bot.bot.settings, bot.bot.registry)
-        now = datetime.now(UTC)
-        start = now - timedelta(days=5)  # all inside the last 7 days
-        zone = insight.config.zone
-        rows = [r for r in audit_rows(start, 5, per_weekday=120, zone=zone) if r["at"] < now]
-        await asyncio.gather(*(store.audit.record(AuditEntry(**row)) for row in rows))  # type: ignore[arg-type]
-        # hostile: personal data where a name would be (the dashboard masks every text)
-        await store.audit.record(
-            AuditEntry(
-                request_id="hostile",
-                user_id="U1",
-                adapter="test",
-                outcome="ok",
-                duration_ms=5.0,
-                at=now - timedelta(hours=1),
-                command=f"lookup {PHONE} {EMAIL}",
-            )
-        )
-        await store.stats.record_service_minutes(
-            "test", list(service_hours(now - timedelta(hours=20), 1, calls_per_hour=30))[:40]
-        )
         async with serve_dashboard(insight, TOKEN, port=0) as url:
             yield Served(url, bot, insight)
