@@ -39,15 +39,17 @@ def _settings(data_dir: Path, database_url: str, urls: dict[str, str]) -> Any:
 
 
 def _confirm_in_a_replica(
-    settings_json: str, token: str, start: Any, results: Any, name: str
+    settings_json: str, token: str, ready: Any, start: Any, results: Any, name: str
 ) -> None:
-    """One bot process: open the bot on the shared database, wait for the signal, confirm."""
+    """One bot process: open the bot on the shared database, say so, wait for the signal,
+    confirm."""
     from supportbot.core.settings import Settings
 
     settings = Settings.model_validate_json(settings_json)
 
     async def run() -> str:
         async with open_bot(settings) as bot:
+            ready.put(name)
             start.wait(30)
             reply = await bot.actions.confirm(token, AGENT)
             return f"{reply.outcome.value}|{reply.text}"
@@ -64,19 +66,24 @@ async def test_two_replicas_confirming_at_once_resend_once(
         async with open_bot(settings) as bot:
             asked = await bot.handle(Message(text="/resend-receipt TX-1042", user=AGENT))
         assert asked.outcome is Outcome.PENDING and asked.confirmation is not None
-        context = multiprocessing.get_context("spawn")
+        # Each replica a process of its own, sharing nothing with this one: forked from a
+        # server process that imported the bot once (a fresh interpreter each costs 1.5 s).
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
         with context.Manager() as manager:
-            start, results = manager.Event(), manager.dict()
+            ready, start, results = manager.Queue(), manager.Event(), manager.dict()
+            token = asked.confirmation.token
             replicas = [
                 context.Process(
                     target=_confirm_in_a_replica,
-                    args=(settings.model_dump_json(), asked.confirmation.token, start, results, n),
+                    args=(settings.model_dump_json(), token, ready, start, results, n),
                 )
                 for n in ("a", "b")
             ]
             for replica in replicas:
                 replica.start()
-            await asyncio.sleep(2.0)  # both have opened the bot and wait for the signal
+            for _ in replicas:  # both have opened the bot and wait for the signal
+                await asyncio.to_thread(ready.get, True, 60)
             start.set()
             await asyncio.to_thread(lambda: [r.join(60) for r in replicas])
             answers = dict(results)

@@ -17,6 +17,7 @@ from supportbot.app.doctor import check_database, exit_code, render_checks, run_
 from supportbot.core.settings import ServiceSettings, Settings, load_settings
 from supportbot.services.health import ServiceHealth
 from supportbot.storage import upgrade
+from tests.cli_process import run_supportbot
 
 from .conftest import ROOT
 
@@ -117,25 +118,16 @@ async def test_the_adapters_checks_run_last_each_named_by_its_health(tmp_path: P
     assert seen == [settings] and exit_code(checks) == 1
 
 
-CLI = "from supportbot.app.cli import cli\ncli()\n"
-
-
 def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`supportbot *args` in a child process of its own (tests/cli_process.py)."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SUPPORTBOT_", "SLACK_"))},
         "SUPPORTBOT_DATA_DIR": str(tmp_path),
     }
-    return subprocess.run(
-        [sys.executable, "-c", CLI, *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_supportbot(args, env=env, cwd=tmp_path)
 
 
+@pytest.mark.xdist_group("cli")  # with the other CLI runs (tests/cli_process.py)
 def test_the_command_names_a_stopped_service_and_exits_non_zero(tmp_path: Path) -> None:
     broken = run_cli(tmp_path, "doctor", "--demo", "--down", "billing")
     assert broken.returncode == 1, broken.stderr
@@ -150,6 +142,7 @@ def test_the_command_names_a_stopped_service_and_exits_non_zero(tmp_path: Path) 
     assert {c["name"] for c in report["checks"]} >= {"service billing", "database", "slack"}
 
 
+@pytest.mark.xdist_group("cli")
 def test_down_without_demo_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "doctor", "--down", "billing")
     assert result.returncode == 2 and "--demo" in result.stderr
