@@ -10,6 +10,12 @@ ending as an interpreter does (threads joined, atexit handlers run, streams flus
 `run_supportbot` answers like `subprocess.run(..., capture_output=True, text=True)`. A test that
 is about the interpreter itself starting (the entry point, a clean stderr from a cold start)
 runs `sys.executable -m supportbot` instead.
+
+A demo run (`--demo`, `demo`) on a data folder without a database would spend most of its
+0.7 s of CPU on the first start: the migrations and the sample month of history, 10,000 rows.
+The zygote makes that database once per configuration, in a real first start of the demo
+(`supportbot shell --demo` on empty input), and gives each such run a copy, so the run starts
+as a second start does. A test about the first start itself passes `first_start=True`.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ import io
 import json
 import os
 import runpy
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -51,12 +59,15 @@ def run_supportbot(
     cwd: Path,
     stdin: str = "",
     timeout: float = 60,
+    first_start: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `supportbot *args` in a forked child with exactly `env`; its exit code and output."""
+    """Run `supportbot *args` in a forked child with exactly `env`; its exit code and output.
+    `first_start`: a demo run on a new data folder really starts on an empty one."""
     command = ["supportbot", *args]
     with tempfile.TemporaryDirectory(prefix="supportbot-cli-") as streams:
         (Path(streams) / "stdin").write_text(stdin, encoding="utf-8")
-        exitcode = _ZYGOTE.run(list(args), dict(env), str(cwd), streams, timeout)
+        request = {"args": list(args), "env": dict(env), "cwd": str(cwd), "streams": streams}
+        exitcode = _ZYGOTE.run(request, timeout, seeded=not first_start)
         if exitcode is None:
             raise subprocess.TimeoutExpired(command, timeout)
         return subprocess.CompletedProcess(
@@ -75,15 +86,12 @@ class Zygote:
         self._process: subprocess.Popen[str] | None = None
         self._lock = threading.Lock()
 
-    def run(
-        self, args: list[str], env: dict[str, str], cwd: str, streams: str, timeout: float
-    ) -> int | None:
+    def run(self, request: dict[str, Any], timeout: float, *, seeded: bool) -> int | None:
         """The exit code of one forked run, or None when it was killed after `timeout` s."""
         with self._lock:
             process = self._running()
             assert process.stdin is not None and process.stdout is not None
-            request = {"args": args, "env": env, "cwd": cwd, "streams": streams}
-            process.stdin.write(json.dumps(request) + "\n")
+            process.stdin.write(json.dumps({"run": request, "seeded": seeded}) + "\n")
             process.stdin.flush()
             pid = json.loads(process.stdout.readline())["pid"]
             timed_out = threading.Event()
@@ -134,13 +142,80 @@ def _serve() -> None:
     # second load in one process does (see load_plugins), unless a file changed meanwhile.
     load_plugins([ROOT / "commands"], entry_points=False)
     for line in sys.stdin:
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            _become_supportbot(**request)
+        message = json.loads(line)
+        request = message["run"]
+        if message["seeded"]:
+            _seed_demo_folder(request)
+        pid = _fork(request)
         print(json.dumps({"pid": pid}), flush=True)
         _, status = os.waitpid(pid, 0)
         print(json.dumps({"exitcode": os.waitstatus_to_exitcode(status)}), flush=True)
+
+
+def _fork(request: dict[str, Any]) -> int:
+    pid = os.fork()
+    if pid == 0:
+        _become_supportbot(**request)
+    return pid
+
+
+#: The database a first start of the demo leaves, by configuration (see the module docstring);
+#: None where that start failed (a broken configuration: each run then says so itself).
+_FIRST_START: dict[tuple[Any, ...], bytes | None] = {}
+
+
+def _seed_demo_folder(request: dict[str, Any]) -> None:
+    """Give a demo run whose data folder has no database yet a copy of a first start's."""
+    args, env = request["args"], request["env"]
+    folder = env.get("SUPPORTBOT_DATA_DIR")
+    if not folder or "SUPPORTBOT_DATABASE_URL" in env:
+        return
+    if "--demo" not in args and args[:1] != ["demo"]:
+        return
+    database = Path(request["cwd"], folder) / "supportbot.db"
+    if database.exists():
+        return
+    # What the first start depends on: its SUPPORTBOT_ variables but the folder, and the
+    # config file (not, say, PYTEST_CURRENT_TEST).
+    config = Path(request["cwd"], env.get("SUPPORTBOT_CONFIG") or "config/supportbot.toml")
+    settings = {k: v for k, v in env.items() if k.startswith("SUPPORTBOT_")}
+    settings.pop("SUPPORTBOT_DATA_DIR")
+    key = (tuple(sorted(settings.items())), str(config.resolve()) if config.exists() else None)
+    if key not in _FIRST_START:
+        _FIRST_START[key] = _first_start(request)
+    image = _FIRST_START[key]
+    if image is None:
+        return
+    database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    created = os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(created, "wb") as handle:
+        handle.write(image)
+
+
+def _first_start(request: dict[str, Any]) -> bytes | None:
+    """The database `supportbot shell --demo` leaves on a new data folder, read on empty input;
+    None when that start fails."""
+    # Not a TemporaryDirectory: its clean-up runs at exit, and so in the fork too.
+    scratch = Path(tempfile.mkdtemp(prefix="supportbot-first-start-"))
+    try:
+        folder, streams = scratch / "data", scratch / "streams"
+        streams.mkdir()
+        (streams / "stdin").write_bytes(b"")
+        start = {
+            "args": ["shell", "--demo"],
+            "env": {**request["env"], "SUPPORTBOT_DATA_DIR": str(folder)},
+            "cwd": request["cwd"],
+            "streams": str(streams),
+        }
+        _, status = os.waitpid(_fork(start), 0)
+        if status != 0 or not (folder / "supportbot.db").exists():
+            return None
+        with sqlite3.connect(folder / "supportbot.db") as connection:
+            image = connection.serialize()
+        connection.close()
+        return image
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _become_supportbot(args: list[str], env: dict[str, str], cwd: str, streams: str) -> None:

@@ -26,8 +26,15 @@ pytestmark = pytest.mark.xdist_group("cli")
 
 
 def supportbot(
-    *args: str, tmp_path: Path, stdin: str = "", new_interpreter: bool = False, **env: str
+    *args: str,
+    tmp_path: Path,
+    stdin: str = "",
+    new_interpreter: bool = False,
+    first_start: bool = False,
+    **env: str,
 ) -> subprocess.CompletedProcess[str]:
+    """`supportbot *args` in a child process; `first_start`: on a new data folder, the demo's
+    first start really runs (see tests/cli_process.py)."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SUPPORTBOT_")}
     environment.update(
         SUPPORTBOT_DATA_DIR=str(tmp_path / "data"),
@@ -37,7 +44,9 @@ def supportbot(
     )
     environment.update(env)
     if not new_interpreter:
-        return run_supportbot(args, env=environment, cwd=tmp_path, stdin=stdin)
+        return run_supportbot(
+            args, env=environment, cwd=tmp_path, stdin=stdin, first_start=first_start
+        )
     return subprocess.run(
         [sys.executable, "-m", "supportbot", *args],
         input=stdin,
@@ -67,7 +76,7 @@ def test_the_first_exec_on_a_new_data_folder_already_sees_the_demo_history(
 ) -> None:
     # The sample month is written before the first command, not beside it (which answered
     # "Nothing on M-10001's timeline yet" and was cancelled half-way when exec ended).
-    result = supportbot("exec", "--demo", "/timeline M-10001", tmp_path=tmp_path)
+    result = supportbot("exec", "--demo", "/timeline M-10001", tmp_path=tmp_path, first_start=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Timeline of M-10001"), result.stdout
     assert "--older " in result.stdout

@@ -70,7 +70,7 @@ def test_a_csv_export_says_where_it_wrote(tmp_path: Path) -> None:
 
 
 def test_the_database_and_the_log_are_private_to_their_user(tmp_path: Path) -> None:
-    supportbot("exec", "--demo", "/merchant 0812-3456-7890", tmp_path=tmp_path)
+    supportbot("exec", "--demo", "/merchant 0812-3456-7890", tmp_path=tmp_path, first_start=True)
     made = sorted(p.name for p in (tmp_path / "data").iterdir())
     assert "supportbot.db" in made and "supportbot.log" in made
     for name in made:
