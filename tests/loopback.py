@@ -1,14 +1,31 @@
 """Test servers on 127.0.0.1 shared by the service and resilience tests: an aiohttp app served
-on a free port, and a TCP server that accepts and reads but never answers (a hanging service)."""
+on a free port, and a TCP server that accepts and reads but never answers (a hanging service);
+and an HTTP client to call such servers with."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
+import httpx
 from aiohttp import web
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    return httpx.create_ssl_context()
+
+
+def loopback_client(**options: Any) -> httpx.AsyncClient:
+    """`httpx.AsyncClient(**options)` with one TLS context for the whole test process: a new
+    client would load the system's certificates again (about 25 ms), and these calls are plain
+    HTTP to 127.0.0.1 anyway."""
+    return httpx.AsyncClient(verify=_tls(), **options)
 
 
 @asynccontextmanager

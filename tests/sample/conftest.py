@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from supportbot.sample import SampleServices, run_sample_services
+from tests.loopback import loopback_client
 
 
 @pytest.fixture
@@ -18,5 +19,5 @@ async def sample() -> AsyncIterator[SampleServices]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=5) as http:
+    async with loopback_client(timeout=5) as http:
         yield http

@@ -18,6 +18,7 @@ from supportbot.app.runtime import open_served_bot
 from supportbot.core.settings import load_settings
 from supportbot.services.metrics import Metrics
 from supportbot.web.metrics import METRICS_APP_KEY, metrics_handler, serve_metrics
+from tests.loopback import loopback_client
 
 from .conftest import sample_bot
 
@@ -36,7 +37,7 @@ def value(page: dict, name: str, **labels: str) -> float:
 
 
 async def scrape(url: str) -> dict:
-    async with httpx.AsyncClient() as client:
+    async with loopback_client() as client:
         response = await client.get(url)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
@@ -131,7 +132,7 @@ async def served_on_a_free_port(tmp_path: Path) -> AsyncIterator[int]:
 
 
 async def test_metrics_port_serves_while_the_bot_is_open(tmp_path: Path) -> None:
-    async with served_on_a_free_port(tmp_path) as port, httpx.AsyncClient() as client:
+    async with served_on_a_free_port(tmp_path) as port, loopback_client() as client:
         response = await client.get(f"http://127.0.0.1:{port}/metrics")
         assert response.status_code == 200
         assert "# HELP supportbot_commands_total" in response.text

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlencode
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,6 +19,7 @@ from supportbot.record.calls import WebhookRefused, parse_contact, sign, twilio_
 from supportbot.storage import upgrade
 from supportbot.testing import BotTester
 from supportbot.web.calls import CallsEndpoint, serve_calls
+from tests.loopback import loopback_client
 
 COMMANDS = Path(__file__).resolve().parents[2] / "commands"
 SECRET = "test-shared-secret"
@@ -72,7 +72,7 @@ async def test_a_signed_twilio_call_posts_the_card_and_opens_an_interaction(call
     body, headers = _twilio(
         url, From="+62 812 3456 7890", CallSid="CA100", CallStatus="ringing", To="+6221000"
     )
-    async with httpx.AsyncClient() as client:
+    async with loopback_client() as client:
         answer = await client.post(url, content=body, headers=headers)
         assert answer.status_code == 200, answer.text
         ref = answer.json()["interaction"]
@@ -98,7 +98,7 @@ async def test_a_signed_twilio_call_posts_the_card_and_opens_an_interaction(call
 async def test_a_json_contact_from_an_unknown_number_is_posted_as_unknown(calls) -> None:
     url, bot, posted = calls
     body, headers = _json({"from": "0813-9999-0000", "call_id": "c-7", "status": "ringing"})
-    async with httpx.AsyncClient() as client:
+    async with loopback_client() as client:
         answer = await client.post(url, content=body, headers=headers)
     assert answer.status_code == 200
     [card] = posted.cards
@@ -119,7 +119,7 @@ async def test_an_unsigned_or_badly_signed_webhook_gets_401_and_changes_nothing(
 ) -> None:
     url, bot, posted = calls
     body = urlencode({"From": "+6281234567890", "CallSid": "CA1", "CallStatus": "ringing"})
-    async with httpx.AsyncClient() as client:
+    async with loopback_client() as client:
         answer = await client.post(
             url,
             content=body,
@@ -150,7 +150,7 @@ async def test_a_signed_but_malformed_webhook_gets_400(calls, payload: bytes) ->
         "X-Supportbot-Timestamp": str(stamp),
         "X-Supportbot-Signature": sign(SECRET, payload, stamp),
     }
-    async with httpx.AsyncClient() as client:
+    async with loopback_client() as client:
         answer = await client.post(url, content=payload, headers=headers)
     assert answer.status_code == 400, answer.text
     assert posted.cards == []
