@@ -211,6 +211,9 @@ _WORD = re.compile(r"\S+")
 _QUOTES = str.maketrans({"'": None, '"': None, "\\": None})
 
 
+# Cached: masking runs its finders again over its own result until nothing changes, and text
+# that repeats itself (a pasted log, "0 0 0 ...") asks about the same stretches again.
+@lru_cache(maxsize=4096)
 def _accepts(candidate: str, region: str) -> bool:
     text = candidate.translate(_QUOTES)
     if not MIN_PHONE_DIGITS <= len(_digits(text)) <= MAX_PHONE_DIGITS:
