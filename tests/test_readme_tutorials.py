@@ -13,12 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 BLOCK = re.compile(r"```python\n# ((?:tests/)?commands/[a-z_]+\.py)\n(.*?)```", re.DOTALL)
-
-pytestmark = pytest.mark.xdist_group("cli")
 
 
 def tutorial_files() -> dict[str, str]:

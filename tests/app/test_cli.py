@@ -21,9 +21,6 @@ from tests.cli_process import run_supportbot
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# On one xdist worker, so one zygote imports the CLI for all of them.
-pytestmark = pytest.mark.xdist_group("cli")
-
 
 def supportbot(
     *args: str,

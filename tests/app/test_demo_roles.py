@@ -7,14 +7,10 @@ import subprocess
 import tomllib
 from pathlib import Path
 
-import pytest
-
 from supportbot.sample import DEMO_ROLES
 from tests.cli_process import run_supportbot
 
 ROOT = Path(__file__).resolve().parents[2]
-
-pytestmark = pytest.mark.xdist_group("cli")
 
 
 def without_config(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.app.test_cli import supportbot
-
-pytestmark = pytest.mark.xdist_group("cli")
 
 
 def test_a_slip_on_the_pick_list_says_what_to_type_and_keeps_the_list(tmp_path: Path) -> None:

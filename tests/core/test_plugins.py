@@ -141,7 +141,6 @@ def test_odd_missing_folder_names_are_reported_as_written(tmp_path: Path, name: 
     assert failure.source == str((tmp_path / name).resolve())
 
 
-@pytest.mark.xdist_group("cli")  # with the other CLI runs (tests/cli_process.py)
 def test_the_cli_prints_a_missing_command_folder(tmp_path: Path) -> None:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SUPPORTBOT_")}
     environment.update(

@@ -127,7 +127,6 @@ def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return run_supportbot(args, env=env, cwd=tmp_path)
 
 
-@pytest.mark.xdist_group("cli")  # with the other CLI runs (tests/cli_process.py)
 def test_the_command_names_a_stopped_service_and_exits_non_zero(tmp_path: Path) -> None:
     broken = run_cli(tmp_path, "doctor", "--demo", "--down", "billing")
     assert broken.returncode == 1, broken.stderr
@@ -142,7 +141,6 @@ def test_the_command_names_a_stopped_service_and_exits_non_zero(tmp_path: Path) 
     assert {c["name"] for c in report["checks"]} >= {"service billing", "database", "slack"}
 
 
-@pytest.mark.xdist_group("cli")
 def test_down_without_demo_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "doctor", "--down", "billing")
     assert result.returncode == 2 and "--demo" in result.stderr

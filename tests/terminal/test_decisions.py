@@ -17,8 +17,6 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from supportbot import Reply, User, load_settings
 from supportbot.core.render import render_text
 from supportbot.storage import RunRecord, upgrade
@@ -154,7 +152,6 @@ async def test_an_approval_whose_run_has_not_finished_is_told_when_it_has(
         assert (told[1].text or "").endswith("the answer:\nThe PIN of M-10001 was reset.")
 
 
-@pytest.mark.xdist_group("cli")
 def test_an_open_shell_is_told_a_decision_made_in_another_process(tmp_path: Path) -> None:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SUPPORTBOT_")}
     environment.update(SUPPORTBOT_DATA_DIR=str(tmp_path / "data"), PYTHONIOENCODING="utf-8")
