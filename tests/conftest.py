@@ -18,8 +18,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Engine, create_engine, text
 
 from supportbot.storage import Store, create_store, sync_url, upgrade
 from tests import schema_replay
@@ -65,37 +64,47 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
 
 
+#: One AUTOCOMMIT engine per server for making and dropping the tests' schemas, its connection
+#: kept: a new one for each step started a server backend (about 5 ms) and logged in again.
+_ADMINS: dict[str, Engine] = {}
+
+
+def _admin(base: str) -> Engine:
+    if base not in _ADMINS:
+        _ADMINS[base] = create_engine(
+            sync_url(base), isolation_level="AUTOCOMMIT", pool_size=1, pool_pre_ping=True
+        )
+    return _ADMINS[base]
+
+
 def _postgres_schema_url(base: str) -> Iterator[str]:
     """A URL whose search_path is a fresh schema, dropped afterwards: one clean database a test.
 
     Much faster than CREATE DATABASE, and migrations and queries see only this schema.
     """
     schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(sync_url(base), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = sync_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-        with admin.connect() as connection:
-            if not schema_replay.recycle(connection, schema):  # kept for the next test, or:
-                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    finally:
-        admin.dispose()
+    admin = _admin(base)
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = sync_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        if not schema_replay.recycle(connection, schema):  # kept for the next test, or:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Drop the PostgreSQL schemas `tests.schema_replay` kept for tests that never came."""
     base, pooled = os.environ.get(POSTGRES_ENV), schema_replay.pooled()
-    if not base or not pooled:
-        return
-    admin = create_engine(sync_url(base), isolation_level="AUTOCOMMIT", poolclass=NullPool)
     try:
-        with admin.connect() as connection:
-            for schema in pooled:
-                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        if base and pooled:
+            with _admin(base).connect() as connection:
+                for schema in pooled:
+                    connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     finally:
-        admin.dispose()
+        for engine in _ADMINS.values():
+            engine.dispose()
+        _ADMINS.clear()
 
 
 #: The two databases every storage test runs on.

@@ -222,6 +222,8 @@ def recycle(connection: Connection, schema: str) -> bool:
     except DBAPIError:  # e.g. the lock timeout: undo what ran, so the caller can drop it
         connection.exec_driver_sql("ROLLBACK")
         return False
+    finally:  # the connection is kept for the next test's schema
+        connection.exec_driver_sql("RESET lock_timeout")
     _state.pooled.setdefault(_server(connection), []).append(pooled)
     return True
 
