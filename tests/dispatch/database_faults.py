@@ -129,13 +129,3 @@ async def rows_by_command(store: Store) -> Counter[str | None]:
     ids = [entry.request_id for entry in entries]
     assert len(ids) == len(set(ids)), "a row was written twice"
     return Counter(entry.command for entry in entries)
-
-
-async def until_healthy(store: Store, timeout: float = 30.0) -> None:
-    """Wait until the store's writes commit again and its spool is replayed."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not (store.health().ok and store.health().spooled == 0):
-        if loop.time() > deadline:
-            raise AssertionError(f"still degraded: {store.health().sentence()}")
-        await asyncio.sleep(0.05)

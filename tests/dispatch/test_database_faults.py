@@ -22,8 +22,8 @@ from tests.dispatch.database_faults import (
     rows_by_command,
     status_line,
     store_of,
-    until_healthy,
 )
+from tests.storage.conftest import until_healthy
 from tests.storage.faults import fill, read_only, small_disk
 
 

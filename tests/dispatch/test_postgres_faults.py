@@ -27,8 +27,8 @@ from tests.dispatch.database_faults import (
     status_line,
     store_of,
     timed,
-    until_healthy,
 )
+from tests.storage.conftest import until_healthy
 from tests.storage.faults import PrivateServer, server
 
 pytestmark = pytest.mark.postgres

@@ -21,7 +21,7 @@ import pytest
 from supportbot import Context, Outcome, Reply, command
 from supportbot.core.settings import ServiceSettings
 from supportbot.sample import DEMO_MERCHANT_ID, DEMO_TRANSACTION_ID, sample_data
-from tests.dispatch.database_faults import until_healthy
+from tests.storage.conftest import until_healthy
 
 from .conftest import ManualClock, sample_bot
 

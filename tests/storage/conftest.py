@@ -79,7 +79,7 @@ async def audit_ids(store: Store) -> list[str]:
     return [entry.request_id for entry in await store.audit.query(limit=1_000_000)]
 
 
-async def until_healthy(store: Store, timeout: float = 20.0) -> None:
+async def until_healthy(store: Store, timeout: float = 30.0) -> None:
     """Wait until the store's writes commit again and its spool is replayed."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
