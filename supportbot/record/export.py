@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from supportbot.core.masking import mask_text
-from supportbot.storage import Interaction, Store, TimelineEvent
+from supportbot.storage import Interaction, Store, TimelineEvent, spreadsheet_safe
 
 __all__ = [
     "INTERACTION_COLUMNS",
@@ -43,8 +43,6 @@ INTERACTION_COLUMNS = (
     "source",
 )
 TIMELINE_COLUMNS = ("at", "kind", "actor_name", "interaction_ref", "tag", "summary", "request_id")
-#: A CSV cell starting with these is run as a formula by spreadsheets: quote it.
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _when(value: datetime | None) -> str:
@@ -121,9 +119,7 @@ def _event_row(event: TimelineEvent) -> dict[str, Any]:
 
 
 def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 def render(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> str:

@@ -40,7 +40,7 @@ from __future__ import annotations
 from ._action_tables import ActionRun, Escalation, PendingActionRow
 from ._actions import ActionLedger, Claim, EscalationEntry, PendingAction, RunRecord
 from ._audit import AuditEntry, AuditLog
-from ._csv import ACTION_CSV_COLUMNS, write_csv, write_table_csv
+from ._csv import ACTION_CSV_COLUMNS, spreadsheet_safe, write_csv, write_table_csv
 from ._delivery_state import ButtonStates, ProcessedEvents
 from ._engine import (
     async_url,
@@ -189,6 +189,7 @@ __all__ = [
     "make_writer_engine",
     "safe_url",
     "sanitized_row",
+    "spreadsheet_safe",
     "sync_url",
     "timeline_statement",
     "upgrade",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
@@ -10,7 +11,7 @@ from typing import Any, TextIO
 from ._actions import RunRecord
 from ._audit import AuditEntry
 
-__all__ = ["ACTION_CSV_COLUMNS", "CSV_COLUMNS", "write_csv", "write_table_csv"]
+__all__ = ["ACTION_CSV_COLUMNS", "CSV_COLUMNS", "spreadsheet_safe", "write_csv", "write_table_csv"]
 
 CSV_COLUMNS = (
     "at",
@@ -49,6 +50,18 @@ ACTION_CSV_COLUMNS = (
 
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# ...unless it is only a signed number, as a change is written ("-12%", "+3", "-0.5"): nothing
+# in it can call anything, and a ' before it would make a spreadsheet keep it as text.
+_SIGNED_NUMBER = re.compile(r"[+-][0-9][0-9,]*(\.[0-9]+)?%?")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text` as a CSV cell a spreadsheet will not run: a leading ' before what would start a
+    formula (= + - @, a tab or carriage return), unless it is only a signed number. The ' makes
+    a spreadsheet show the text as text; the value itself stays readable."""
+    if text.startswith(_FORMULA_START) and not _SIGNED_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _cell(value: Any) -> str:
@@ -60,9 +73,7 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list):
         value = " ".join(f"{item.get('service')}:{item.get('kind')}" for item in value)
-    text = str(value)
-    # The leading ' makes a spreadsheet show the text as text; the value itself stays readable.
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return spreadsheet_safe(str(value))
 
 
 def write_csv(
@@ -73,9 +84,9 @@ def write_csv(
     """Write a header row and one row per entry to `file`; return the number of entries.
 
     Text is kept as is (unicode included), except that a value a spreadsheet would run as a
-    formula (starting with = + - @, tab or carriage return) gets a leading '. Open `file` with
-    `newline=""` when it is a real file, as the csv module asks. `columns` picks the attributes
-    (`ACTION_CSV_COLUMNS` for action runs).
+    formula (starting with = + - @, tab or carriage return) gets a leading ' (see
+    `spreadsheet_safe`). Open `file` with `newline=""` when it is a real file, as the csv module
+    asks. `columns` picks the attributes (`ACTION_CSV_COLUMNS` for action runs).
     """
     writer = csv.writer(file)
     writer.writerow(columns)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
 
-from supportbot.storage import AuditEntry, write_csv
+from hypothesis import given
+from hypothesis import strategies as st
+
+from supportbot.storage import AuditEntry, spreadsheet_safe, write_csv
 from supportbot.storage._csv import CSV_COLUMNS
 
 AT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -54,6 +58,26 @@ def test_values_that_a_spreadsheet_would_run_get_a_leading_quote() -> None:
     assert row["command"] == "'-2+3"
     assert row["channel"] == "'\t=1"
     assert row["error"] == "'\r=1"
+
+
+def test_a_signed_number_stays_a_number_and_anything_more_is_quoted() -> None:
+    # A change as the dashboard writes it: a ' would make a spreadsheet keep it as text.
+    for number in ("-12%", "+3", "-0.5", "+1,204", "-7"):
+        assert spreadsheet_safe(number) == number
+    for formula in ("-2+3", "-12%+1", "+3)", "-1e3", "-", "+", "-12 %", "-.5", "--1", "-1\n=2"):
+        assert spreadsheet_safe(formula) == "'" + formula, formula
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SIGNED_NUMBER = re.compile(r"[+-][0-9][0-9,]*(\.[0-9]+)?%?")
+
+
+@given(st.text(alphabet=st.sampled_from("=+-@\t\r0123456789.,%()!|' aA:"), max_size=12) | st.text())
+def test_no_cell_starts_a_formula_and_the_text_is_kept(text: str) -> None:
+    cell = spreadsheet_safe(text)
+    assert cell in (text, "'" + text)  # the value itself stays readable
+    if cell.startswith(FORMULA_START):  # only a plain signed number may start like a formula
+        assert SIGNED_NUMBER.fullmatch(cell), cell
 
 
 def test_ordinary_values_unicode_and_structure_are_kept() -> None:

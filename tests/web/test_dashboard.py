@@ -148,7 +148,8 @@ async def test_every_headline_the_issue_names_is_on_the_page_as_stats_counts_it(
     tags = await served.bot.run("/stats tags 7d")
     ranked = tags.sections[0].items
     for row, item in zip(tables["reasons"][1:], ranked, strict=True):
-        change = row[3].removeprefix("'")  # a cell starting with - is quoted against formulas
+        change = row[3]  # a signed number ("-12%") is not quoted as a formula would be
+        assert not change.startswith("'"), change
         assert item.startswith(f"{row[0]}: {int(row[1]):,} ({change} vs {int(row[2]):,})")
     assert _figure(page, "top-reason") == tables["reasons"][1][0]
     assert not any(row[0].startswith("resolution/") for row in tables["reasons"][1:])
