@@ -50,9 +50,11 @@ ACTION_CSV_COLUMNS = (
 
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# ...unless it is only a signed number, as a change is written ("-12%", "+3", "-0.5"): nothing
-# in it can call anything, and a ' before it would make a spreadsheet keep it as text.
-_SIGNED_NUMBER = re.compile(r"[+-][0-9][0-9,]*(\.[0-9]+)?%?")
+# ...unless it is only a signed number as the bot writes one ("-12%", "+3", "+1,204", "-0.5"):
+# nothing in it can call anything, and a ' before it would make a spreadsheet keep it as text.
+# Digits in groups of three only: "+6281234567890" is a phone number, which must stay text (a
+# spreadsheet would show a number without its + in place of it).
+_SIGNED_NUMBER = re.compile(r"[+-][0-9]{1,3}(,[0-9]{3})*(\.[0-9]+)?%?")
 
 
 def spreadsheet_safe(text: str) -> str:

@@ -64,12 +64,14 @@ def test_a_signed_number_stays_a_number_and_anything_more_is_quoted() -> None:
     # A change as the dashboard writes it: a ' would make a spreadsheet keep it as text.
     for number in ("-12%", "+3", "-0.5", "+1,204", "-7"):
         assert spreadsheet_safe(number) == number
+    # A phone number in international form stays text, not a number without its +.
+    assert spreadsheet_safe("+6281234567890") == "'+6281234567890"
     for formula in ("-2+3", "-12%+1", "+3)", "-1e3", "-", "+", "-12 %", "-.5", "--1", "-1\n=2"):
         assert spreadsheet_safe(formula) == "'" + formula, formula
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-SIGNED_NUMBER = re.compile(r"[+-][0-9][0-9,]*(\.[0-9]+)?%?")
+SIGNED_NUMBER = re.compile(r"[+-][0-9]{1,3}(,[0-9]{3})*(\.[0-9]+)?%?")
 
 
 @given(st.text(alphabet=st.sampled_from("=+-@\t\r0123456789.,%()!|' aA:"), max_size=12) | st.text())
