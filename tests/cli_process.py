@@ -27,7 +27,6 @@ import os
 import runpy
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -198,6 +197,8 @@ def _seed_demo_folder(request: dict[str, Any]) -> None:
 def _first_start(request: dict[str, Any]) -> bytes | None:
     """The database `supportbot shell --demo` leaves on a new data folder, read on empty input;
     None when that start fails."""
+    from tests.schema_replay import sqlite_image  # in the zygote only
+
     # Not a TemporaryDirectory: its clean-up runs at exit, and so in the fork too.
     scratch = Path(tempfile.mkdtemp(prefix="supportbot-first-start-"))
     try:
@@ -213,10 +214,7 @@ def _first_start(request: dict[str, Any]) -> bytes | None:
         _, status = os.waitpid(_fork(start), 0)
         if status != 0 or not (folder / "supportbot.db").exists():
             return None
-        with sqlite3.connect(folder / "supportbot.db") as connection:
-            image = connection.serialize()
-        connection.close()
-        return image
+        return sqlite_image(folder / "supportbot.db")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

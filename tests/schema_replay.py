@@ -170,10 +170,18 @@ def _image() -> bytes:
             _migrate.upgrade(f"sqlite:///{path}")
         finally:
             _state.replays, _state.enabled, _state.imaging = replays, enabled, False
-        with sqlite3.connect(path) as connection:
-            _state.image = connection.serialize()  # the WAL's pages too, if any were left
-        connection.close()
+        _state.image = sqlite_image(path)
     return _state.image
+
+
+def sqlite_image(path: str | os.PathLike[str]) -> bytes:
+    """The whole database in the SQLite file at `path`, its WAL's pages included, as bytes to
+    write into a new file (an empty test database, a seeded one to copy)."""
+    connection = sqlite3.connect(path)
+    try:
+        return connection.serialize()
+    finally:
+        connection.close()
 
 
 _SHAPE = (

@@ -5,7 +5,6 @@ Each test gets its own copy of one database seeded so, and a bot and dashboard o
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from supportbot.record.sample_activity import audit_rows, service_hours
 from supportbot.storage import AuditEntry
 from supportbot.testing import BotTester
 from supportbot.web.dashboard import serve_dashboard
+from tests.schema_replay import sqlite_image
 
 COMMANDS = Path(__file__).resolve().parents[2] / "commands"
 TOKEN = "test-dashboard-token-0123456789"
@@ -100,9 +100,7 @@ async def _seeded_database() -> bytes:
         with tempfile.TemporaryDirectory(prefix="supportbot-dashboard-") as folder:
             async with BotTester.demo(commands=[COMMANDS], settings=_settings(Path(folder))) as bot:
                 await _seed(bot)
-            with sqlite3.connect(Path(folder) / "supportbot.db") as connection:
-                _SEEDED.append(connection.serialize())
-            connection.close()
+            _SEEDED.append(sqlite_image(Path(folder) / "supportbot.db"))
     return _SEEDED[0]
 
 
